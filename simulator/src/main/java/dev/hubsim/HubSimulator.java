@@ -1,0 +1,279 @@
+package dev.hubsim;
+
+import dev.hubsim.artemis.BrokerAddresses;
+import dev.hubsim.artemis.HubBroker;
+import dev.hubsim.artemis.HubContext;
+import dev.hubsim.auth.SasTokens;
+import dev.hubsim.auth.TokenValidator;
+import dev.hubsim.cbs.CbsNode;
+import dev.hubsim.config.HubConfig;
+import dev.hubsim.config.HubConfigLoader;
+import dev.hubsim.events.RecordedTelemetry;
+import dev.hubsim.links.LinkPolicy;
+import dev.hubsim.registry.Device;
+import dev.hubsim.registry.SharedAccessPolicy;
+import dev.hubsim.tls.TlsMaterial;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * A running IoT Hub stand-in: an embedded Artemis broker with the hub's AMQP face on an AMQPS and a plain AMQP port.
+ * Start one with {@link #builder()}; close it to stop.
+ */
+public final class HubSimulator implements AutoCloseable {
+    /** The AMQPS port the Azure IoT SDKs hard-code (real-clients.md §2.3). */
+    public static final int SDK_AMQPS_PORT = 5671;
+    public static final int DEFAULT_AMQP_PORT = 5672;
+
+    private final Hub hub;
+    private final TlsMaterial tls;
+    private final HubBroker broker;
+    private final Clock clock;
+    private final String bindHost;
+    private final Duration startupTime;
+
+    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, Clock clock, String bindHost, Duration startupTime) {
+        this.hub = hub;
+        this.tls = tls;
+        this.broker = broker;
+        this.clock = clock;
+        this.bindHost = bindHost;
+        this.startupTime = startupTime;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public int amqpsPort() {
+        return broker.port(HubBroker.AMQPS_ACCEPTOR);
+    }
+
+    public int amqpPort() {
+        return broker.port(HubBroker.AMQP_ACCEPTOR);
+    }
+
+    public String bindHost() {
+        return bindHost;
+    }
+
+    public TlsMaterial tls() {
+        return tls;
+    }
+
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** {@code HostName=...;DeviceId=...;SharedAccessKey=...}, as the Azure IoT device SDK takes it. */
+    public String deviceConnectionString(String deviceId) {
+        Device device = hub.registry().device(deviceId).orElseThrow(() -> new NoSuchElementException("no device '" + deviceId + "'"));
+        return "HostName=" + hub.primaryHostName() + ";DeviceId=" + device.deviceId() + ";SharedAccessKey=" + device.primaryKey();
+    }
+
+    /** {@code HostName=...;SharedAccessKeyName=...;SharedAccessKey=...}, as the Azure IoT service SDK takes it. */
+    public String policyConnectionString(String policyName) {
+        SharedAccessPolicy policy = hub.registry().policy(policyName).orElseThrow(() -> new NoSuchElementException("no policy '" + policyName + "'"));
+        return "HostName=" + hub.primaryHostName() + ";SharedAccessKeyName=" + policy.name() + ";SharedAccessKey=" + policy.primaryKey();
+    }
+
+    /** A SAS token for a device, signed with its primary key, for clients that build their own CBS or PLAIN step. */
+    public String deviceToken(String deviceId, Duration validFor) {
+        Device device = hub.registry().device(deviceId).orElseThrow(() -> new NoSuchElementException("no device '" + deviceId + "'"));
+        return SasTokens.create(hub.primaryHostName() + "/devices/" + deviceId, device.primaryKey(), clock.instant().plus(validFor), null);
+    }
+
+    /** A hub-scoped SAS token for a shared access policy. */
+    public String policyToken(String policyName, Duration validFor) {
+        SharedAccessPolicy policy = hub.registry().policy(policyName).orElseThrow(() -> new NoSuchElementException("no policy '" + policyName + "'"));
+        return SasTokens.create(hub.primaryHostName(), policy.primaryKey(), clock.instant().plus(validFor), policy.name());
+    }
+
+    /** Telemetry the hub stored, oldest first, with the annotations it stamped; all devices when {@code deviceId} is null. */
+    public List<RecordedTelemetry> telemetry(String deviceId) {
+        return broker.telemetry().messages(deviceId);
+    }
+
+    public long telemetryCount() {
+        return broker.telemetry().count();
+    }
+
+    public SimulatorInfo info() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("amqps", amqpsPort());
+        ports.put("amqp", amqpPort());
+        return new SimulatorInfo(hub.name(), hub.primaryHostName(), hub.hostNames(), ports,
+                tls.caCertificatePem() == null ? null : tls.caCertificatePem().toAbsolutePath().toString(),
+                tls.trustStore() == null ? null : tls.trustStore().toAbsolutePath().toString(),
+                tls.trustStorePassword(),
+                hub.registry().devices().stream().map(d -> new SimulatorInfo.DeviceEntry(d.deviceId(),
+                        deviceConnectionString(d.deviceId()), d.primaryKey())).toList(),
+                hub.registry().policies().stream().map(p -> new SimulatorInfo.PolicyEntry(p.name(),
+                        policyConnectionString(p.name()), p.primaryKey())).toList());
+    }
+
+    /** Internal broker access for contract tests of the Artemis hooks; not for users. */
+    HubBroker broker() {
+        return broker;
+    }
+
+    @Override
+    public void close() {
+        try {
+            broker.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the broker failed", e);
+        }
+    }
+
+    public static final class Builder {
+        private HubConfig config;
+        private Path configFile;
+        private Path dataDir;
+        private String bindHost = "127.0.0.1";
+        private int amqpsPort = SDK_AMQPS_PORT;
+        private int amqpPort = DEFAULT_AMQP_PORT;
+        private Path keyStore;
+        private String keyStorePassword;
+        private boolean persistent;
+        private Duration clockSkew = Duration.ofMinutes(5);
+        private Clock clock = Clock.systemUTC();
+        private long telemetryRetained = 10_000;
+
+        private Builder() {
+        }
+
+        /** The hub to play; without one (and without a config file), the default hub with a few devices. */
+        public Builder hub(HubConfig hubConfig) {
+            this.config = hubConfig;
+            return this;
+        }
+
+        public Builder configFile(Path file) {
+            this.configFile = file;
+            return this;
+        }
+
+        /** Where generated keys, TLS material and (with persistence) the journal live. */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        public Builder bindHost(String host) {
+            this.bindHost = host;
+            return this;
+        }
+
+        /** 0 picks a free port; the Azure IoT SDKs can only reach 5671. */
+        public Builder amqpsPort(int port) {
+            this.amqpsPort = port;
+            return this;
+        }
+
+        public Builder amqpPort(int port) {
+            this.amqpPort = port;
+            return this;
+        }
+
+        /** Serve with this PKCS12 key store instead of the generated local CA. */
+        public Builder keyStore(Path file, String password) {
+            this.keyStore = file;
+            this.keyStorePassword = password;
+            return this;
+        }
+
+        public Builder persistent(boolean on) {
+            this.persistent = on;
+            return this;
+        }
+
+        /** How long past {@code se} a token still counts (Edge Hub allows 5 minutes). */
+        public Builder clockSkew(Duration skew) {
+            this.clockSkew = skew;
+            return this;
+        }
+
+        public Builder clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
+        public Builder telemetryRetained(long messages) {
+            this.telemetryRetained = messages;
+            return this;
+        }
+
+        public HubSimulator start() {
+            long t0 = System.nanoTime();
+            Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".hubsim");
+            HubConfig hubConfig = configFile != null ? HubConfigLoader.load(configFile) : config != null ? config : HubConfig.defaultHub();
+            Hub hub = Hub.from(hubConfig, dir);
+            TlsMaterial tls = keyStore != null ? TlsMaterial.userSupplied(keyStore, keyStorePassword)
+                    : TlsMaterial.localCa(dir.resolve("tls"), hub.hostNames());
+            checkFree(amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
+            checkFree(amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
+            TokenValidator tokens = new TokenValidator(hub, clockSkew, clock);
+            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens), new LinkPolicy(hub), new BrokerAddresses());
+            HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
+                    tls.keyStorePassword(), dir, persistent, telemetryRetained));
+            try {
+                broker.start();
+            } catch (Exception e) {
+                closeQuietly(broker);
+                if (rootCause(e) instanceof BindException bind) {
+                    throw new PortInUseException("cannot listen on " + bindHost + ": " + bind.getMessage(), e);
+                }
+                throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
+            }
+            return new HubSimulator(hub, tls, broker, clock, bindHost, Duration.ofNanos(System.nanoTime() - t0));
+        }
+
+        private void checkFree(int port, String what, String option) {
+            if (port == 0) {
+                return;
+            }
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(bindHost))) {
+                probe.setReuseAddress(true);
+            } catch (IOException e) {
+                throw new PortInUseException(what + " port " + port + " on " + bindHost + " is in use (" + e.getMessage()
+                        + "); choose another with " + option + ", or 0 for a free one", e);
+            }
+        }
+
+        private static Throwable rootCause(Throwable e) {
+            while (e.getCause() != null && e.getCause() != e) {
+                e = e.getCause();
+            }
+            return e;
+        }
+
+        private static void closeQuietly(HubBroker broker) {
+            try {
+                broker.close();
+            } catch (Exception ignored) {
+                // already failing; the start error is the one to report
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HubSimulator[" + hub.name() + " amqps=" + amqpsPort() + " amqp=" + amqpPort() + "]";
+    }
+
+}

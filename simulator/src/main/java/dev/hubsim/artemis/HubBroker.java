@@ -1,0 +1,127 @@
+package dev.hubsim.artemis;
+
+import dev.hubsim.registry.Device;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.impl.AddressInfo;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
+
+import java.nio.file.Path;
+
+/**
+ * The embedded Artemis broker behind the hub: two AMQP acceptors (TLS and plain) served by the hub's protocol
+ * manager factory, the hub's security manager, and the internal queues (artemis-extension-points.md §2).
+ */
+public final class HubBroker implements AutoCloseable {
+    public static final String AMQPS_ACCEPTOR = "amqps";
+    public static final String AMQP_ACCEPTOR = "amqp";
+
+    /**
+     * @param bindHost        address the acceptors listen on
+     * @param amqpsPort       TLS port; 0 picks a free one
+     * @param amqpPort        plain port; 0 picks a free one
+     * @param keyStore        PKCS12 key store holding the server certificate
+     * @param telemetryRetained how many telemetry messages the hub keeps (oldest dropped first)
+     */
+    public record Settings(String bindHost, int amqpsPort, int amqpPort, Path keyStore, String keyStorePassword,
+                           Path dataDir, boolean persistent, long telemetryRetained) {
+    }
+
+    private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+    private final HubContext hub;
+    private final Settings settings;
+    private ActiveMQServer server;
+
+    public HubBroker(HubContext hub, Settings settings) {
+        this.hub = hub;
+        this.settings = settings;
+    }
+
+    public void start() throws Exception {
+        embedded.setConfiguration(configuration());
+        embedded.setSecurityManager(new HubSecurityManager());
+        embedded.createActiveMQServer();
+        server = embedded.getActiveMQServer();
+        server.addProtocolManagerFactory(new HubProtocolManagerFactory(hub));
+        server.start();
+        createQueues();
+        hub.hub().registry().onDeviceChanged(this::createDeviceQueue);
+    }
+
+    private Configuration configuration() {
+        ConfigurationImpl config = new ConfigurationImpl();
+        config.setName("hubsim-" + hub.hub().name());
+        config.setPersistenceEnabled(settings.persistent());
+        config.setSecurityEnabled(true);
+        // Claims live on connections; Artemis must ask the security manager every time (extension points §7.2).
+        config.setAuthenticationCacheSize(0);
+        config.setAuthorizationCacheSize(0);
+        config.setJournalType(JournalType.NIO);
+        config.setJMXManagementEnabled(false);
+        config.setCriticalAnalyzer(false);
+        config.setResolveProtocols(false);
+        config.setWildcardRoutingEnabled(false);
+        Path broker = settings.dataDir().resolve("broker");
+        config.setJournalDirectory(broker.resolve("journal").toString());
+        config.setBindingsDirectory(broker.resolve("bindings").toString());
+        config.setPagingDirectory(broker.resolve("paging").toString());
+        config.setLargeMessagesDirectory(broker.resolve("large-messages").toString());
+        config.setNodeManagerLockDirectory(broker.toString());
+        config.addAddressSetting("#", new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false));
+        String common = "protocols=AMQP;saslMechanisms=PLAIN,ANONYMOUS,MSSBCBS;amqpMinLargeMessageSize=-1";
+        try {
+            config.addAcceptorConfiguration(AMQPS_ACCEPTOR, "tcp://" + settings.bindHost() + ":" + settings.amqpsPort() + "?" + common
+                    + ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + settings.keyStore().toAbsolutePath()
+                    + ";keyStorePassword=" + settings.keyStorePassword() + ";enabledProtocols=TLSv1.2,TLSv1.3");
+            config.addAcceptorConfiguration(AMQP_ACCEPTOR, "tcp://" + settings.bindHost() + ":" + settings.amqpPort() + "?" + common);
+        } catch (Exception e) {
+            throw new IllegalStateException("acceptor configuration rejected: " + e.getMessage(), e);
+        }
+        return config;
+    }
+
+    private void createQueues() throws Exception {
+        server.createQueue(QueueConfiguration.of(BrokerAddresses.TELEMETRY).setAutoCreateAddress(true).setRoutingType(RoutingType.ANYCAST)
+                .setDurable(settings.persistent()).setRingSize(settings.telemetryRetained()), true);
+        server.addAddressInfo(new AddressInfo(BrokerAddresses.C2D_ROUTER).addRoutingType(RoutingType.ANYCAST));
+        for (Device device : hub.hub().registry().devices()) {
+            createDeviceQueue(device);
+        }
+    }
+
+    private void createDeviceQueue(Device device) {
+        SimpleString queue = hub.addresses().deviceQueue(device.deviceId());
+        try {
+            server.createQueue(QueueConfiguration.of(queue).setAutoCreateAddress(true).setRoutingType(RoutingType.ANYCAST).setDurable(settings.persistent()), true);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the cloud-to-device queue of device '" + device.deviceId() + "'", e);
+        }
+    }
+
+    /** The port an acceptor actually listens on (the chosen one when configured as 0). */
+    public int port(String acceptorName) {
+        Acceptor acceptor = server.getRemotingService().getAcceptor(acceptorName);
+        return ((NettyAcceptor) acceptor).getActualPort();
+    }
+
+    public TelemetryLog telemetry() {
+        return new TelemetryLog(server);
+    }
+
+    public ActiveMQServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() throws Exception {
+        embedded.stop();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.hubsim.artemis;
+
+import dev.hubsim.auth.Claim;
+import dev.hubsim.events.TelemetryAnnotations;
+import dev.hubsim.links.HubPath;
+import dev.hubsim.registry.Device;
+import dev.hubsim.registry.Permission;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.protocol.amqp.broker.AMQPMessage;
+import org.apache.activemq.artemis.protocol.amqp.broker.AMQPSessionCallback;
+import org.apache.activemq.artemis.protocol.amqp.proton.AMQPConnectionContext;
+import org.apache.activemq.artemis.protocol.amqp.proton.AMQPSessionContext;
+import org.apache.activemq.artemis.protocol.amqp.proton.ProtonServerReceiverContext;
+import org.apache.qpid.proton.amqp.messaging.DeliveryAnnotations;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.Receiver;
+
+import java.util.Date;
+
+/**
+ * A device's {@code /devices/{id}/messages/events} sender, stored on the hub's telemetry address with the
+ * anti-spoofing annotations the hub stamps (reference/iothub-amqp.md §6.1). Each message is settled Accepted once
+ * the broker has it.
+ */
+final class TelemetryReceiver extends ProtonServerReceiverContext {
+    private static final SimpleString DEVICE_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_DEVICE_ID);
+    private static final SimpleString MODULE_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_MODULE_ID);
+    private static final SimpleString AUTH_METHOD = SimpleString.of(TelemetryAnnotations.CONNECTION_AUTH_METHOD);
+    private static final SimpleString GENERATION_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_AUTH_GENERATION_ID);
+    private static final SimpleString ENQUEUED_TIME = SimpleString.of(TelemetryAnnotations.ENQUEUED_TIME);
+    private static final SimpleString MESSAGE_SOURCE = SimpleString.of(TelemetryAnnotations.MESSAGE_SOURCE);
+
+    private final HubConnectionContext hubConnection;
+    private final HubPath.DeviceTelemetry path;
+
+    TelemetryReceiver(AMQPSessionCallback sessionSPI, HubConnectionContext connection, AMQPSessionContext session,
+                      Receiver receiver, HubPath.DeviceTelemetry path) {
+        super(sessionSPI, connection, session, receiver);
+        this.hubConnection = connection;
+        this.path = path;
+    }
+
+    @Override
+    public void initialize() throws Exception {
+        initialized = true;
+        receiver.setSenderSettleMode(receiver.getRemoteSenderSettleMode());
+        receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
+        address = BrokerAddresses.TELEMETRY;
+        explicitRoutingType = RoutingType.ANYCAST;
+        implicitRoutingType = RoutingType.ANYCAST;
+        topUpCreditIfNeeded();
+    }
+
+    /** Stamping needs the whole message in memory, and telemetry is capped well below large-message sizes. */
+    @Override
+    protected int getConfiguredMinLargeMessageSize(AMQPConnectionContext connection) {
+        return -1;
+    }
+
+    @Override
+    protected void actualDelivery(Message message, Delivery delivery, DeliveryAnnotations deliveryAnnotations,
+                                  Receiver receiver, Transaction tx) {
+        // The claim may have lapsed or the device been disabled since attach; the hub checks each message.
+        Claim claim = hubConnection.claims().covering(Permission.DEVICE_CONNECT, path.resource(), hubConnection.hub().clock().instant()).orElse(null);
+        Device device = hubConnection.hub().hub().registry().device(path.deviceId()).orElse(null);
+        if (claim == null || device == null || !device.enabled()) {
+            reject(delivery, dev.hubsim.links.HubErrors.UNAUTHORIZED_ACCESS, claim == null
+                    ? "The claim for '" + path.address() + "' has expired; put a new token on $cbs."
+                    : dev.hubsim.links.HubErrors.deviceDisabled(path.deviceId()));
+            return;
+        }
+        if (message instanceof AMQPMessage amqp) {
+            stamp(amqp, claim, device);
+        }
+        super.actualDelivery(message, delivery, deliveryAnnotations, receiver, tx);
+    }
+
+    private void stamp(AMQPMessage message, Claim claim, Device device) {
+        message.setAnnotation(DEVICE_ID, path.deviceId());
+        if (path.moduleId() != null) {
+            message.setAnnotation(MODULE_ID, path.moduleId());
+        } else {
+            message.removeAnnotation(MODULE_ID);
+        }
+        message.setAnnotation(AUTH_METHOD, claim.authMethodJson());
+        message.setAnnotation(GENERATION_ID, device.generationId());
+        message.setAnnotation(ENQUEUED_TIME, new Date(hubConnection.hub().clock().millis()));
+        message.setAnnotation(MESSAGE_SOURCE, TelemetryAnnotations.SOURCE_TELEMETRY);
+        message.reencode();
+    }
+
+    private void reject(Delivery delivery, org.apache.qpid.proton.amqp.Symbol condition, String description) {
+        Rejected rejected = new Rejected();
+        rejected.setError(new ErrorCondition(condition, description));
+        incrementSettle();
+        delivery.disposition(rejected);
+        settle(delivery);
+        hubConnection.flush();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.hubsim.auth;
+
+import dev.hubsim.registry.Permission;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * What a validated token grants on one connection: the permissions, over the paths under {@code scope}, until
+ * {@code expiresAt} (the token's {@code se} plus the clock-skew allowance).
+ *
+ * @param audience     the audience the client asked for (CBS {@code name}, or the token's {@code sr} for SASL PLAIN)
+ * @param scope        the hub paths the claim covers (the audience's path)
+ * @param identity     who signed: a device ID or a policy name
+ * @param method       how the claim was obtained, for the {@code iothub-connection-auth-method} annotation
+ * @param generationId the device's generation ID for device-key claims, else null
+ */
+public record Claim(ResourceUri audience, ResourceUri scope, String identity, Kind kind, Set<Permission> permissions,
+                    Instant expiresAt, Method method, String generationId) {
+
+    public enum Kind { DEVICE_KEY, POLICY }
+
+    public enum Method { CBS, SASL_PLAIN }
+
+    public Claim {
+        permissions = Set.copyOf(permissions);
+    }
+
+    public boolean grants(Permission permission, ResourceUri resource, Instant now) {
+        return permissions.contains(permission) && scope.covers(resource) && !now.isAfter(expiresAt);
+    }
+
+    /** The JSON the hub stamps as {@code iothub-connection-auth-method} (reference/iothub-amqp.md §6.1). */
+    public String authMethodJson() {
+        String scopeName = kind == Kind.POLICY && scope.isHubRoot() ? "hub" : scope.moduleId() != null ? "module" : "device";
+        return "{\"scope\":\"" + scopeName + "\",\"type\":\"sas\",\"issuer\":\"iothub\",\"acceptingIpFilterRule\":null}";
+    }
+}

@@ -1,0 +1,34 @@
+package dev.hubsim.auth;
+
+import dev.hubsim.registry.Permission;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The claims one connection holds. Several devices may share a connection (the Java SDK multiplexes), one claim
+ * each; a renewed token for the same audience replaces the earlier claim.
+ */
+public final class ClaimSet {
+    private final List<Claim> claims = new CopyOnWriteArrayList<>();
+
+    public void put(Claim claim) {
+        claims.removeIf(c -> c.audience().equals(claim.audience()));
+        claims.add(claim);
+    }
+
+    /** The claim that grants {@code permission} on {@code resource} now, if any. */
+    public Optional<Claim> covering(Permission permission, ResourceUri resource, Instant now) {
+        return claims.stream().filter(c -> c.grants(permission, resource, now)).findFirst();
+    }
+
+    public List<Claim> all() {
+        return List.copyOf(claims);
+    }
+
+    public boolean isEmpty() {
+        return claims.isEmpty();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.hubsim.cbs;
+
+import dev.hubsim.auth.Claim;
+import dev.hubsim.auth.SasToken;
+import dev.hubsim.auth.TokenValidator;
+import dev.hubsim.auth.TokenVerdict;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.message.Message;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The hub's {@code $cbs} node, free of any transport: turns a put-token request into a verdict and the reply the
+ * client waits for (reference/iothub-amqp.md §3.5, real-clients.md §5 items 1-4).
+ */
+public final class CbsNode {
+    public static final String ADDRESS = "$cbs";
+    public static final String STATUS_CODE = "status-code";
+    public static final String STATUS_DESCRIPTION = "status-description";
+
+    private final TokenValidator validator;
+
+    public CbsNode(TokenValidator validator) {
+        this.validator = validator;
+    }
+
+    /** What one request produced: the reply to send, and the claim to record when the token was good. */
+    public record Outcome(Message reply, TokenVerdict verdict, PutTokenRequest request) {
+        public Claim claim() {
+            return verdict instanceof TokenVerdict.Granted g ? g.claim() : null;
+        }
+    }
+
+    public Outcome handle(Message request) {
+        PutTokenRequest putToken;
+        try {
+            putToken = PutTokenRequest.from(request);
+        } catch (PutTokenRequest.BadRequestException e) {
+            TokenVerdict verdict = new TokenVerdict.Refused(400, e.getMessage());
+            return new Outcome(reply(request.getMessageId(), request.getReplyTo(), verdict), verdict, null);
+        }
+        TokenVerdict verdict;
+        try {
+            verdict = validator.validate(SasToken.parse(putToken.token()), putToken.audience(), Claim.Method.CBS);
+        } catch (SasToken.MalformedTokenException e) {
+            verdict = new TokenVerdict.Refused(400, "Cbs message does not contain a valid token (" + e.getMessage() + ").");
+        }
+        return new Outcome(reply(putToken.messageId(), putToken.replyTo(), verdict), verdict, putToken);
+    }
+
+    /**
+     * The reply: {@code correlation-id} is the request's {@code message-id} object itself, so it keeps its AMQP type
+     * (uuid, string, ulong, binary); {@code status-code} is a Java Integer, which encodes as AMQP int.
+     */
+    static Message reply(Object messageId, String replyTo, TokenVerdict verdict) {
+        Message reply = Proton.message();
+        reply.setCorrelationId(messageId);
+        if (replyTo != null) {
+            reply.setAddress(replyTo);
+        }
+        Map<String, Object> props = new LinkedHashMap<>();
+        if (verdict instanceof TokenVerdict.Refused refused) {
+            props.put(STATUS_CODE, Integer.valueOf(refused.statusCode()));
+            props.put(STATUS_DESCRIPTION, refused.description());
+        } else {
+            props.put(STATUS_CODE, Integer.valueOf(200));
+            props.put(STATUS_DESCRIPTION, "OK");
+        }
+        reply.setApplicationProperties(new ApplicationProperties(props));
+        reply.setBody(new AmqpValue(null));
+        return reply;
+    }
+}

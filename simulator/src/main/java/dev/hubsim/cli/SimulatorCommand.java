@@ -1,0 +1,137 @@
+package dev.hubsim.cli;
+
+import ch.qos.logback.classic.Level;
+import dev.hubsim.HubSimulator;
+import dev.hubsim.PortInUseException;
+import dev.hubsim.SimulatorInfo;
+import dev.hubsim.config.ConfigException;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code hubsim}: starts the simulator, prints its connection strings and runs until stopped. */
+@Command(name = "hubsim", mixinStandardHelpOptions = true, version = "hubsim 0.1.0",
+        description = "A local Azure IoT Hub stand-in for AMQP 1.0, on an embedded Apache ActiveMQ Artemis broker.",
+        sortOptions = false)
+public final class SimulatorCommand implements Callable<Integer> {
+    /** Printed policies: the ones a service or an admin tool needs; the info file lists them all. */
+    private static final List<String> PRINTED_POLICIES = List.of("iothubowner", "service");
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Hub definition (JSON or YAML). Default: a hub 'simhub' with device1..device3.")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Generated keys, TLS material, journal. Default: ~/.hubsim")
+    Path dataDir = Path.of(System.getProperty("user.home"), ".hubsim");
+
+    @Option(names = "--amqps-port", paramLabel = "PORT", description = "AMQP over TLS; the Azure IoT SDKs need 5671. 0 picks a free port. Default: ${DEFAULT-VALUE}")
+    int amqpsPort = HubSimulator.SDK_AMQPS_PORT;
+
+    @Option(names = "--amqp-port", paramLabel = "PORT", description = "Plain AMQP. 0 picks a free port. Default: ${DEFAULT-VALUE}")
+    int amqpPort = HubSimulator.DEFAULT_AMQP_PORT;
+
+    @Option(names = "--bind", paramLabel = "HOST", description = "Address to listen on. Default: ${DEFAULT-VALUE}")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--info-file", paramLabel = "PATH", description = "Write ports, trust material and connection strings here as JSON once ready.")
+    Path infoFile;
+
+    @Option(names = "--key-store", paramLabel = "FILE", description = "Serve TLS with this PKCS12 key store instead of the generated local CA.")
+    Path keyStore;
+
+    @Option(names = "--key-store-password", paramLabel = "PASSWORD", description = "Password of --key-store.")
+    String keyStorePassword;
+
+    @Option(names = "--persistent", description = "Keep queued messages across restarts of the same data directory.")
+    boolean persistent;
+
+    @Option(names = "--clock-skew", paramLabel = "SECONDS", description = "How long past its expiry a token is still accepted. Default: ${DEFAULT-VALUE}")
+    long clockSkewSeconds = 300;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO, DEBUG or TRACE. Default: ${DEFAULT-VALUE}")
+    String logLevel = "INFO";
+
+    private final PrintStream out;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    SimulatorCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "hubsim-logback.xml");
+        }
+        CommandLine cli = new CommandLine(new SimulatorCommand(System.out));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("hubsim: " + oneLine(e));
+            return 1;
+        });
+        int code = cli.execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.toLevel(logLevel, Level.INFO));
+        HubSimulator.Builder builder = HubSimulator.builder().dataDir(dataDir).bindHost(bind).amqpsPort(amqpsPort).amqpPort(amqpPort)
+                .persistent(persistent).clockSkew(Duration.ofSeconds(clockSkewSeconds));
+        if (config != null) {
+            builder.configFile(config);
+        }
+        if (keyStore != null) {
+            builder.keyStore(keyStore, keyStorePassword);
+        }
+        HubSimulator simulator = builder.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            simulator.close();
+            stop.countDown();
+        }, "hubsim-shutdown"));
+        SimulatorInfo info = simulator.info();
+        print(simulator, info);
+        if (infoFile != null) {
+            info.writeTo(infoFile);
+        }
+        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d and amqp://%s:%d%n", simulator.startupTime().toMillis(),
+                info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort());
+        out.flush();
+        stop.await();
+        return 0;
+    }
+
+    private void print(HubSimulator simulator, SimulatorInfo info) {
+        out.println("hubsim: Azure IoT Hub stand-in (AMQP 1.0) - hub '" + info.hubName() + "', host names " + info.hostNames());
+        if (info.caCertificatePem() != null) {
+            out.println("Trust this CA: " + info.caCertificatePem());
+            out.println("  or the PKCS12 trust store " + info.trustStore() + " (password '" + info.trustStorePassword() + "')");
+        }
+        if (simulator.amqpsPort() != HubSimulator.SDK_AMQPS_PORT) {
+            out.println("Note: the Azure IoT SDKs always connect to port 5671; AMQPS is on " + simulator.amqpsPort() + ".");
+        }
+        out.println("Devices:");
+        info.devices().forEach(d -> out.printf("  %-12s %s%n", d.deviceId(), d.connectionString()));
+        out.println("Policies:");
+        info.policies().stream().filter(p -> PRINTED_POLICIES.contains(p.name()))
+                .forEach(p -> out.printf("  %-12s %s%n", p.name(), p.connectionString()));
+    }
+
+    static String oneLine(Throwable e) {
+        if (e instanceof ConfigException || e instanceof PortInUseException) {
+            return e.getMessage();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return e.getMessage() + (root != e ? " (" + root.getMessage() + ")" : "");
+    }
+}

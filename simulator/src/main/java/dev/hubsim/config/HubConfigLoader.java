@@ -1,0 +1,107 @@
+package dev.hubsim.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads a hub definition from JSON or YAML (YAML is a superset of JSON, so one parser reads both). */
+public final class HubConfigLoader {
+    /** IoT Hub names: letters, digits and hyphens. */
+    private static final Pattern HUB_NAME = Pattern.compile("[A-Za-z0-9-]{1,50}");
+    /** Device ID characters IoT Hub accepts (reference/iothub-amqp.md §2.3). */
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9\\-:.+%_#*?!(),=@;$']{1,128}");
+
+    private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private HubConfigLoader() {
+    }
+
+    public static HubConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        HubConfig config;
+        try {
+            config = MAPPER.readValue(text, HubConfig.class);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new ConfigException("config file " + file + " is not a valid hub definition" + where + ": "
+                    + e.getOriginalMessage(), e);
+        }
+        if (config == null) {
+            throw new ConfigException("config file " + file + " is empty");
+        }
+        return validate(config.withDefaults(), file.toString());
+    }
+
+    /** Checks what Jackson cannot: names, IDs, duplicate entries and key encoding. */
+    public static HubConfig validate(HubConfig config, String source) {
+        String prefix = "config " + source + ": ";
+        if (!HUB_NAME.matcher(config.name()).matches()) {
+            throw new ConfigException(prefix + "hub name '" + config.name() + "' must be 1-50 letters, digits or hyphens");
+        }
+        for (String host : config.hostNames()) {
+            if (host == null || host.isBlank() || host.contains("/") || host.contains(":") && !host.startsWith("[")) {
+                throw new ConfigException(prefix + "host name '" + host + "' must be a bare host name or address, without scheme, port or path");
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        for (HubConfig.DeviceSpec d : config.devices()) {
+            if (d.deviceId() == null || !DEVICE_ID.matcher(d.deviceId()).matches()) {
+                throw new ConfigException(prefix + "device id '" + d.deviceId() + "' is missing or has characters IoT Hub does not allow");
+            }
+            if (!seen.add(d.deviceId())) {
+                throw new ConfigException(prefix + "device id '" + d.deviceId() + "' appears twice");
+            }
+            checkKey(prefix, "device '" + d.deviceId() + "' primaryKey", d.primaryKey());
+            checkKey(prefix, "device '" + d.deviceId() + "' secondaryKey", d.secondaryKey());
+        }
+        seen.clear();
+        for (HubConfig.PolicySpec p : config.policies()) {
+            if (p.name() == null || p.name().isBlank()) {
+                throw new ConfigException(prefix + "a policy has no name");
+            }
+            if (!seen.add(p.name().toLowerCase(java.util.Locale.ROOT))) {
+                throw new ConfigException(prefix + "policy '" + p.name() + "' appears twice");
+            }
+            if (p.permissions() == null || p.permissions().isEmpty()) {
+                throw new ConfigException(prefix + "policy '" + p.name() + "' has no permissions");
+            }
+            checkKey(prefix, "policy '" + p.name() + "' primaryKey", p.primaryKey());
+            checkKey(prefix, "policy '" + p.name() + "' secondaryKey", p.secondaryKey());
+        }
+        return config;
+    }
+
+    private static void checkKey(String prefix, String what, String key) {
+        if (key == null) {
+            return;
+        }
+        try {
+            if (Base64.getDecoder().decode(key).length < 16) {
+                throw new ConfigException(prefix + what + " decodes to fewer than 16 bytes");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(prefix + what + " is not valid base64");
+        }
+    }
+}

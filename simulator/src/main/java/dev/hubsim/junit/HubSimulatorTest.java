@@ -1,0 +1,28 @@
+package dev.hubsim.junit;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Starts one simulator for the annotated test class and injects it as a {@link dev.hubsim.HubSimulator} parameter.
+ * Ports default to 0 (free ports, safe in parallel); set {@code amqpsPort = 5671} for the Azure IoT SDKs.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(HubSimulatorExtension.class)
+public @interface HubSimulatorTest {
+    int amqpsPort() default 0;
+
+    int amqpPort() default 0;
+
+    /** A hub definition (JSON or YAML): a classpath resource, or a file path. Empty: the default hub. */
+    String config() default "";
+}

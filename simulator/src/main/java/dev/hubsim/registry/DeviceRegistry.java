@@ -1,0 +1,63 @@
+package dev.hubsim.registry;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The hub's identities: devices and shared access policies. Device IDs are case-sensitive, as in IoT Hub;
+ * policy names are matched case-insensitively because the SDKs and documents spell them both ways.
+ */
+public final class DeviceRegistry {
+    private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    private final Map<String, SharedAccessPolicy> policies = new ConcurrentHashMap<>();
+    private final List<Consumer<Device>> deviceListeners = new CopyOnWriteArrayList<>();
+
+    public DeviceRegistry(Collection<Device> initialDevices, Collection<SharedAccessPolicy> initialPolicies) {
+        initialDevices.forEach(d -> devices.put(d.deviceId(), d));
+        initialPolicies.forEach(p -> policies.put(policyKey(p.name()), p));
+    }
+
+    public Optional<Device> device(String deviceId) {
+        return Optional.ofNullable(devices.get(deviceId));
+    }
+
+    public List<Device> devices() {
+        return devices.values().stream().sorted(Comparator.comparing(Device::deviceId)).toList();
+    }
+
+    public Optional<SharedAccessPolicy> policy(String name) {
+        return Optional.ofNullable(policies.get(policyKey(name)));
+    }
+
+    public List<SharedAccessPolicy> policies() {
+        return policies.values().stream().sorted(Comparator.comparing(SharedAccessPolicy::name)).toList();
+    }
+
+    /** Adds or replaces a device and tells listeners (the broker creates the device's queue). */
+    public void put(Device device) {
+        devices.put(device.deviceId(), device);
+        deviceListeners.forEach(l -> l.accept(device));
+    }
+
+    public void setStatus(String deviceId, DeviceStatus status) {
+        Device updated = devices.computeIfPresent(deviceId, (id, d) -> d.withStatus(status));
+        if (updated == null) {
+            throw new IllegalArgumentException("unknown device '" + deviceId + "'");
+        }
+        deviceListeners.forEach(l -> l.accept(updated));
+    }
+
+    public void onDeviceChanged(Consumer<Device> listener) {
+        deviceListeners.add(listener);
+    }
+
+    private static String policyKey(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT);
+    }
+}
