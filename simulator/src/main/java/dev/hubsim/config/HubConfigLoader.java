@@ -3,6 +3,8 @@ package dev.hubsim.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
@@ -41,6 +43,9 @@ public final class HubConfigLoader {
         HubConfig config;
         try {
             config = MAPPER.readValue(text, HubConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException("config file " + file + " has an unknown field '" + e.getPropertyName() + "' at "
+                    + fieldPath(e) + " (expected one of " + new java.util.TreeSet<>(e.getKnownPropertyIds().stream().map(String::valueOf).toList()) + ")", e);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -51,6 +56,14 @@ public final class HubConfigLoader {
             throw new ConfigException("config file " + file + " is empty");
         }
         return validate(config.withDefaults(), file.toString());
+    }
+
+    private static String fieldPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            path.append(ref.getFieldName() != null ? "/" + ref.getFieldName() : "/" + ref.getIndex());
+        }
+        return path.length() == 0 ? "/" : path.toString();
     }
 
     /** Checks what Jackson cannot: names, IDs, duplicate entries and key encoding. */

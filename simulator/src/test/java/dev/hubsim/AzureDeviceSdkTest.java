@@ -1,0 +1,117 @@
+package dev.hubsim;
+
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
+import com.microsoft.azure.sdk.iot.device.Message;
+import dev.hubsim.events.RecordedTelemetry;
+import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.testing.AmqpTestClient;
+import dev.hubsim.testing.CbsClient;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.engine.Sender;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * The real Azure IoT Java device SDK 2.5.0 over AMQPS against the simulator, configured only with what the simulator
+ * prints: a device connection string and the exported trust store. The SDK hard-codes port 5671.
+ */
+class AzureDeviceSdkTest {
+    @RegisterExtension
+    static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().amqpsPort(HubSimulator.SDK_AMQPS_PORT).build();
+
+    /** Trust built from the exported PKCS12 file with plain JDK calls, as a user would. */
+    static SSLContext exportedTrust(SimulatorInfo info) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(Path.of(info.trustStore()))) {
+            trust.load(in, info.trustStorePassword().toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLSv1.2");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    @Test
+    void theDeviceSdkSendsTelemetryThatTheHubStoresWithItsAnnotations() throws Exception {
+        SimulatorInfo info = HUB.simulator().info();
+        String connectionString = info.devices().get(0).connectionString();
+        String deviceId = info.devices().get(0).deviceId();
+        String marker = "sdk-" + UUID.randomUUID();
+
+        // README:begin device-sdk-example
+        SSLContext trust = exportedTrust(info); // the simulator's CA, from the exported trust store
+        DeviceClient client = new DeviceClient(connectionString, IotHubClientProtocol.AMQPS,
+                ClientOptions.builder().sslContext(trust).build());
+        client.open(true);
+        Message message = new Message(marker);
+        message.setProperty("temperature", "21.5");
+        client.sendEvent(message);
+        client.close();
+        // README:end device-sdk-example
+
+        List<RecordedTelemetry> stored = HUB.simulator().telemetry(deviceId).stream()
+                .filter(t -> new String(t.body(), StandardCharsets.UTF_8).equals(marker)).toList();
+        assertEquals(1, stored.size(), "exactly one stored copy of the SDK's message");
+        RecordedTelemetry t = stored.get(0);
+        assertEquals(deviceId, t.annotations().get("iothub-connection-device-id"));
+        assertEquals("Telemetry", t.annotations().get("iothub-message-source"));
+        assertEquals(HUB.simulator().hub().registry().device(deviceId).orElseThrow().generationId(),
+                t.annotations().get("iothub-connection-auth-generation-id"));
+        assertEquals("21.5", t.applicationProperties().get("temperature"));
+        assertEquals(message.getMessageId(), t.message().getMessageId());
+    }
+
+    @Test
+    void theDeviceSdkReceivesACloudToDeviceMessagePutOnTheServiceLink() throws Exception {
+        SimulatorInfo info = HUB.simulator().info();
+        SimulatorInfo.DeviceEntry device = info.devices().get(1);
+        BlockingQueue<Message> received = new ArrayBlockingQueue<>(4);
+        DeviceClient client = new DeviceClient(device.connectionString(), IotHubClientProtocol.AMQPS,
+                ClientOptions.builder().sslContext(exportedTrust(info)).build());
+        client.setMessageCallback((msg, context) -> {
+            received.add(msg);
+            return IotHubMessageResult.COMPLETE;
+        }, null);
+        client.open(true);
+        try (AmqpTestClient service = AmqpTestClient.tls(HUB.simulator().amqpsPort(), exportedTrust(info), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+            new CbsClient(service).putToken(UUID.randomUUID(), info.hostName(), HUB.simulator().policyToken("service", Duration.ofMinutes(10)));
+            Sender outbox = service.sender(service.session(), "sender", "/messages/devicebound");
+            org.apache.qpid.proton.message.Message c2d = Proton.message();
+            c2d.setMessageId("c2d-" + UUID.randomUUID());
+            c2d.setAddress("/devices/" + device.deviceId() + "/messages/devicebound");
+            c2d.setBody(new Data(AmqpTestClient.binary("reboot")));
+            assertInstanceOf(Accepted.class, service.send(outbox, c2d));
+
+            Message got = received.poll(AmqpTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(got, "the device SDK's message callback ran");
+            assertEquals("reboot", new String(got.getBytes(), StandardCharsets.UTF_8));
+            assertEquals(c2d.getMessageId(), got.getMessageId());
+        } finally {
+            client.close();
+        }
+    }
+}
