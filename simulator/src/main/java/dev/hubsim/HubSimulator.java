@@ -41,6 +41,8 @@ public final class HubSimulator implements AutoCloseable {
     private final Clock clock;
     private final String bindHost;
     private final Duration startupTime;
+    private final int amqpsPort;
+    private final int amqpPort;
 
     private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, Clock clock, String bindHost, Duration startupTime) {
         this.hub = hub;
@@ -49,6 +51,8 @@ public final class HubSimulator implements AutoCloseable {
         this.clock = clock;
         this.bindHost = bindHost;
         this.startupTime = startupTime;
+        this.amqpsPort = broker.port(HubBroker.AMQPS_ACCEPTOR);
+        this.amqpPort = broker.port(HubBroker.AMQP_ACCEPTOR);
     }
 
     public static Builder builder() {
@@ -59,12 +63,13 @@ public final class HubSimulator implements AutoCloseable {
         return hub;
     }
 
+    /** The AMQPS port, also when it was chosen because 0 was asked for. */
     public int amqpsPort() {
-        return broker.port(HubBroker.AMQPS_ACCEPTOR);
+        return amqpsPort;
     }
 
     public int amqpPort() {
-        return broker.port(HubBroker.AMQP_ACCEPTOR);
+        return amqpPort;
     }
 
     public String bindHost() {

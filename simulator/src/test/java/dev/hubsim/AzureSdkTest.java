@@ -5,6 +5,9 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
+import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
+import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import dev.hubsim.events.RecordedTelemetry;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
@@ -35,10 +38,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
- * The real Azure IoT Java device SDK 2.5.0 over AMQPS against the simulator, configured only with what the simulator
- * prints: a device connection string and the exported trust store. The SDK hard-codes port 5671.
+ * The real Azure IoT Java device SDK 2.5.0 and service SDK 2.1.9 over AMQPS against the simulator, configured only with
+ * what the simulator prints: connection strings and the exported trust store. Both SDKs hard-code port 5671.
  */
-class AzureDeviceSdkTest {
+class AzureSdkTest {
     @RegisterExtension
     static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().amqpsPort(HubSimulator.SDK_AMQPS_PORT).build();
 
@@ -83,6 +86,37 @@ class AzureDeviceSdkTest {
                 t.annotations().get("iothub-connection-auth-generation-id"));
         assertEquals("21.5", t.applicationProperties().get("temperature"));
         assertEquals(message.getMessageId(), t.message().getMessageId());
+    }
+
+    @Test
+    void theServiceSdkSendsACloudToDeviceMessageThatTheDeviceSdkReceives() throws Exception {
+        SimulatorInfo info = HUB.simulator().info();
+        SimulatorInfo.DeviceEntry device = info.devices().get(2);
+        String serviceConnectionString = info.policies().stream().filter(p -> p.name().equals("service")).findFirst().orElseThrow().connectionString();
+        BlockingQueue<Message> received = new ArrayBlockingQueue<>(4);
+        DeviceClient deviceClient = new DeviceClient(device.connectionString(), IotHubClientProtocol.AMQPS,
+                ClientOptions.builder().sslContext(exportedTrust(info)).build());
+        deviceClient.setMessageCallback((msg, context) -> {
+            received.add(msg);
+            return IotHubMessageResult.COMPLETE;
+        }, null);
+        deviceClient.open(true);
+        MessagingClient service = new MessagingClient(serviceConnectionString, IotHubServiceClientProtocol.AMQPS,
+                MessagingClientOptions.builder().sslContext(exportedTrust(info)).build());
+        try {
+            service.open();
+            com.microsoft.azure.sdk.iot.service.messaging.Message c2d = new com.microsoft.azure.sdk.iot.service.messaging.Message("from the service SDK");
+            c2d.setMessageId("svc-" + UUID.randomUUID());
+            service.send(device.deviceId(), c2d);
+
+            Message got = received.poll(AmqpTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(got, "the device SDK's message callback ran");
+            assertEquals("from the service SDK", new String(got.getBytes(), StandardCharsets.UTF_8));
+            assertEquals(c2d.getMessageId(), got.getMessageId());
+        } finally {
+            service.close();
+            deviceClient.close();
+        }
     }
 
     @Test
