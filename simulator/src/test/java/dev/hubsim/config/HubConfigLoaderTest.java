@@ -1,0 +1,89 @@
+package dev.hubsim.config;
+
+import dev.hubsim.Hub;
+import dev.hubsim.registry.DeviceStatus;
+import dev.hubsim.registry.Permission;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HubConfigLoaderTest {
+    private static final String KEY = "bXktdGVzdC1rZXktdGhhdC1pcy1sb25nLWVub3VnaA==";
+
+    @Test
+    void jsonAndYamlDescribeTheSameHub(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("hub.yaml");
+        Files.writeString(yaml, "name: plant\nhostNames: [plant.example.net]\ndevices:\n  - deviceId: press-1\n    primaryKey: " + KEY
+                + "\n    status: disabled\npolicies:\n  - name: ops\n    permissions: [ServiceConnect, RegistryRead]\n");
+        Path json = dir.resolve("hub.json");
+        Files.writeString(json, "{\"name\":\"plant\",\"hostNames\":[\"plant.example.net\"],\"devices\":[{\"deviceId\":\"press-1\",\"primaryKey\":\""
+                + KEY + "\",\"status\":\"disabled\"}],\"policies\":[{\"name\":\"ops\",\"permissions\":[\"ServiceConnect\",\"RegistryRead\"]}]}");
+        HubConfig fromYaml = HubConfigLoader.load(yaml);
+        assertEquals(fromYaml, HubConfigLoader.load(json));
+        assertEquals(DeviceStatus.DISABLED, fromYaml.devices().get(0).status());
+        assertEquals(Set.of(Permission.SERVICE_CONNECT, Permission.REGISTRY_READ), fromYaml.policies().get(0).permissions());
+    }
+
+    @Test
+    void missingPoliciesMeanTheFiveDefaultOnes(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("hub.yaml");
+        Files.writeString(yaml, "name: plant\n");
+        HubConfig config = HubConfigLoader.load(yaml);
+        assertEquals(List.of("iothubowner", "service", "device", "registryRead", "registryReadWrite"),
+                config.policies().stream().map(HubConfig.PolicySpec::name).toList());
+        assertEquals(HubConfig.DEFAULT_HOST_NAMES, config.hostNames());
+    }
+
+    @Test
+    void generatedKeysAndGenerationIdsAreStablePerDataDirectory(@TempDir Path dir) {
+        Hub first = Hub.from(HubConfig.defaultHub(), dir);
+        Hub again = Hub.from(HubConfig.defaultHub(), dir);
+        Hub elsewhere = Hub.from(HubConfig.defaultHub(), dir.resolve("other"));
+        assertEquals(first.registry().devices(), again.registry().devices());
+        assertEquals(first.registry().policies(), again.registry().policies());
+        assertNotEquals(first.registry().devices().get(0).primaryKey(), elsewhere.registry().devices().get(0).primaryKey());
+        assertNotEquals(first.registry().devices().get(0).primaryKey(), first.registry().devices().get(0).secondaryKey());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "name: 'my hub'                                        | hub name 'my hub' must be 1-50 letters, digits or hyphens",
+            "hostNames: ['https://x.example']                     | host name 'https://x.example' must be a bare host name",
+            "devices: [{deviceId: 'a b'}]                          | device id 'a b' is missing or has characters IoT Hub does not allow",
+            "devices: [{deviceId: d1}, {deviceId: d1}]             | device id 'd1' appears twice",
+            "devices: [{deviceId: d1, primaryKey: 'c2hvcnQ='}]     | device 'd1' primaryKey decodes to fewer than 16 bytes",
+            "policies: [{name: p}]                                 | policy 'p' has no permissions",
+            "policies: [{name: p, permissions: [Everything]}]      | is not a valid hub definition",
+    })
+    void invalidDefinitionsNameTheProblem(String yaml, String expected, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("hub.yaml");
+        Files.writeString(file, yaml + "\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> HubConfigLoader.load(file));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void theFixtureHubDefinitionLoads() {
+        HubConfig factory = HubConfigLoader.load(Path.of("../fixtures/hubs/factory-hub.yaml"));
+        assertEquals("factory", factory.name());
+        assertEquals(3, factory.devices().size());
+        assertEquals(DeviceStatus.DISABLED, factory.devices().get(2).status());
+    }
+
+    @Test
+    void aMissingFileSaysSo(@TempDir Path dir) {
+        ConfigException e = assertThrows(ConfigException.class, () -> HubConfigLoader.load(dir.resolve("nope.yaml")));
+        assertEquals("config file " + dir.resolve("nope.yaml") + " does not exist", e.getMessage());
+    }
+}
