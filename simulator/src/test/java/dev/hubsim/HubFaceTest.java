@@ -222,6 +222,15 @@ class HubFaceTest {
     }
 
     @Test
+    void theDotNetTokenTypeIsAcceptedToo() throws Exception {
+        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+            Map<String, Object> p = props("put-token", "azure-devices.net:sastoken", audience("device1"));
+            CbsClient.Reply reply = new CbsClient(client).request(UUID.randomUUID(), p, new AmqpValue(hub.deviceToken("device1", Duration.ofHours(1))));
+            assertEquals(Integer.valueOf(200), reply.statusCode());
+        }
+    }
+
+    @Test
     void aUrlEncodedAudienceAndAGatewayHostAreAccepted() throws Exception {
         try (AmqpTestClient client = tls(SaslMode.anonymous())) {
             CbsClient cbs = new CbsClient(client);

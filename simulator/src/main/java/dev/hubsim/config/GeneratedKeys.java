@@ -1,10 +1,8 @@
 package dev.hubsim.config;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 
 /**
@@ -19,7 +18,6 @@ import java.util.TreeMap;
  * connection strings stay valid across restarts of the same data directory.
  */
 final class GeneratedKeys {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path file;
@@ -32,13 +30,18 @@ final class GeneratedKeys {
     }
 
     static GeneratedKeys in(Path dataDir) {
-        Path file = dataDir.resolve("generated-keys.json");
+        // A properties file, not JSON: reading it loads no JSON library, which keeps a cold start short.
+        Path file = dataDir.resolve("generated-keys.properties");
         if (!Files.exists(file)) {
             return new GeneratedKeys(file, new TreeMap<>());
         }
-        try {
-            return new GeneratedKeys(file, JSON.readValue(file.toFile(), new TypeReference<TreeMap<String, String>>() { }));
-        } catch (IOException e) {
+        try (Reader in = Files.newBufferedReader(file)) {
+            Properties props = new Properties();
+            props.load(in);
+            Map<String, String> keys = new TreeMap<>();
+            props.stringPropertyNames().forEach(n -> keys.put(n, props.getProperty(n)));
+            return new GeneratedKeys(file, keys);
+        } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("generated key file " + file + " is unreadable (" + e.getMessage()
                     + "); delete it to generate new keys", e);
         }
@@ -70,8 +73,12 @@ final class GeneratedKeys {
         }
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), keys);
+            Path tmp = Files.createTempFile(file.getParent(), ".generated-keys", ".tmp"); // unique: test JVMs may share a data dir
+            Properties props = new Properties();
+            props.putAll(keys);
+            try (Writer out = Files.newBufferedWriter(tmp)) {
+                props.store(out, "Keys hubsim generated for identities whose config gave none. Test-only; delete to regenerate.");
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             dirty = false;
         } catch (IOException e) {

@@ -24,9 +24,12 @@ public final class HubConfigLoader {
     /** Device ID characters IoT Hub accepts (reference/iothub-amqp.md §2.3). */
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9\\-:.+%_#*?!(),=@;$']{1,128}");
 
-    private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    /** Built on first use: the default hub needs no parser, and a cold start should not pay for one. */
+    private static final class Parser {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    }
 
     private HubConfigLoader() {
     }
@@ -42,7 +45,7 @@ public final class HubConfigLoader {
         }
         HubConfig config;
         try {
-            config = MAPPER.readValue(text, HubConfig.class);
+            config = Parser.MAPPER.readValue(text, HubConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException("config file " + file + " has an unknown field '" + e.getPropertyName() + "' at "
                     + fieldPath(e) + " (expected one of " + new java.util.TreeSet<>(e.getKnownPropertyIds().stream().map(String::valueOf).toList()) + ")", e);

@@ -34,8 +34,6 @@ public final class HubSimulatorExtension implements BeforeAllCallback, AfterAllC
     /** Keys and TLS material are shared by every test simulator of this machine: quick starts, stable strings. */
     public static final Path DEFAULT_DATA_DIR = Path.of(System.getProperty("java.io.tmpdir"), "hubsim-junit");
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(HubSimulatorExtension.class);
-
     private final Consumer<HubSimulator.Builder> configuration;
     private HubSimulator simulator;
     private boolean perTest;
@@ -64,7 +62,6 @@ public final class HubSimulatorExtension implements BeforeAllCallback, AfterAllC
     @Override
     public void beforeAll(ExtensionContext context) {
         simulator = start(context);
-        context.getStore(NAMESPACE).put("simulator", (ExtensionContext.Store.CloseableResource) this::stopSimulator);
     }
 
     @Override

@@ -14,13 +14,13 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -38,21 +38,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * A CA of this machine's own, made on first start and kept in the data directory, that issues the server certificate.
- * The server certificate is re-issued when the host names change. Keys are EC P-256: quick to make and accepted by
+ * Only this class uses BouncyCastle, so a start with existing material does not load it. Keys are EC P-256: quick to make and accepted by
  * the TLS stacks of every Azure SDK. None of this is ever a production key: it is made here and trusted only by
  * whoever imports the exported CA.
  */
 final class LocalCertificateAuthority {
-    static final String KEY_STORE_PASSWORD = "hubsim";
-    /** The JDK's conventional trust-store password, so users need not look it up. */
-    static final String TRUST_STORE_PASSWORD = "changeit";
+    static final String KEY_STORE_PASSWORD = TlsMaterial.KEY_STORE_PASSWORD;
+    static final String TRUST_STORE_PASSWORD = TlsMaterial.TRUST_STORE_PASSWORD;
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Duration CA_LIFETIME = Duration.ofDays(3650);
     private static final Duration SERVER_LIFETIME = Duration.ofDays(825);
@@ -60,40 +58,26 @@ final class LocalCertificateAuthority {
     private LocalCertificateAuthority() {
     }
 
-    static synchronized TlsMaterial ensure(Path dir, List<String> hostNames) {
-        Path caStore = dir.resolve("ca.p12");
-        Path caPem = dir.resolve("ca.pem");
-        Path trustStore = dir.resolve("truststore.p12");
-        Path serverStore = dir.resolve("server.p12");
-        Path sansFile = dir.resolve("server-names.txt");
-        Set<String> names = subjectAltNames(hostNames);
+    /** Makes the CA: its key store, its PEM and a trust store holding it. */
+    static void createCa(Path caStore, Path caPem, Path trustStore) throws IOException {
         try {
-            Files.createDirectories(dir);
-            if (!Files.exists(caStore) || !Files.exists(caPem) || !Files.exists(trustStore)) {
-                createCa(caStore, caPem, trustStore);
-                Files.deleteIfExists(serverStore);
-            }
-            String wanted = String.join("\n", names);
-            if (!Files.exists(serverStore) || !Files.exists(sansFile) || !Files.readString(sansFile).equals(wanted)) {
-                issueServer(caStore, serverStore, names);
-                Files.writeString(sansFile, wanted);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write TLS material under " + dir, e);
-        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
-            throw new IllegalStateException("cannot create TLS material under " + dir, e);
+            writeCa(caStore, caPem, trustStore);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot create a CA under " + caStore.getParent(), e);
         }
-        return new TlsMaterial(serverStore, KEY_STORE_PASSWORD, caPem, trustStore, TRUST_STORE_PASSWORD);
     }
 
-    private static Set<String> subjectAltNames(List<String> hostNames) {
-        Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
-        names.addAll(hostNames);
-        return names;
+    /** Issues a server certificate for these names, signed by the CA in {@code caStore}. */
+    static void issueServer(Path caStore, Path serverStore, Set<String> names) throws IOException {
+        try {
+            writeServer(caStore, serverStore, names);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot issue a server certificate under " + serverStore.getParent(), e);
+        }
     }
 
-    private static void createCa(Path caStore, Path caPem, Path trustStore) throws IOException, GeneralSecurityException,
-            org.bouncycastle.operator.OperatorCreationException {
+    private static void writeCa(Path caStore, Path caPem, Path trustStore) throws IOException, GeneralSecurityException,
+            OperatorCreationException {
         KeyPair keys = ecKeys();
         X500Name name = new X500Name("CN=hubsim local test CA (not for production),O=hubsim");
         Instant now = Instant.now();
@@ -122,8 +106,8 @@ final class LocalCertificateAuthority {
         Files.writeString(caPem, pem.toString());
     }
 
-    private static void issueServer(Path caStore, Path serverStore, Set<String> names) throws IOException, GeneralSecurityException,
-            org.bouncycastle.operator.OperatorCreationException {
+    private static void writeServer(Path caStore, Path serverStore, Set<String> names) throws IOException, GeneralSecurityException,
+            OperatorCreationException {
         KeyStore ca = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(caStore)) {
             ca.load(in, KEY_STORE_PASSWORD.toCharArray());
@@ -168,13 +152,13 @@ final class LocalCertificateAuthority {
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws GeneralSecurityException,
-            org.bouncycastle.operator.OperatorCreationException {
+            OperatorCreationException {
         ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(key);
         return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
     }
 
     private static void save(KeyStore store, Path file, String password) throws IOException, GeneralSecurityException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
             store.store(out, password.toCharArray());
         }
