@@ -12,6 +12,7 @@ import dev.hubsim.events.RecordedTelemetry;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.CbsClient;
+import dev.hubsim.testing.ExportedTrust;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Data;
@@ -20,12 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -45,17 +41,20 @@ class AzureSdkTest {
     @RegisterExtension
     static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().amqpsPort(HubSimulator.SDK_AMQPS_PORT).build();
 
-    /** Trust built from the exported PKCS12 file with plain JDK calls, as a user would. */
     static SSLContext exportedTrust(SimulatorInfo info) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(Path.of(info.trustStore()))) {
-            trust.load(in, info.trustStorePassword().toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLSv1.2");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
+        return ExportedTrust.sslContext(info);
+    }
+
+    /** A device SDK client that completes every cloud-to-device message and hands it to {@code inbox}. */
+    private static DeviceClient openCompletingDevice(SimulatorInfo info, SimulatorInfo.DeviceEntry device, BlockingQueue<Message> inbox) throws Exception {
+        DeviceClient client = new DeviceClient(device.connectionString(), IotHubClientProtocol.AMQPS,
+                ClientOptions.builder().sslContext(exportedTrust(info)).build());
+        client.setMessageCallback((msg, context) -> {
+            inbox.add(msg);
+            return IotHubMessageResult.COMPLETE;
+        }, null);
+        client.open(true);
+        return client;
     }
 
     @Test
@@ -94,13 +93,7 @@ class AzureSdkTest {
         SimulatorInfo.DeviceEntry device = info.devices().get(2);
         String serviceConnectionString = info.policies().stream().filter(p -> p.name().equals("service")).findFirst().orElseThrow().connectionString();
         BlockingQueue<Message> received = new ArrayBlockingQueue<>(4);
-        DeviceClient deviceClient = new DeviceClient(device.connectionString(), IotHubClientProtocol.AMQPS,
-                ClientOptions.builder().sslContext(exportedTrust(info)).build());
-        deviceClient.setMessageCallback((msg, context) -> {
-            received.add(msg);
-            return IotHubMessageResult.COMPLETE;
-        }, null);
-        deviceClient.open(true);
+        DeviceClient deviceClient = openCompletingDevice(info, device, received);
         MessagingClient service = new MessagingClient(serviceConnectionString, IotHubServiceClientProtocol.AMQPS,
                 MessagingClientOptions.builder().sslContext(exportedTrust(info)).build());
         try {
@@ -124,13 +117,7 @@ class AzureSdkTest {
         SimulatorInfo info = HUB.simulator().info();
         SimulatorInfo.DeviceEntry device = info.devices().get(1);
         BlockingQueue<Message> received = new ArrayBlockingQueue<>(4);
-        DeviceClient client = new DeviceClient(device.connectionString(), IotHubClientProtocol.AMQPS,
-                ClientOptions.builder().sslContext(exportedTrust(info)).build());
-        client.setMessageCallback((msg, context) -> {
-            received.add(msg);
-            return IotHubMessageResult.COMPLETE;
-        }, null);
-        client.open(true);
+        DeviceClient client = openCompletingDevice(info, device, received);
         try (AmqpTestClient service = AmqpTestClient.tls(HUB.simulator().amqpsPort(), exportedTrust(info), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
             new CbsClient(service).putToken(UUID.randomUUID(), info.hostName(), HUB.simulator().policyToken("service", Duration.ofMinutes(10)));
             Sender outbox = service.sender(service.session(), "sender", "/messages/devicebound");

@@ -3,6 +3,7 @@ package dev.hubsim.cli;
 import dev.hubsim.SimulatorInfo;
 import dev.hubsim.auth.SasTokens;
 import dev.hubsim.testing.AmqpTestClient;
+import dev.hubsim.testing.ExportedTrust;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Data;
@@ -11,14 +12,10 @@ import org.apache.qpid.proton.message.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -60,7 +57,7 @@ class SimulatorCommandTest {
                     .collect(Collectors.toMap(p -> p[0], p -> p[1]));
             String token = SasTokens.create(cs.get("HostName") + "/devices/" + cs.get("DeviceId"), cs.get("SharedAccessKey"),
                     Instant.now().plusSeconds(600), null);
-            try (AmqpTestClient client = AmqpTestClient.tls(amqps, trust(written),
+            try (AmqpTestClient client = AmqpTestClient.tls(amqps, ExportedTrust.sslContext(written),
                     AmqpTestClient.SaslMode.plain(cs.get("DeviceId") + "@sas." + written.hubName(), token)).awaitOpen()) {
                 Sender sender = client.sender(client.session(), "t", "/devices/" + cs.get("DeviceId") + "/messages/events");
                 Message m = Proton.message();
@@ -131,17 +128,5 @@ class SimulatorCommandTest {
             assertTrue(usage.startsWith("Usage: hubsim"));
             assertEquals(0, cli.awaitExit(START_TIMEOUT));
         }
-    }
-
-    static SSLContext trust(SimulatorInfo info) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(Path.of(info.trustStore()))) {
-            ks.load(in, info.trustStorePassword().toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 }
