@@ -8,9 +8,14 @@ import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.cbs.CbsNode;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.config.HubConfigLoader;
+import dev.hubsim.events.EventHubEndpoint;
+import dev.hubsim.events.EventHubSettings;
+import dev.hubsim.events.EventHubTokens;
+import dev.hubsim.events.EventStore;
 import dev.hubsim.events.RecordedTelemetry;
 import dev.hubsim.links.LinkPolicy;
 import dev.hubsim.registry.Device;
+import dev.hubsim.registry.Permission;
 import dev.hubsim.registry.SharedAccessPolicy;
 import dev.hubsim.tls.TlsMaterial;
 
@@ -38,14 +43,17 @@ public final class HubSimulator implements AutoCloseable {
     private final Hub hub;
     private final TlsMaterial tls;
     private final HubBroker broker;
+    private final EventHubEndpoint eventHub;
     private final Clock clock;
     private final String bindHost;
     private final Duration startupTime;
     private final int amqpsPort;
     private final int amqpPort;
 
-    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, Clock clock, String bindHost, Duration startupTime) {
+    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, EventHubEndpoint eventHub, Clock clock, String bindHost,
+                         Duration startupTime) {
         this.hub = hub;
+        this.eventHub = eventHub;
         this.tls = tls;
         this.broker = broker;
         this.clock = clock;
@@ -53,6 +61,7 @@ public final class HubSimulator implements AutoCloseable {
         this.startupTime = startupTime;
         this.amqpsPort = broker.port(HubBroker.AMQPS_ACCEPTOR);
         this.amqpPort = broker.port(HubBroker.AMQP_ACCEPTOR);
+        eventHub.listening(bindHost, amqpsPort, amqpPort);
     }
 
     public static Builder builder() {
@@ -108,19 +117,36 @@ public final class HubSimulator implements AutoCloseable {
         return SasTokens.create(hub.primaryHostName(), policy.primaryKey(), clock.instant().plus(validFor), policy.name());
     }
 
-    /** Telemetry the hub stored, oldest first, with the annotations it stamped; all devices when {@code deviceId} is null. */
+    /**
+     * Telemetry the hub stored (and retains), oldest first, with the annotations it stamped, including the Event Hub
+     * position ({@code x-opt-sequence-number}, {@code x-opt-offset}, {@code x-opt-enqueued-time}); all devices when
+     * {@code deviceId} is null.
+     */
     public List<RecordedTelemetry> telemetry(String deviceId) {
-        return broker.telemetry().messages(deviceId);
+        return eventHub.store().telemetry(deviceId);
     }
 
     public long telemetryCount() {
-        return broker.telemetry().count();
+        return eventHub.store().count();
+    }
+
+    /** The built-in Event Hub-compatible endpoint: its settings, partitions and connection strings. */
+    public EventHubEndpoint eventHub() {
+        return eventHub;
+    }
+
+    /** The policy whose key the printed Event Hub connection string uses: {@code service}, else any with ServiceConnect. */
+    private SharedAccessPolicy eventHubPolicy() {
+        return hub.registry().policy("service").filter(p -> p.allows(Permission.SERVICE_CONNECT))
+                .or(() -> hub.registry().policies().stream().filter(p -> p.allows(Permission.SERVICE_CONNECT)).findFirst())
+                .orElse(null);
     }
 
     public SimulatorInfo info() {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("amqps", amqpsPort());
         ports.put("amqp", amqpPort());
+        SharedAccessPolicy ehPolicy = eventHubPolicy();
         return new SimulatorInfo(hub.name(), hub.primaryHostName(), hub.hostNames(), ports,
                 tls.caCertificatePem() == null ? null : tls.caCertificatePem().toAbsolutePath().toString(),
                 tls.trustStore() == null ? null : tls.trustStore().toAbsolutePath().toString(),
@@ -128,7 +154,11 @@ public final class HubSimulator implements AutoCloseable {
                 hub.registry().devices().stream().map(d -> new SimulatorInfo.DeviceEntry(d.deviceId(),
                         deviceConnectionString(d.deviceId()), d.primaryKey())).toList(),
                 hub.registry().policies().stream().map(p -> new SimulatorInfo.PolicyEntry(p.name(),
-                        policyConnectionString(p.name()), p.primaryKey())).toList());
+                        policyConnectionString(p.name()), p.primaryKey())).toList(),
+                eventHub.settings().name(), eventHub.endpoint(),
+                ehPolicy == null ? null : eventHub.connectionString(ehPolicy),
+                ehPolicy == null ? null : eventHub.developmentEmulatorConnectionString(ehPolicy),
+                eventHub.settings().partitionIds(), eventHub.settings().consumerGroups());
     }
 
     /** Internal broker access for contract tests of the Artemis hooks; not for users. */
@@ -157,7 +187,7 @@ public final class HubSimulator implements AutoCloseable {
         private boolean persistent;
         private Duration clockSkew = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
-        private long telemetryRetained = 10_000;
+        private Long telemetryRetained;
 
         private Builder() {
         }
@@ -218,6 +248,7 @@ public final class HubSimulator implements AutoCloseable {
             return this;
         }
 
+        /** At most this many events per partition (overrides the hub definition's {@code eventHub.retainedEvents}). */
         public Builder telemetryRetained(long messages) {
             this.telemetryRetained = messages;
             return this;
@@ -228,14 +259,27 @@ public final class HubSimulator implements AutoCloseable {
             Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".hubsim");
             HubConfig hubConfig = configFile != null ? HubConfigLoader.load(configFile) : config != null ? config : HubConfig.defaultHub();
             Hub hub = Hub.from(hubConfig, dir);
+            EventHubSettings ehSettings = EventHubSettings.of(hub.name(), hubConfig.eventHub());
+            if (telemetryRetained != null) {
+                ehSettings = ehSettings.withRetainedEvents(telemetryRetained);
+            }
+            // The Event Hubs client checks the endpoint's host name against the certificate (real-clients.md §4.4).
+            List<String> certificateNames = new java.util.ArrayList<>(hub.hostNames());
+            if (certificateNames.stream().noneMatch(ehSettings.hostName()::equalsIgnoreCase)) {
+                certificateNames.add(ehSettings.hostName());
+            }
             TlsMaterial tls = keyStore != null ? TlsMaterial.userSupplied(keyStore, keyStorePassword)
-                    : TlsMaterial.localCa(dir.resolve("tls"), hub.hostNames());
+                    : TlsMaterial.localCa(dir.resolve("tls"), certificateNames);
             checkFree(amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
             checkFree(amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
             TokenValidator tokens = new TokenValidator(hub, clockSkew, clock);
-            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens), new LinkPolicy(hub), new BrokerAddresses());
+            EventHubTokens ehTokens = new EventHubTokens(ehSettings, hub.registry(), clockSkew, clock);
+            EventStore store = new EventStore(ehSettings, clock, persistent ? dir.resolve("events").resolve(ehSettings.name()) : null);
+            EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, ehTokens, clock);
+            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens, ehTokens), new LinkPolicy(hub), new BrokerAddresses(),
+                    eventHub);
             HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
-                    tls.keyStorePassword(), dir, persistent, telemetryRetained));
+                    tls.keyStorePassword(), dir, persistent));
             try {
                 broker.start();
             } catch (Exception e) {
@@ -245,7 +289,7 @@ public final class HubSimulator implements AutoCloseable {
                 }
                 throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
             }
-            return new HubSimulator(hub, tls, broker, clock, bindHost, Duration.ofNanos(System.nanoTime() - t0));
+            return new HubSimulator(hub, tls, broker, eventHub, clock, bindHost, Duration.ofNanos(System.nanoTime() - t0));
         }
 
         private void checkFree(int port, String what, String option) {

@@ -9,7 +9,6 @@ import org.apache.activemq.artemis.api.core.SimpleString;
  */
 public final class BrokerAddresses {
     public static final String PREFIX = "hubsim.";
-    public static final SimpleString TELEMETRY = SimpleString.of(PREFIX + "telemetry");
     /** The address the service's cloud-to-device link is bound to before each message picks its device queue. */
     public static final SimpleString C2D_ROUTER = SimpleString.of(PREFIX + "c2d");
 

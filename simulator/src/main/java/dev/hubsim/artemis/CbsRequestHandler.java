@@ -58,7 +58,7 @@ final class CbsRequestHandler implements ProtonDeliveryHandler {
         CbsNode.Outcome outcome = connection.hub().cbs().handle(request);
         Claim claim = outcome.claim();
         if (claim != null) {
-            connection.claims().put(claim);
+            (outcome.eventHub() ? connection.eventHubClaims() : connection.claims()).put(claim);
             LOG.debug("put-token accepted for '{}' from {}", claim.audience(), connection.getRemoteAddress());
         } else {
             TokenVerdict.Refused refused = (TokenVerdict.Refused) outcome.verdict();

@@ -29,11 +29,13 @@ public final class HubBroker implements AutoCloseable {
      * @param amqpsPort       TLS port; 0 picks a free one
      * @param amqpPort        plain port; 0 picks a free one
      * @param keyStore        PKCS12 key store holding the server certificate
-     * @param telemetryRetained how many telemetry messages the hub keeps (oldest dropped first)
      */
     public record Settings(String bindHost, int amqpsPort, int amqpPort, Path keyStore, String keyStorePassword,
-                           Path dataDir, boolean persistent, long telemetryRetained) {
+                           Path dataDir, boolean persistent) {
     }
+
+    /** How often time-based retention runs over partitions nobody writes to. */
+    private static final long RETENTION_SWEEP_SECONDS = 10;
 
     private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
     private final HubContext hub;
@@ -53,6 +55,9 @@ public final class HubBroker implements AutoCloseable {
         server.addProtocolManagerFactory(new HubProtocolManagerFactory(hub));
         server.start();
         createQueues();
+        // Telemetry lives in the Event Hub partitions, not in broker queues (README, "Choices ...").
+        server.getScheduledPool().scheduleWithFixedDelay(hub.eventHub().store()::trimExpired, RETENTION_SWEEP_SECONDS,
+                RETENTION_SWEEP_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
         hub.hub().registry().onDeviceChanged(this::createDeviceQueue);
     }
 
@@ -89,8 +94,6 @@ public final class HubBroker implements AutoCloseable {
     }
 
     private void createQueues() throws Exception {
-        server.createQueue(QueueConfiguration.of(BrokerAddresses.TELEMETRY).setAutoCreateAddress(true).setRoutingType(RoutingType.ANYCAST)
-                .setDurable(settings.persistent()).setRingSize(settings.telemetryRetained()), true);
         server.addAddressInfo(new AddressInfo(BrokerAddresses.C2D_ROUTER).addRoutingType(RoutingType.ANYCAST));
         for (Device device : hub.hub().registry().devices()) {
             createDeviceQueue(device);
@@ -112,10 +115,6 @@ public final class HubBroker implements AutoCloseable {
         return ((NettyAcceptor) acceptor).getActualPort();
     }
 
-    public TelemetryLog telemetry() {
-        return new TelemetryLog(server);
-    }
-
     public ActiveMQServer server() {
         return server;
     }
@@ -123,5 +122,6 @@ public final class HubBroker implements AutoCloseable {
     @Override
     public void close() throws Exception {
         embedded.stop();
+        hub.eventHub().store().close();
     }
 }

@@ -1,6 +1,11 @@
 package dev.hubsim.artemis;
 
 import dev.hubsim.auth.ClaimSet;
+import dev.hubsim.events.EventHubEndpoint;
+import dev.hubsim.events.EventHubErrors;
+import dev.hubsim.events.EventHubPath;
+import dev.hubsim.events.ReceiverRegistry;
+import dev.hubsim.links.HubErrors;
 import dev.hubsim.links.HubPath;
 import dev.hubsim.links.LinkDecision;
 import dev.hubsim.links.LinkRole;
@@ -9,6 +14,7 @@ import org.apache.activemq.artemis.protocol.amqp.broker.AMQPSessionCallback;
 import org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManager;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPConnectionContext;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPSessionContext;
+import org.apache.qpid.proton.amqp.DescribedType;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
@@ -16,10 +22,13 @@ import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.engine.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -28,10 +37,19 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class HubConnectionContext extends AMQPConnectionContext {
     private static final Logger LOG = LoggerFactory.getLogger(HubConnectionContext.class);
+    /** Owner level of an Event Hub receiver (reference/iothub-amqp.md §6.3). */
+    static final Symbol EPOCH = Symbol.valueOf("com.microsoft:epoch");
+    /** The start-position filter (reference/iothub-amqp.md §6.2). */
+    static final Symbol SELECTOR_FILTER = Symbol.valueOf("apache.org:selector-filter:string");
 
     private final HubContext hub;
     private final ClaimSet claims = new ClaimSet();
     private final CbsReplies cbsReplies = new CbsReplies(this);
+    /** Claims for the Event Hub-compatible endpoint, apart from hub claims (see CbsNode.Outcome). */
+    private final ClaimSet eventHubClaims = new ClaimSet();
+    private final CbsReplies managementReplies = new CbsReplies(this);
+    private final Map<Link, EventHubSender> eventHubSenders = new ConcurrentHashMap<>();
+    private final AtomicBoolean closeListenerAdded = new AtomicBoolean();
     private volatile String saslUser;
 
     HubConnectionContext(ProtonProtocolManager manager, HubConnectionCallback callback, String containerId, int idleTimeout,
@@ -44,6 +62,10 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     public ClaimSet claims() {
         return claims;
+    }
+
+    public ClaimSet eventHubClaims() {
+        return eventHubClaims;
     }
 
     HubContext hub() {
@@ -63,12 +85,25 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     protected void remoteLinkOpened(Link link) throws Exception {
         LinkRole role = link instanceof Receiver ? LinkRole.CLIENT_SENDER : LinkRole.CLIENT_RECEIVER;
         String address = role == LinkRole.CLIENT_SENDER ? targetAddress(link) : sourceAddress(link);
+        EventHubPath eventHubPath = hub.eventHub().parse(address, role == LinkRole.CLIENT_RECEIVER);
+        if (eventHubPath != null) {
+            openEventHubLink(link, eventHubPath);
+            return;
+        }
         HubPath path = HubPath.parse(address, role);
         LinkDecision decision = hub.links().decide(path, claims, hub.clock().instant());
         if (decision instanceof LinkDecision.Refused refused) {
             LOG.info("refused {} link '{}' on '{}' from {}: {} {}", role == LinkRole.CLIENT_SENDER ? "sending" : "receiving",
                     link.getName(), address, getRemoteAddress(), refused.condition(), refused.description());
             refuse(link, refused.condition(), refused.description(), null);
+            return;
+        }
+        if (path instanceof HubPath.ServiceEvents events) {
+            redirect(link, events.eventHubSuffix());
+            return;
+        }
+        if (path instanceof HubPath.ServiceEventsManagement management) {
+            redirect(link, management.eventHubSuffix());
             return;
         }
         AMQPSessionContext session = getSessionExtension(link.getSession());
@@ -105,6 +140,123 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             sender.open();
         }
         flush();
+    }
+
+    /** Service receivers on the hub's events paths are sent to the Event Hub-compatible endpoint (§5). */
+    private void redirect(Link link, String eventHubSuffix) {
+        Map<Symbol, Object> info = hub.eventHub().redirectInfo(eventHubSuffix);
+        String description = EventHubErrors.redirect((String) info.get(EventHubEndpoint.INFO_ADDRESS));
+        LOG.info("redirected link '{}' from {}: {}", link.getName(), getRemoteAddress(), description);
+        refuse(link, HubErrors.LINK_REDIRECT, description, info);
+    }
+
+    private void openEventHubLink(Link link, EventHubPath path) {
+        if (path instanceof EventHubPath.Management) {
+            link.setSource(link.getRemoteSource());
+            link.setTarget(link.getRemoteTarget());
+            if (link instanceof Receiver receiver) {
+                receiver.setContext(new ManagementRequestHandler(this, receiver, managementReplies));
+                receiver.open();
+                receiver.flow(ManagementRequestHandler.CREDIT);
+            } else {
+                Sender sender = (Sender) link;
+                sender.setSenderSettleMode(sender.getRemoteSenderSettleMode());
+                sender.setContext(managementReplies.attach(sender));
+                sender.open();
+            }
+            flush();
+            return;
+        }
+        if (!(path instanceof EventHubPath.PartitionReceiver receiverPath)) {
+            refuseEventHubLink(link, path.address(), HubErrors.NOT_ALLOWED, EventHubErrors.readOnly(path.address()));
+            return;
+        }
+        Sender sender = (Sender) link;
+        Object epochValue = link.getRemoteProperties() == null ? null : link.getRemoteProperties().get(EPOCH);
+        if (epochValue != null && !(epochValue instanceof Long) && !(epochValue instanceof Integer)) {
+            refuseEventHubLink(link, path.address(), HubErrors.ARGUMENT_ERROR, EventHubErrors.epochNotALong(epochValue));
+            return;
+        }
+        Long epoch = epochValue == null ? null : ((Number) epochValue).longValue();
+        EventHubEndpoint.ReceiverDecision decision = hub.eventHub().openReceiver(receiverPath, selectorFilter(link), eventHubClaims);
+        if (decision instanceof EventHubEndpoint.ReceiverDecision.Refused refused) {
+            refuseEventHubLink(link, path.address(), refused.condition(), refused.description());
+            return;
+        }
+        EventHubEndpoint.ReceiverDecision.Open open = (EventHubEndpoint.ReceiverDecision.Open) decision;
+        boolean runtimeMetric = link.getRemoteDesiredCapabilities() != null
+                && java.util.Arrays.asList(link.getRemoteDesiredCapabilities()).contains(EventHubSender.RUNTIME_METRIC);
+        EventHubSender handler = new EventHubSender(this, sender, open.partition(), hub.eventHub().receivers(), runtimeMetric);
+        ReceiverRegistry.Admission admission = hub.eventHub().receivers().admit(receiverPath.consumerGroup(),
+                receiverPath.partitionId(), epoch, handler);
+        if (admission instanceof ReceiverRegistry.Admission.Refused refused) {
+            refuseEventHubLink(link, path.address(), refused.condition(), refused.description());
+            return;
+        }
+        link.setSource(link.getRemoteSource());
+        link.setTarget(link.getRemoteTarget());
+        sender.setSenderSettleMode(sender.getRemoteSenderSettleMode());
+        sender.setReceiverSettleMode(sender.getRemoteReceiverSettleMode());
+        if (runtimeMetric) {
+            sender.setOfferedCapabilities(new Symbol[]{EventHubSender.RUNTIME_METRIC});
+        }
+        sender.setContext(handler);
+        watchConnectionClose();
+        eventHubSenders.put(link, handler);
+        sender.open();
+        handler.start(((ReceiverRegistry.Admission.Admitted) admission).registration(), open.partition().resolve(open.start()));
+        flush();
+    }
+
+    private void refuseEventHubLink(Link link, String address, Symbol condition, String description) {
+        LOG.info("refused Event Hub link '{}' on '{}' from {}: {} {}", link.getName(), address, getRemoteAddress(), condition, description);
+        refuse(link, condition, description, null);
+    }
+
+    /** The string of the {@code apache.org:selector-filter:string} source filter, described or bare; null when absent. */
+    private static Object selectorFilter(Link link) {
+        if (!(link.getRemoteSource() instanceof Source source) || source.getFilter() == null) {
+            return null;
+        }
+        Object value = source.getFilter().get(SELECTOR_FILTER);
+        return value instanceof DescribedType described ? described.getDescribed() : value;
+    }
+
+    /** Event Hub receivers stop and give back their partition place when the connection ends, however it ends. */
+    private void watchConnectionClose() {
+        if (closeListenerAdded.compareAndSet(false, true)) {
+            getConnectionCallback().getProtonConnectionDelegate().addCloseListener(this::releaseEventHubSenders);
+        }
+    }
+
+    private void releaseEventHubSenders() {
+        eventHubSenders.values().forEach(EventHubSender::release);
+        eventHubSenders.clear();
+    }
+
+    private void releaseEventHubSender(Link link) {
+        EventHubSender handler = eventHubSenders.remove(link);
+        if (handler != null) {
+            handler.release();
+        }
+    }
+
+    @Override
+    public void onRemoteClose(Link link) throws Exception {
+        releaseEventHubSender(link);
+        super.onRemoteClose(link);
+    }
+
+    @Override
+    public void onRemoteDetach(Link link) throws Exception {
+        releaseEventHubSender(link);
+        super.onRemoteDetach(link);
+    }
+
+    @Override
+    public void onRemoteClose(Session session) throws Exception {
+        eventHubSenders.keySet().stream().filter(l -> l.getSession() == session).toList().forEach(this::releaseEventHubSender);
+        super.onRemoteClose(session);
     }
 
     /**
