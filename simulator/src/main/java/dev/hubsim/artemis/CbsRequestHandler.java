@@ -59,7 +59,8 @@ final class CbsRequestHandler implements ProtonDeliveryHandler {
         Claim claim = outcome.claim();
         if (claim != null) {
             (outcome.eventHub() ? connection.eventHubClaims() : connection.claims()).put(claim);
-            LOG.debug("put-token accepted for '{}' from {}", claim.audience(), connection.getRemoteAddress());
+            LOG.debug("put-token accepted for {}audience '{}' from {}", outcome.eventHub() ? "Event Hub " : "",
+                    outcome.request().audience(), connection.getRemoteAddress());
         } else {
             TokenVerdict.Refused refused = (TokenVerdict.Refused) outcome.verdict();
             LOG.info("put-token refused ({}) from {} for audience '{}': {}", refused.statusCode(), connection.getRemoteAddress(),

@@ -3,7 +3,6 @@ package dev.hubsim.events;
 import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.ResourceUri;
 import dev.hubsim.auth.SasToken;
-import dev.hubsim.auth.SasTokens;
 import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.auth.TokenVerdict;
 import dev.hubsim.registry.DeviceRegistry;
@@ -20,7 +19,7 @@ import java.util.Set;
  * Token rules of the Event Hub-compatible endpoint, decided from what azure-messaging-eventhubs 5.21 sends
  * (EventHubSharedKeyCredential, AzureTokenManagerProvider): the CBS audience and the token's {@code sr} are
  * {@code amqp://{host}/{name}[/ConsumerGroups/{cg}/Partitions/{p}]}, the token is signed by one of the hub's shared
- * access policies and names it in {@code skn}. Redirected clients (uAMQP) use {@code amqps://{host}:{port}/...}; any
+ * access policies, the Event Hubs way ({@link EventHubSas}), and names it in {@code skn}. Redirected clients (uAMQP) use {@code amqps://{host}:{port}/...}; any
  * scheme and port are accepted. The policy must have ServiceConnect; the claim covers the audience's path.
  */
 public final class EventHubTokens {
@@ -85,7 +84,7 @@ public final class EventHubTokens {
         if (!policy.get().allows(Permission.SERVICE_CONNECT)) {
             return refused("Shared access policy '" + policy.get().name() + "' lacks ServiceConnect, which reading events needs.");
         }
-        if (!SasTokens.signedWith(token, policy.get().primaryKey()) && !SasTokens.signedWith(token, policy.get().secondaryKey())) {
+        if (!EventHubSas.signedWith(token, policy.get().primaryKey()) && !EventHubSas.signedWith(token, policy.get().secondaryKey())) {
             return refused(TokenValidator.INVALID_SIGNATURE);
         }
         Instant expiresAt = Instant.ofEpochSecond(token.expirySeconds()).plus(clockSkew);
