@@ -116,10 +116,16 @@ class EventHubSdkTest {
     @Test
     void theEventHubsClientReadsEachPartitionFromEarliestWithItsPropertiesFromManagement() {
         SimulatorInfo info = HUB.simulator().info();
+        // README:begin event-hubs-example
         EventHubConsumerClient consumer = new EventHubClientBuilder()
-                .connectionString(info.eventHubConnectionString())
+                .connectionString(info.eventHubConnectionString()) // TLS; the JVM default SSLContext trusts the CA
                 .consumerGroup(EventHubClientBuilder.DEFAULT_CONSUMER_GROUP_NAME)
                 .buildConsumerClient();
+        for (PartitionEvent event : consumer.receiveFromPartition("0", 10, EventPosition.earliest(), Duration.ofSeconds(1))) {
+            System.out.println(event.getData().getSystemProperties().get("iothub-connection-device-id") + ": "
+                    + event.getData().getBodyAsString());
+        }
+        // README:end event-hubs-example
         try {
             EventHubProperties properties = consumer.getEventHubProperties();
             assertEquals(info.eventHubCompatibleName(), properties.getName());
