@@ -32,6 +32,7 @@ import java.util.Date;
  * endpoint with its x-opt-* position, and settled Accepted once stored.
  */
 final class TelemetryReceiver extends ProtonServerReceiverContext {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TelemetryReceiver.class);
     private static final SimpleString DEVICE_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_DEVICE_ID);
     private static final SimpleString MODULE_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_MODULE_ID);
     private static final SimpleString AUTH_METHOD = SimpleString.of(TelemetryAnnotations.CONNECTION_AUTH_METHOD);
@@ -84,21 +85,29 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         }
         stamp(amqp, claim, device);
         // Stored in the device's partition of the Event Hub-compatible endpoint, which numbers it; then Accepted.
-        hubConnection.hub().eventHub().store().partitionFor(path.deviceId()).append(path.deviceId(), (sequence, offset, time) -> {
-            amqp.setAnnotation(SEQUENCE_NUMBER, sequence);
-            amqp.setAnnotation(OFFSET, Long.toString(offset));
-            amqp.setAnnotation(X_OPT_ENQUEUED_TIME, new Date(time));
-            amqp.reencode();
-            // With delivery annotations from the device, Artemis returns a pooled copy without them, ours to release.
-            boolean copied = amqp.getDeliveryAnnotations() != null;
-            ReadableBuffer encoded = amqp.getSendBuffer(1, null);
-            byte[] bytes = new byte[encoded.remaining()];
-            encoded.get(bytes);
-            if (copied && encoded instanceof NettyReadable copy) {
-                copy.getByteBuf().release();
-            }
-            return bytes;
-        });
+        try {
+            hubConnection.hub().eventHub().store().partitionFor(path.deviceId()).append(path.deviceId(), (sequence, offset, time) -> {
+                amqp.setAnnotation(SEQUENCE_NUMBER, sequence);
+                amqp.setAnnotation(OFFSET, Long.toString(offset));
+                // One instant for both: the hub's enqueued time is the Event Hub's.
+                amqp.setAnnotation(ENQUEUED_TIME, new Date(time));
+                amqp.setAnnotation(X_OPT_ENQUEUED_TIME, new Date(time));
+                amqp.reencode();
+                // With delivery annotations from the device, Artemis returns a pooled copy without them, ours to release.
+                boolean copied = amqp.getDeliveryAnnotations() != null;
+                ReadableBuffer encoded = amqp.getSendBuffer(1, null);
+                byte[] bytes = new byte[encoded.remaining()];
+                encoded.get(bytes);
+                if (copied && encoded instanceof NettyReadable copy) {
+                    copy.getByteBuf().release();
+                }
+                return bytes;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not store telemetry of device '{}': {}", path.deviceId(), e.toString());
+            reject(delivery, dev.hubsim.links.HubErrors.INTERNAL_ERROR, "The hub could not store the message: " + e.getMessage());
+            return;
+        }
         incrementSettle();
         delivery.disposition(Accepted.getInstance());
         settle(delivery);
@@ -114,7 +123,6 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         }
         message.setAnnotation(AUTH_METHOD, claim.authMethodJson());
         message.setAnnotation(GENERATION_ID, device.generationId());
-        message.setAnnotation(ENQUEUED_TIME, new Date(hubConnection.hub().clock().millis()));
         message.setAnnotation(MESSAGE_SOURCE, TelemetryAnnotations.SOURCE_TELEMETRY);
     }
 
