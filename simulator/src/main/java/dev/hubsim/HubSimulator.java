@@ -1,10 +1,11 @@
 package dev.hubsim;
 
-import dev.hubsim.artemis.BrokerAddresses;
 import dev.hubsim.artemis.HubBroker;
 import dev.hubsim.artemis.HubContext;
 import dev.hubsim.auth.SasTokens;
 import dev.hubsim.auth.TokenValidator;
+import dev.hubsim.c2d.C2dSettings;
+import dev.hubsim.c2d.CloudToDevice;
 import dev.hubsim.cbs.CbsNode;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.config.HubConfigLoader;
@@ -38,14 +39,16 @@ public final class HubSimulator implements AutoCloseable {
     private final Hub hub;
     private final TlsMaterial tls;
     private final HubBroker broker;
+    private final CloudToDevice c2d;
     private final Clock clock;
     private final String bindHost;
     private final Duration startupTime;
     private final int amqpsPort;
     private final int amqpPort;
 
-    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, Clock clock, String bindHost, Duration startupTime) {
+    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, CloudToDevice c2d, Clock clock, String bindHost, Duration startupTime) {
         this.hub = hub;
+        this.c2d = c2d;
         this.tls = tls;
         this.broker = broker;
         this.clock = clock;
@@ -113,6 +116,11 @@ public final class HubSimulator implements AutoCloseable {
         return broker.telemetry().messages(deviceId);
     }
 
+    /** Cloud-to-device messaging: queue depths, purge, feedback waiting. */
+    public CloudToDevice cloudToDevice() {
+        return c2d;
+    }
+
     public long telemetryCount() {
         return broker.telemetry().count();
     }
@@ -138,6 +146,7 @@ public final class HubSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        c2d.close();
         try {
             broker.close();
         } catch (Exception e) {
@@ -158,6 +167,7 @@ public final class HubSimulator implements AutoCloseable {
         private Duration clockSkew = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
         private long telemetryRetained = 10_000;
+        private C2dSettings c2dSettings = C2dSettings.hubDefaults();
 
         private Builder() {
         }
@@ -223,6 +233,12 @@ public final class HubSimulator implements AutoCloseable {
             return this;
         }
 
+        /** Cloud-to-device limits and timings; the hub's own by default. */
+        public Builder cloudToDevice(C2dSettings settings) {
+            this.c2dSettings = settings;
+            return this;
+        }
+
         public HubSimulator start() {
             long t0 = System.nanoTime();
             Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".hubsim");
@@ -233,19 +249,21 @@ public final class HubSimulator implements AutoCloseable {
             checkFree(amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
             checkFree(amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
             TokenValidator tokens = new TokenValidator(hub, clockSkew, clock);
-            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens), new LinkPolicy(hub), new BrokerAddresses());
+            CloudToDevice c2d = new CloudToDevice(hub, c2dSettings, clock);
+            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens), new LinkPolicy(hub), c2d);
             HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
                     tls.keyStorePassword(), dir, persistent, telemetryRetained));
             try {
                 broker.start();
             } catch (Exception e) {
                 closeQuietly(broker);
+                c2d.close();
                 if (rootCause(e) instanceof BindException bind) {
                     throw new PortInUseException("cannot listen on " + bindHost + ": " + bind.getMessage(), e);
                 }
                 throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
             }
-            return new HubSimulator(hub, tls, broker, clock, bindHost, Duration.ofNanos(System.nanoTime() - t0));
+            return new HubSimulator(hub, tls, broker, c2d, clock, bindHost, Duration.ofNanos(System.nanoTime() - t0));
         }
 
         private void checkFree(int port, String what, String option) {

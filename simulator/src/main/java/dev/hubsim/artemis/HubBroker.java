@@ -1,15 +1,12 @@
 package dev.hubsim.artemis;
 
-import dev.hubsim.registry.Device;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
-import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
-import org.apache.activemq.artemis.core.server.impl.AddressInfo;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
@@ -53,7 +50,6 @@ public final class HubBroker implements AutoCloseable {
         server.addProtocolManagerFactory(new HubProtocolManagerFactory(hub));
         server.start();
         createQueues();
-        hub.hub().registry().onDeviceChanged(this::createDeviceQueue);
     }
 
     private Configuration configuration() {
@@ -91,19 +87,6 @@ public final class HubBroker implements AutoCloseable {
     private void createQueues() throws Exception {
         server.createQueue(QueueConfiguration.of(BrokerAddresses.TELEMETRY).setAutoCreateAddress(true).setRoutingType(RoutingType.ANYCAST)
                 .setDurable(settings.persistent()).setRingSize(settings.telemetryRetained()), true);
-        server.addAddressInfo(new AddressInfo(BrokerAddresses.C2D_ROUTER).addRoutingType(RoutingType.ANYCAST));
-        for (Device device : hub.hub().registry().devices()) {
-            createDeviceQueue(device);
-        }
-    }
-
-    private void createDeviceQueue(Device device) {
-        SimpleString queue = hub.addresses().deviceQueue(device.deviceId());
-        try {
-            server.createQueue(QueueConfiguration.of(queue).setAutoCreateAddress(true).setRoutingType(RoutingType.ANYCAST).setDurable(settings.persistent()), true);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create the cloud-to-device queue of device '" + device.deviceId() + "'", e);
-        }
     }
 
     /** The port an acceptor actually listens on (the chosen one when configured as 0). */

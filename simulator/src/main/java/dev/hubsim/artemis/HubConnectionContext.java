@@ -9,6 +9,7 @@ import org.apache.activemq.artemis.protocol.amqp.broker.AMQPSessionCallback;
 import org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManager;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPConnectionContext;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPSessionContext;
+import org.apache.activemq.artemis.protocol.amqp.proton.ProtonDeliveryHandler;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
@@ -16,9 +17,12 @@ import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.engine.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -32,6 +36,11 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     private final HubContext hub;
     private final ClaimSet claims = new ClaimSet();
     private final CbsReplies cbsReplies = new CbsReplies(this);
+    /**
+     * Links served by the hub's own handlers rather than Artemis' link contexts. Artemis closes only its own contexts
+     * when a session or connection ends, so these are closed here, and their unsettled leases returned.
+     */
+    private final Map<Link, ProtonDeliveryHandler> rawLinks = new HashMap<>();
     private volatile String saslUser;
 
     HubConnectionContext(ProtonProtocolManager manager, HubConnectionCallback callback, String containerId, int idleTimeout,
@@ -82,9 +91,17 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             } else if (path instanceof HubPath.DeviceTelemetry telemetry) {
                 session.addReceiver((Receiver) link, (s, r) -> new TelemetryReceiver(sessionSPI, this, s, r, telemetry));
             } else if (path instanceof HubPath.DeviceBound deviceBound) {
-                session.addSender((Sender) link, new DeviceBoundController(session, hub.addresses().deviceQueue(deviceBound.deviceId())));
+                DeviceBoundLink deviceLink = new DeviceBoundLink(this, (Sender) link, hub.c2d(), deviceBound.deviceId());
+                rawLinks.put(link, deviceLink);
+                deviceLink.open();
             } else if (path instanceof HubPath.ServiceDeviceBound) {
-                session.addReceiver((Receiver) link, (s, r) -> new CloudToDeviceReceiver(sessionSPI, this, s, r));
+                ServiceDeviceBoundLink serviceLink = new ServiceDeviceBoundLink(this, (Receiver) link, hub.c2d());
+                rawLinks.put(link, serviceLink);
+                serviceLink.open();
+            } else if (path instanceof HubPath.ServiceFeedback) {
+                FeedbackLink feedbackLink = new FeedbackLink(this, (Sender) link, hub.c2d().feedback());
+                rawLinks.put(link, feedbackLink);
+                feedbackLink.open();
             } else {
                 throw new IllegalStateException("no handler for allowed path " + path);
             }
@@ -95,16 +112,62 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     private void openCbs(Link link) {
         if (link instanceof Receiver receiver) {
-            receiver.setContext(new CbsRequestHandler(this, receiver, cbsReplies));
+            CbsRequestHandler handler = new CbsRequestHandler(this, receiver, cbsReplies);
+            rawLinks.put(link, handler);
+            receiver.setContext(handler);
             receiver.open();
             receiver.flow(CbsRequestHandler.CREDIT);
         } else {
             Sender sender = (Sender) link;
             sender.setSenderSettleMode(sender.getRemoteSenderSettleMode());
             sender.setContext(cbsReplies.attach(sender));
+            rawLinks.put(link, cbsReplies);
             sender.open();
         }
         flush();
+    }
+
+    @Override
+    public void onRemoteDetach(Link link) throws Exception {
+        closeRawLink(link);
+        super.onRemoteDetach(link);
+    }
+
+    @Override
+    public void onRemoteClose(Link link) throws Exception {
+        rawLinks.remove(link);
+        super.onRemoteClose(link);
+    }
+
+    @Override
+    public void onRemoteClose(Session session) throws Exception {
+        super.onRemoteClose(session);
+        runLater(() -> List.copyOf(rawLinks.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::closeRawLink));
+    }
+
+    @Override
+    public void close(ErrorCondition errorCondition) {
+        if (isHandler()) {
+            closeRawLinks();
+        } else {
+            runLater(this::closeRawLinks);
+        }
+        super.close(errorCondition);
+    }
+
+    private void closeRawLinks() {
+        List.copyOf(rawLinks.keySet()).forEach(this::closeRawLink);
+    }
+
+    private void closeRawLink(Link link) {
+        ProtonDeliveryHandler handler = rawLinks.remove(link);
+        if (handler != null) {
+            try {
+                handler.close(false);
+            } catch (Exception e) {
+                LOG.warn("closing the handler of link '{}' failed", link.getName(), e);
+            }
+        }
     }
 
     /**

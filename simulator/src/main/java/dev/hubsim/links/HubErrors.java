@@ -16,6 +16,9 @@ public final class HubErrors {
     public static final Symbol INTERNAL_ERROR = Symbol.valueOf("amqp:internal-error");
     public static final Symbol MESSAGE_SIZE_EXCEEDED = Symbol.valueOf("amqp:link:message-size-exceeded");
     public static final Symbol RESOURCE_LIMIT_EXCEEDED = Symbol.valueOf("amqp:resource-limit-exceeded");
+    public static final Symbol DECODE_ERROR = Symbol.valueOf("amqp:decode-error");
+    /** The hub's ArgumentNull / ArgumentInvalid (reference/iothub-amqp.md §9.2). */
+    public static final Symbol ARGUMENT_ERROR = Symbol.valueOf("com.microsoft:argument-error");
 
     /** Edge Hub's text for an address no template matches (reference/iothub-amqp.md §4.7). */
     public static String unknownAddress(String address) {
@@ -37,13 +40,5 @@ public final class HubErrors {
 
     public static String unknownDevice(String deviceId) {
         return "Device '" + deviceId + "' is not registered with this hub.";
-    }
-
-    public static String missingTo() {
-        return "The cloud-to-device message has no 'to' property; set it to /devices/{deviceId}/messages/devicebound.";
-    }
-
-    public static String malformedTo(String to) {
-        return "The cloud-to-device message's 'to' property '" + to + "' is not /devices/{deviceId}/messages/devicebound.";
     }
 }

@@ -47,6 +47,13 @@ public sealed interface HubPath {
         }
     }
 
+    /** {@code /messages/serviceBound/feedback}, the service's receiver of delivery feedback. */
+    record ServiceFeedback(String address) implements HubPath {
+        public ResourceUri resource() {
+            return ResourceUri.path("messages", "serviceBound", "feedback");
+        }
+    }
+
     /** Anything the hub does not serve for this link role. */
     record Unknown(String address) implements HubPath {
         public ResourceUri resource() {
@@ -71,6 +78,9 @@ public sealed interface HubPath {
         }
         if (s.size() == 2 && is(s, 0, "messages") && is(s, 1, "devicebound") && role == LinkRole.CLIENT_SENDER) {
             return new ServiceDeviceBound(address);
+        }
+        if (s.size() == 3 && is(s, 0, "messages") && is(s, 1, "serviceBound") && is(s, 2, "feedback") && role == LinkRole.CLIENT_RECEIVER) {
+            return new ServiceFeedback(address);
         }
         if (s.size() >= 4 && is(s, 0, "devices")) {
             String device = PercentEncoding.decode(s.get(1));
