@@ -329,6 +329,59 @@ public final class AmqpTestClient implements AutoCloseable {
         return message;
     }
 
+    /** A delivery taken off a receiver but not yet settled, so a test can choose the outcome. */
+    public record Received(Message message, Delivery delivery, byte[] tag) {
+    }
+
+    /** Waits for the next complete message and returns it unsettled; settle it with {@link #settle}. */
+    public synchronized Received receiveUnsettled(Receiver receiver) {
+        Delivery[] holder = new Delivery[1];
+        await("a message on '" + receiver.getName() + "'", () -> {
+            Delivery d = receiver.current();
+            if (d != null && d.isReadable() && !d.isPartial()) {
+                holder[0] = d;
+                return true;
+            }
+            return false;
+        });
+        Delivery delivery = holder[0];
+        byte[] bytes = new byte[delivery.available()];
+        receiver.recv(bytes, 0, bytes.length);
+        receiver.advance();
+        Message message = Proton.message();
+        message.decode(bytes, 0, bytes.length);
+        return new Received(message, delivery, delivery.getTag());
+    }
+
+    /** Settles a received delivery with this outcome and grants one more credit. */
+    public synchronized void settle(Received received, DeliveryState outcome) {
+        received.delivery().disposition(outcome);
+        received.delivery().settle();
+        Receiver receiver = (Receiver) received.delivery().getLink();
+        receiver.flow(1);
+        pump();
+    }
+
+    /**
+     * Waits until the server has handled every frame sent so far: it answers a Begin only after the frames before it
+     * on this connection.
+     */
+    public synchronized void roundTrip() {
+        Session session = connection.session();
+        session.open();
+        pump();
+        await("the server's Begin (round trip)", () -> session.getRemoteState() != EndpointState.UNINITIALIZED);
+        session.close();
+        pump();
+    }
+
+    /** Closes (detaches) a link and waits for the server's detach. */
+    public synchronized void detach(Link link) {
+        link.close();
+        pump();
+        await("the server's detach of '" + link.getName() + "'", () -> link.getRemoteState() == EndpointState.CLOSED);
+    }
+
     /** True if a complete message is waiting on the receiver right now. */
     public synchronized boolean hasMessage(Receiver receiver) {
         Delivery d = receiver.current();
