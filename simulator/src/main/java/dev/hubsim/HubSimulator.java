@@ -2,9 +2,11 @@ package dev.hubsim;
 
 import dev.hubsim.artemis.HubBroker;
 import dev.hubsim.artemis.HubContext;
+import dev.hubsim.artemis.JournalC2dStore;
 import dev.hubsim.auth.SasTokens;
 import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.c2d.C2dSettings;
+import dev.hubsim.c2d.C2dStore;
 import dev.hubsim.c2d.CloudToDevice;
 import dev.hubsim.cbs.CbsNode;
 import dev.hubsim.config.HubConfig;
@@ -146,12 +148,8 @@ public final class HubSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        broker.close();
         c2d.close();
-        try {
-            broker.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("stopping the broker failed", e);
-        }
     }
 
     public static final class Builder {
@@ -167,7 +165,7 @@ public final class HubSimulator implements AutoCloseable {
         private Duration clockSkew = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
         private long telemetryRetained = 10_000;
-        private C2dSettings c2dSettings = C2dSettings.hubDefaults();
+        private C2dSettings c2dSettings;
 
         private Builder() {
         }
@@ -233,7 +231,7 @@ public final class HubSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Cloud-to-device limits and timings; the hub's own by default. */
+        /** Cloud-to-device limits and timings; else the config file's, else the hub's own. */
         public Builder cloudToDevice(C2dSettings settings) {
             this.c2dSettings = settings;
             return this;
@@ -249,7 +247,10 @@ public final class HubSimulator implements AutoCloseable {
             checkFree(amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
             checkFree(amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
             TokenValidator tokens = new TokenValidator(hub, clockSkew, clock);
-            CloudToDevice c2d = new CloudToDevice(hub, c2dSettings, clock);
+            C2dSettings settings = c2dSettings != null ? c2dSettings
+                    : hubConfig.cloudToDevice() != null ? hubConfig.cloudToDevice().applyTo(C2dSettings.hubDefaults()) : C2dSettings.hubDefaults();
+            CloudToDevice c2d = new CloudToDevice(hub, settings, clock,
+                    persistent ? new JournalC2dStore(dir.resolve("c2d")) : C2dStore.IN_MEMORY);
             HubContext context = new HubContext(hub, tokens, new CbsNode(tokens), new LinkPolicy(hub), c2d);
             HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
                     tls.keyStorePassword(), dir, persistent, telemetryRetained));
@@ -288,7 +289,7 @@ public final class HubSimulator implements AutoCloseable {
         private static void closeQuietly(HubBroker broker) {
             try {
                 broker.close();
-            } catch (Exception ignored) {
+            } catch (RuntimeException ignored) {
                 // already failing; the start error is the one to report
             }
         }

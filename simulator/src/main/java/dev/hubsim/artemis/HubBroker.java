@@ -104,7 +104,11 @@ public final class HubBroker implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        embedded.stop();
+    public void close() {
+        try {
+            embedded.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker did not stop cleanly", e);
+        }
     }
 }

@@ -23,7 +23,7 @@ public record C2dSettings(int maxQueueDepth, int maxMessageBytes, Duration lockT
 
     public C2dSettings {
         if (maxDeliveryCount < 1 || maxDeliveryCount > 100) {
-            throw new IllegalArgumentException("maxDeliveryCount must be 1-100 like the hub's, not " + maxDeliveryCount);
+            throw new IllegalArgumentException("cloudToDevice.maxDeliveryCount must be 1-100 like the hub's, not " + maxDeliveryCount);
         }
         if (maxQueueDepth < 1 || feedbackBatchSize < 1 || feedbackRetained < 1) {
             throw new IllegalArgumentException("queue depth, feedback batch size and feedback retention must be positive");

@@ -39,18 +39,38 @@ public final class CloudToDevice implements AutoCloseable {
     private final Map<String, DeviceQueue> queues = new ConcurrentHashMap<>();
     private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
+    /** Identities in the store, shared by messages, feedback records and feedback messages. */
+    private final AtomicLong ids;
+    private final C2dStore store;
     private final FeedbackQueue feedback;
 
     public CloudToDevice(Hub hub, C2dSettings settings, Clock clock) {
+        this(hub, settings, clock, C2dStore.IN_MEMORY);
+    }
+
+    /** With a store, whatever it kept is queued again: messages waiting (locks are not kept), feedback not yet taken. */
+    public CloudToDevice(Hub hub, C2dSettings settings, Clock clock, C2dStore store) {
         this.hub = hub;
         this.settings = settings;
         this.clock = clock;
+        this.store = store;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hubsim-c2d-timer");
             t.setDaemon(true);
             return t;
         });
-        this.feedback = new FeedbackQueue(hub.name(), settings, clock, timer);
+        C2dStore.Recovered recovered = store.load();
+        this.ids = new AtomicLong(recovered.lastId());
+        this.feedback = new FeedbackQueue(hub.name(), settings, clock, timer, store, ids, recovered);
+        for (C2dStore.StoredState state : recovered.messages()) {
+            StoredMessage message = StoredMessage.from(state);
+            sequence.accumulateAndGet(message.sequenceNumber, Math::max);
+            DeviceQueue queue = queue(message.deviceId);
+            synchronized (queue) {
+                queue.available.put(message.sequenceNumber, message);
+                scheduleExpiry(message, clock.instant());
+            }
+        }
     }
 
     public C2dSettings settings() {
@@ -94,7 +114,7 @@ public final class CloudToDevice implements AutoCloseable {
             return refused(HubErrors.ARGUMENT_ERROR, CloudToDeviceErrors.ackUnknown((String) ackValue));
         }
         Instant now = clock.instant();
-        StoredMessage stored = new StoredMessage(sequence.incrementAndGet(), encoded,
+        StoredMessage stored = new StoredMessage(ids.incrementAndGet(), sequence.incrementAndGet(), encoded,
                 message.getMessageId() == null ? null : message.getMessageId().toString(), target.deviceId(),
                 device.get().generationId(), now, expiry(message, now), ack);
         DeviceQueue queue = queue(target.deviceId());
@@ -102,12 +122,17 @@ public final class CloudToDevice implements AutoCloseable {
             if (queue.depth() >= settings.maxQueueDepth()) {
                 return refused(HubErrors.RESOURCE_LIMIT_EXCEEDED, CloudToDeviceErrors.queueFull(target.deviceId(), queue.depth()));
             }
+            store.messageAdded(stored.state());
             queue.available.put(stored.sequenceNumber, stored);
-            long delay = Duration.between(now, stored.expiresAt).toMillis();
-            stored.expiryTimer = timer.schedule(() -> expire(stored), Math.max(0, delay), TimeUnit.MILLISECONDS);
+            scheduleExpiry(stored, now);
         }
         wake(target.deviceId());
         return new EnqueueResult.Enqueued(stored.sequenceNumber);
+    }
+
+    private void scheduleExpiry(StoredMessage message, Instant now) {
+        long delay = Duration.between(now, message.expiresAt).toMillis();
+        message.expiryTimer = timer.schedule(() -> expire(message), Math.max(0, delay), TimeUnit.MILLISECONDS);
     }
 
     /** Default TTL, or the message's own absolute-expiry-time, never beyond the hub's maximum. */
@@ -149,6 +174,7 @@ public final class CloudToDevice implements AutoCloseable {
             return Settled.LOCK_LOST;
         }
         message.cancelTimers();
+        store.messageRemoved(message.id);
         record(message, FeedbackStatus.SUCCESS);
         return Settled.COMPLETED;
     }
@@ -177,6 +203,7 @@ public final class CloudToDevice implements AutoCloseable {
                 deadLetter(message, FeedbackStatus.DELIVERY_COUNT_EXCEEDED);
                 return Settled.DEAD_LETTERED;
             }
+            store.deliveryCountChanged(message.id, message.deliveryCount);
             queue.available.put(message.sequenceNumber, message);
         }
         wake(lease.deviceId());
@@ -209,6 +236,7 @@ public final class CloudToDevice implements AutoCloseable {
         }
         for (StoredMessage message : removed) {
             message.cancelTimers();
+            store.messageRemoved(message.id);
             record(message, FeedbackStatus.PURGED);
         }
         return removed.size();
@@ -280,6 +308,7 @@ public final class CloudToDevice implements AutoCloseable {
 
     private void deadLetter(StoredMessage message, FeedbackStatus status) {
         message.cancelTimers();
+        store.messageRemoved(message.id);
         record(message, status);
     }
 
@@ -308,5 +337,6 @@ public final class CloudToDevice implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        store.close();
     }
 }

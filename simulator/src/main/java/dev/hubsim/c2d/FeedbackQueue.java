@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Feedback records batched into messages for {@code /messages/serviceBound/feedback}: a batch is sent when it holds
@@ -35,32 +36,47 @@ public final class FeedbackQueue {
     public static final String CONTENT_TYPE = "application/vnd.microsoft.iothub.feedback.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A feedback message handed to a service receiver, waiting for its outcome. */
-    public record Taken(UUID id, byte[] encoded) {
+    /** A feedback message waiting for, or handed to, a service receiver. */
+    public record Taken(UUID id, long storeId, byte[] encoded) {
+    }
+
+    private record Pending(long storeId, FeedbackRecord record) {
     }
 
     private final String hubName;
     private final C2dSettings settings;
     private final Clock clock;
     private final ScheduledExecutorService timer;
-    private final List<FeedbackRecord> batch = new ArrayList<>();
+    private final C2dStore store;
+    private final AtomicLong ids;
+    private final List<Pending> batch = new ArrayList<>();
     private final Deque<Taken> ready = new ArrayDeque<>();
     private final Map<UUID, Taken> taken = new HashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> flushTimer;
     private long dropped;
 
-    FeedbackQueue(String hubName, C2dSettings settings, Clock clock, ScheduledExecutorService timer) {
+    FeedbackQueue(String hubName, C2dSettings settings, Clock clock, ScheduledExecutorService timer, C2dStore store, AtomicLong ids,
+                  C2dStore.Recovered recovered) {
         this.hubName = hubName;
         this.settings = settings;
         this.clock = clock;
         this.timer = timer;
+        this.store = store;
+        this.ids = ids;
+        recovered.feedback().forEach(m -> ready.addLast(new Taken(UUID.randomUUID(), m.id(), m.encoded())));
+        recovered.records().forEach(r -> batch.add(new Pending(r.id(), r.record())));
+        if (!batch.isEmpty()) {
+            flushTimer = timer.schedule(this::flush, settings.feedbackInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     void add(FeedbackRecord record) {
         boolean flushed;
         synchronized (this) {
-            batch.add(record);
+            long id = ids.incrementAndGet();
+            store.feedbackRecordAdded(id, record);
+            batch.add(new Pending(id, record));
             if (batch.size() >= settings.feedbackBatchSize()) {
                 flushLocked();
                 flushed = true;
@@ -94,10 +110,12 @@ public final class FeedbackQueue {
             flushTimer = null;
         }
         UUID id = UUID.randomUUID();
-        ready.addLast(new Taken(id, encode(id, List.copyOf(batch))));
+        Taken message = new Taken(id, ids.incrementAndGet(), encode(id, batch.stream().map(Pending::record).toList()));
+        store.feedbackBatched(batch.stream().map(Pending::storeId).toList(), message.storeId(), message.encoded());
+        ready.addLast(message);
         batch.clear();
         while (ready.size() > settings.feedbackRetained()) {
-            ready.removeFirst();
+            store.feedbackMessageRemoved(ready.removeFirst().storeId());
             dropped++;
         }
     }
@@ -130,7 +148,10 @@ public final class FeedbackQueue {
 
     /** The service completed it (Accepted): gone. Also used for Rejected, which the hub treats as dead-lettering. */
     public synchronized void complete(UUID id) {
-        taken.remove(id);
+        Taken done = taken.remove(id);
+        if (done != null) {
+            store.feedbackMessageRemoved(done.storeId());
+        }
     }
 
     /** The service abandoned it, or its link went away: it is offered again first. */

@@ -1,9 +1,12 @@
 package dev.hubsim.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.registry.Permission;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 
@@ -18,7 +21,49 @@ import java.util.Set;
  * @param policies   shared access policies; when absent, the five default IoT Hub policies
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies) {
+public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies,
+                        CloudToDeviceSpec cloudToDevice) {
+
+    public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies) {
+        this(name, hostNames, devices, policies, null);
+    }
+
+    /**
+     * Cloud-to-device settings, named as in the hub's ARM template where it has them ({@code maxDeliveryCount},
+     * {@code defaultTtlAsIso8601}); durations in ISO 8601 ({@code PT1H}). Anything left out keeps the hub's value.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CloudToDeviceSpec(Integer maxDeliveryCount, String defaultTtlAsIso8601, String lockTimeoutAsIso8601,
+                                    String feedbackIntervalAsIso8601, Integer maxQueueDepth) {
+
+        public C2dSettings applyTo(C2dSettings base) {
+            C2dSettings s = base;
+            if (maxDeliveryCount != null) {
+                s = s.withMaxDeliveryCount(maxDeliveryCount);
+            }
+            if (defaultTtlAsIso8601 != null) {
+                s = s.withDefaultTtl(duration("defaultTtlAsIso8601", defaultTtlAsIso8601));
+            }
+            if (lockTimeoutAsIso8601 != null) {
+                s = s.withLockTimeout(duration("lockTimeoutAsIso8601", lockTimeoutAsIso8601));
+            }
+            if (feedbackIntervalAsIso8601 != null) {
+                s = s.withFeedbackInterval(duration("feedbackIntervalAsIso8601", feedbackIntervalAsIso8601));
+            }
+            if (maxQueueDepth != null) {
+                s = s.withMaxQueueDepth(maxQueueDepth);
+            }
+            return s;
+        }
+
+        private static Duration duration(String field, String value) {
+            try {
+                return Duration.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new ConfigException("cloudToDevice." + field + " '" + value + "' is not an ISO 8601 duration such as PT1H or PT30S");
+            }
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DeviceSpec(String deviceId, String primaryKey, String secondaryKey, DeviceStatus status) {
@@ -57,6 +102,7 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
                 name == null ? DEFAULT_HUB_NAME : name,
                 hostNames == null || hostNames.isEmpty() ? DEFAULT_HOST_NAMES : hostNames,
                 devices == null ? List.of() : devices,
-                policies == null ? DEFAULT_POLICIES : policies);
+                policies == null ? DEFAULT_POLICIES : policies,
+                cloudToDevice);
     }
 }

@@ -105,6 +105,13 @@ public final class HubConfigLoader {
             checkKey(prefix, "policy '" + p.name() + "' primaryKey", p.primaryKey());
             checkKey(prefix, "policy '" + p.name() + "' secondaryKey", p.secondaryKey());
         }
+        if (config.cloudToDevice() != null) {
+            try {
+                config.cloudToDevice().applyTo(dev.hubsim.c2d.C2dSettings.hubDefaults());
+            } catch (IllegalArgumentException | ConfigException e) {
+                throw new ConfigException(prefix + e.getMessage());
+            }
+        }
         return config;
     }
 

@@ -65,6 +65,8 @@ class HubConfigLoaderTest {
             "devices: [{deviceId: d1, primaryKey: 'c2hvcnQ='}]     | device 'd1' primaryKey decodes to fewer than 16 bytes",
             "policies: [{name: p}]                                 | policy 'p' has no permissions",
             "policies: [{name: p, permissions: [Everything]}]      | is not a valid hub definition",
+            "cloudToDevice: {maxDeliveryCount: 101}                | cloudToDevice.maxDeliveryCount must be 1-100 like the hub's, not 101",
+            "cloudToDevice: {lockTimeoutAsIso8601: '5 seconds'}    | cloudToDevice.lockTimeoutAsIso8601 '5 seconds' is not an ISO 8601 duration",
     })
     void invalidDefinitionsNameTheProblem(String yaml, String expected, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("hub.yaml");
@@ -79,6 +81,17 @@ class HubConfigLoaderTest {
         assertEquals("factory", factory.name());
         assertEquals(3, factory.devices().size());
         assertEquals(DeviceStatus.DISABLED, factory.devices().get(2).status());
+    }
+
+    @Test
+    void cloudToDeviceSettingsOverrideOnlyWhatTheyName(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("hub.yaml");
+        Files.writeString(yaml, "cloudToDevice:\n  maxDeliveryCount: 3\n  lockTimeoutAsIso8601: PT5S\n");
+        dev.hubsim.c2d.C2dSettings settings = HubConfigLoader.load(yaml).cloudToDevice().applyTo(dev.hubsim.c2d.C2dSettings.hubDefaults());
+        assertEquals(3, settings.maxDeliveryCount());
+        assertEquals(java.time.Duration.ofSeconds(5), settings.lockTimeout());
+        assertEquals(java.time.Duration.ofHours(1), settings.defaultTtl(), "unnamed settings keep the hub's values");
+        assertEquals(50, settings.maxQueueDepth());
     }
 
     @Test
