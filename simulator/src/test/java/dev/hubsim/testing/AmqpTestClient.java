@@ -127,6 +127,7 @@ public final class AmqpTestClient implements AutoCloseable {
 
     public static AmqpTestClient tls(int port, SSLContext trust, SaslMode sasl, int maxFrameSize) throws IOException {
         SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket();
+        socket.setTcpNoDelay(true); // small frames must not wait for Nagle and delayed ACKs
         socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TIMEOUT.toMillis());
         socket.startHandshake();
         return new AmqpTestClient(socket, "127.0.0.1", sasl, maxFrameSize);
@@ -134,6 +135,7 @@ public final class AmqpTestClient implements AutoCloseable {
 
     public static AmqpTestClient plain(int port, SaslMode sasl) throws IOException {
         Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TIMEOUT.toMillis());
         return new AmqpTestClient(socket, "127.0.0.1", sasl, 0);
     }
