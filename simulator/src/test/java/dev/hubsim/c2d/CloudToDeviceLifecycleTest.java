@@ -194,6 +194,7 @@ class CloudToDeviceLifecycleTest {
         }
         JsonNode record = clients.awaitFeedbackFor(id);
         assertEquals("DeliveryCountExceeded", record.get("statusCode").asText());
+        assertEquals("Message delivery count exceeded", record.get("description").asText());
         assertEquals(0, hub.cloudToDevice().depth("c2d-5"));
         assertFalse(device.hasMessage(inbox), "no eleventh delivery");
     }
@@ -228,12 +229,27 @@ class CloudToDeviceLifecycleTest {
         assertInstanceOf(Accepted.class, clients.send(m));
         JsonNode record = clients.awaitFeedbackFor(expiring);
         assertEquals("Expired", record.get("statusCode").asText());
+        assertEquals("Message expired", record.get("description").asText());
+        assertEquals("c2d-7", record.get("deviceId").asText());
 
         String sentinel = id();
         clients.send(C2dClients.c2d("c2d-7", sentinel, "none", "on time"));
         Received got = receive("c2d-7");
         assertEquals(sentinel, got.message().getMessageId(), "the expired message was skipped");
         clients.device("c2d-7").settle(got, Accepted.getInstance());
+    }
+
+    @Test
+    void timeToLiveIsTheDefaultOrTheMessagesOwnButNeverBeyondTwoDays() {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        Message plain = C2dClients.c2d("c2d-1", id(), null, "x");
+        assertEquals(now.plus(Duration.ofHours(1)), hub.cloudToDevice().expiry(plain, now));
+        Message soon = C2dClients.c2d("c2d-1", id(), null, "x");
+        soon.getProperties().setAbsoluteExpiryTime(Date.from(now.plusSeconds(90)));
+        assertEquals(now.plusSeconds(90), hub.cloudToDevice().expiry(soon, now));
+        Message greedy = C2dClients.c2d("c2d-1", id(), null, "x");
+        greedy.getProperties().setAbsoluteExpiryTime(Date.from(now.plus(Duration.ofDays(5))));
+        assertEquals(now.plus(Duration.ofDays(2)), hub.cloudToDevice().expiry(greedy, now));
     }
 
     @Test
@@ -257,6 +273,7 @@ class CloudToDeviceLifecycleTest {
         assertEquals(2, hub.cloudToDevice().purge("c2d-9"));
         JsonNode record = clients.awaitFeedbackFor(negative);
         assertEquals("Purged", record.get("statusCode").asText());
+        assertEquals("Message purged", record.get("description").asText());
         assertFalse(clients.feedbackSeen(none), "iothub-ack none asks for no feedback");
     }
 
