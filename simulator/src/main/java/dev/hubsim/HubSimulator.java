@@ -1,7 +1,9 @@
 package dev.hubsim;
 
 import dev.hubsim.artemis.HubBroker;
+import dev.hubsim.artemis.HubConnections;
 import dev.hubsim.artemis.HubContext;
+import dev.hubsim.artemis.HubFaults;
 import dev.hubsim.artemis.JournalC2dStore;
 import dev.hubsim.auth.SasTokens;
 import dev.hubsim.auth.TokenValidator;
@@ -12,10 +14,15 @@ import dev.hubsim.cbs.CbsNode;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.config.HubConfigLoader;
 import dev.hubsim.events.RecordedTelemetry;
+import dev.hubsim.faults.FaultPlan;
+import dev.hubsim.faults.Faults;
+import dev.hubsim.limits.LimitProfile;
+import dev.hubsim.limits.Limits;
 import dev.hubsim.links.LinkPolicy;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.SharedAccessPolicy;
 import dev.hubsim.tls.TlsMaterial;
+import dev.hubsim.trace.Traces;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -28,6 +35,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A running IoT Hub stand-in: an embedded Artemis broker with the hub's AMQP face on an AMQPS and a plain AMQP port.
@@ -42,15 +51,20 @@ public final class HubSimulator implements AutoCloseable {
     private final TlsMaterial tls;
     private final HubBroker broker;
     private final CloudToDevice c2d;
+    private final HubContext context;
+    private final Faults faults;
     private final Clock clock;
     private final String bindHost;
     private final Duration startupTime;
     private final int amqpsPort;
     private final int amqpPort;
 
-    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, CloudToDevice c2d, Clock clock, String bindHost, Duration startupTime) {
+    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, HubContext context, Faults faults, Clock clock, String bindHost,
+                         Duration startupTime) {
         this.hub = hub;
-        this.c2d = c2d;
+        this.context = context;
+        this.c2d = context.c2d();
+        this.faults = faults;
         this.tls = tls;
         this.broker = broker;
         this.clock = clock;
@@ -123,6 +137,25 @@ public final class HubSimulator implements AutoCloseable {
         return c2d;
     }
 
+    /** Fault injection on this running simulator. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** What was seen on every connection, frame by frame. */
+    public Traces traces() {
+        return context.traces();
+    }
+
+    /** The limits in force, and how often a limit in warn mode was exceeded. */
+    public Limits limits() {
+        return context.limits();
+    }
+
+    public int connectionCount() {
+        return context.connections().count();
+    }
+
     public long telemetryCount() {
         return broker.telemetry().count();
     }
@@ -150,6 +183,7 @@ public final class HubSimulator implements AutoCloseable {
     public void close() {
         broker.close();
         c2d.close();
+        context.scheduler().shutdownNow();
     }
 
     public static final class Builder {
@@ -166,6 +200,10 @@ public final class HubSimulator implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private long telemetryRetained = 10_000;
         private C2dSettings c2dSettings;
+        private LimitProfile limitProfile;
+        private Duration maxTokenLifetime;
+        private boolean traceFrames = true;
+        private int traceRecordsPerConnection = 10_000;
 
         private Builder() {
         }
@@ -237,6 +275,25 @@ public final class HubSimulator implements AutoCloseable {
             return this;
         }
 
+        /** The limits and credit policies; else the config file's, else the {@code iothub} profile. */
+        public Builder limits(LimitProfile profile) {
+            this.limitProfile = profile;
+            return this;
+        }
+
+        /** Claims last at most this long after they are granted, whatever the token says (e.g. 30 s to watch renewals). */
+        public Builder maxTokenLifetime(Duration lifetime) {
+            this.maxTokenLifetime = lifetime;
+            return this;
+        }
+
+        /** Whether every frame is traced (CBS exchanges, faults and violations are either way), and how many per connection. */
+        public Builder tracing(boolean frames, int recordsPerConnection) {
+            this.traceFrames = frames;
+            this.traceRecordsPerConnection = recordsPerConnection;
+            return this;
+        }
+
         public HubSimulator start() {
             long t0 = System.nanoTime();
             Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".hubsim");
@@ -249,9 +306,19 @@ public final class HubSimulator implements AutoCloseable {
             TokenValidator tokens = new TokenValidator(hub, clockSkew, clock);
             C2dSettings settings = c2dSettings != null ? c2dSettings
                     : hubConfig.cloudToDevice() != null ? hubConfig.cloudToDevice().applyTo(C2dSettings.hubDefaults()) : C2dSettings.hubDefaults();
+            Limits limits = new Limits(limitProfile != null ? limitProfile : hubConfig.limitProfile());
             CloudToDevice c2d = new CloudToDevice(hub, settings, clock,
-                    persistent ? new JournalC2dStore(dir.resolve("c2d")) : C2dStore.IN_MEMORY);
-            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens), new LinkPolicy(hub), c2d);
+                    persistent ? new JournalC2dStore(dir.resolve("c2d")) : C2dStore.IN_MEMORY, limits);
+            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "hubsim-scheduler");
+                t.setDaemon(true);
+                return t;
+            });
+            Traces traces = new Traces(traceFrames, traceRecordsPerConnection, 100, clock);
+            HubConnections connections = new HubConnections();
+            FaultPlan plan = new FaultPlan();
+            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens), new LinkPolicy(hub), c2d, limits, traces, plan,
+                    connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime());
             HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
                     tls.keyStorePassword(), dir, persistent, telemetryRetained));
             try {
@@ -259,12 +326,14 @@ public final class HubSimulator implements AutoCloseable {
             } catch (Exception e) {
                 closeQuietly(broker);
                 c2d.close();
+                scheduler.shutdownNow();
                 if (rootCause(e) instanceof BindException bind) {
                     throw new PortInUseException("cannot listen on " + bindHost + ": " + bind.getMessage(), e);
                 }
                 throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
             }
-            return new HubSimulator(hub, tls, broker, c2d, clock, bindHost, Duration.ofNanos(System.nanoTime() - t0));
+            return new HubSimulator(hub, tls, broker, context, new HubFaults(connections, plan), clock, bindHost,
+                    Duration.ofNanos(System.nanoTime() - t0));
         }
 
         private void checkFree(int port, String what, String option) {

@@ -1,10 +1,23 @@
 package dev.hubsim.artemis;
 
+import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.ClaimSet;
+import dev.hubsim.faults.FaultPlan;
+import dev.hubsim.limits.CreditPolicy;
+import dev.hubsim.limits.LimitKind;
+import dev.hubsim.limits.LinkKind;
+import dev.hubsim.limits.Limits;
+import dev.hubsim.links.HubErrors;
 import dev.hubsim.links.HubPath;
 import dev.hubsim.links.LinkDecision;
 import dev.hubsim.links.LinkRole;
+import dev.hubsim.trace.ConnectionTrace;
+import dev.hubsim.trace.FrameTracer;
+import dev.hubsim.trace.TraceRecord;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnection;
 import org.apache.activemq.artemis.protocol.amqp.broker.AMQPSessionCallback;
 import org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManager;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPConnectionContext;
@@ -14,34 +27,56 @@ import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.engine.Session;
+import org.apache.qpid.proton.engine.impl.TransportImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One client connection seen as the hub sees it: the claims it holds, its {@code $cbs} node, and every attach mapped
- * onto a broker address or refused (artemis-extension-points.md §3, §4, §6).
+ * One client connection seen as the hub sees it: the claims it holds and their expiry, its {@code $cbs} node, the
+ * limits it counts against, the credit of its sending links, its trace, and every attach mapped onto the hub's handlers
+ * or refused (artemis-extension-points.md §3, §4, §6, §8, §9, §10). Everything here runs on the connection's event
+ * loop unless it says otherwise.
  */
 public final class HubConnectionContext extends AMQPConnectionContext {
     private static final Logger LOG = LoggerFactory.getLogger(HubConnectionContext.class);
+    private static final Symbol TRANSFER_LIMIT_EXCEEDED = Symbol.valueOf("amqp:link:transfer-limit-exceeded");
 
     private final HubContext hub;
     private final ClaimSet claims = new ClaimSet();
     private final CbsReplies cbsReplies = new CbsReplies(this);
+    private final ConnectionTrace trace;
     /**
      * Links served by the hub's own handlers rather than Artemis' link contexts. Artemis closes only its own contexts
      * when a session or connection ends, so these are closed here, and their unsettled leases returned.
      */
     private final Map<Link, ProtonDeliveryHandler> rawLinks = new HashMap<>();
+    /** The audience of the claim that let each link attach, so an expiring claim takes its links with it. */
+    private final Map<Link, Claim> linkClaims = new HashMap<>();
+    private final Map<Link, LinkCredit> credits = new HashMap<>();
+    private final Set<Session> countedSessions = new HashSet<>();
+    private final Set<Link> countedLinks = new HashSet<>();
+    private final Set<Delivery> seenDeliveries = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
     private volatile String saslUser;
+    private Limits.Usage usage;
+    private boolean connectionCounted;
+    private boolean closed;
 
     HubConnectionContext(ProtonProtocolManager manager, HubConnectionCallback callback, String containerId, int idleTimeout,
                          int maxFrameSize, int channelMax, boolean useCoreSubscriptionNaming,
@@ -49,10 +84,23 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         super(manager, callback, containerId, idleTimeout, maxFrameSize, channelMax, useCoreSubscriptionNaming,
                 scheduledPool, true, null, null, null, null, false);
         this.hub = hub;
+        this.trace = hub.traces().open(getRemoteAddress());
+        if (hub.traces().framesEnabled()) {
+            ((TransportImpl) getHandler().getTransport()).setProtocolTracer(new FrameTracer(trace));
+        }
+        hub.connections().add(this);
     }
 
     public ClaimSet claims() {
         return claims;
+    }
+
+    public ConnectionTrace trace() {
+        return trace;
+    }
+
+    public String id() {
+        return trace.connectionId();
     }
 
     HubContext hub() {
@@ -61,6 +109,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     void saslAuthenticated(String user) {
         this.saslUser = user;
+        trace.addIdentity(user);
     }
 
     /** The SASL PLAIN user this connection authenticated as, or null for ANONYMOUS / MSSBCBS / no SASL. */
@@ -68,10 +117,116 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         return saslUser;
     }
 
+    // ---------------------------------------------------------------------------------------------------- claims
+
+    /**
+     * Records a claim (from CBS or SASL PLAIN), capped at the hub's maximum token lifetime, and schedules its expiry. A
+     * renewal for the same audience replaces the claim; the old one's expiry then finds it gone and does nothing.
+     */
+    void addClaim(Claim granted) {
+        Claim claim = hub.capLifetime(granted);
+        claims.put(claim);
+        trace.addIdentity(claim.identity());
+        if (claim.scope().deviceId() != null) {
+            trace.addIdentity(claim.scope().deviceId());
+        }
+        long delay = Math.max(0, Duration.between(hub.clock().instant(), claim.expiresAt()).toMillis());
+        hub.scheduler().schedule(() -> runLater(() -> expire(claim, "expired at " + claim.expiresAt())), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** A claim's time is up (or a fault says so): its links are detached, a SASL PLAIN connection is closed. */
+    void expire(Claim claim, String why) {
+        if (closed || !claims.removeIfCurrent(claim)) {
+            return;
+        }
+        String description = "Token Invalid. The token for audience '" + claim.audience() + "' " + why + ".";
+        LOG.info("claim for '{}' on connection {} from {}: {}", claim.audience(), id(), getRemoteAddress(), description);
+        trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, null,
+                Map.of("claim-expired", claim.audience().toString(), "reason", why));
+        ErrorCondition error = new ErrorCondition(HubErrors.UNAUTHORIZED_ACCESS, description);
+        if (claim.method() == Claim.Method.SASL_PLAIN) {
+            close(error);
+            return;
+        }
+        List.copyOf(linkClaims.entrySet()).stream().filter(e -> e.getValue() == claim).forEach(e -> closeLink(e.getKey(), error));
+        flush();
+    }
+
+    /** Expires every claim now (a fault). Returns how many. */
+    int expireAllClaims(String why) {
+        List<Claim> all = claims.all();
+        all.forEach(c -> expire(c, why));
+        return all.size();
+    }
+
+    // ---------------------------------------------------------------------------------------------------- limits
+
+    /** Who counts against the per-client limits: the SASL user, else the container-id, else the client's host. */
+    private String clientIdentity(Connection connection) {
+        if (saslUser != null) {
+            return saslUser;
+        }
+        String container = connection.getRemoteContainer();
+        if (container != null && !container.isEmpty()) {
+            return "container:" + container;
+        }
+        String remote = getRemoteAddress();
+        return "host:" + (remote.lastIndexOf(':') > 0 ? remote.substring(0, remote.lastIndexOf(':')) : remote);
+    }
+
+    @Override
+    public void onRemoteOpen(Connection connection) throws Exception {
+        String client = clientIdentity(connection);
+        usage = hub.limits().usage(client);
+        if (hub.limits().acquire(usage, LimitKind.CONNECTIONS_PER_CLIENT, client) == Limits.Verdict.REFUSE) {
+            String description = LimitKind.CONNECTIONS_PER_CLIENT.reached(hub.limits().value(LimitKind.CONNECTIONS_PER_CLIENT));
+            LOG.info("refused connection from {} for client '{}': {}", getRemoteAddress(), client, description);
+            trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, null, Map.of("refused", "connection", "description", description));
+            // Open, then Close with the condition (artemis-extension-points.md §9).
+            connection.setContainer("hubsim");
+            connection.setCondition(new ErrorCondition(HubErrors.RESOURCE_LIMIT_EXCEEDED, description));
+            connection.open();
+            connection.close();
+            flush();
+            return;
+        }
+        connectionCounted = true;
+        super.onRemoteOpen(connection);
+    }
+
+    @Override
+    public void onRemoteOpen(Session session) throws Exception {
+        if (usage != null) {
+            if (hub.limits().acquire(usage, LimitKind.SESSIONS_PER_CLIENT, id()) == Limits.Verdict.REFUSE) {
+                String description = LimitKind.SESSIONS_PER_CLIENT.reached(hub.limits().value(LimitKind.SESSIONS_PER_CLIENT));
+                LOG.info("refused session on connection {} from {}: {}", id(), getRemoteAddress(), description);
+                trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, null, Map.of("refused", "session", "description", description));
+                // Begin, then End with the condition.
+                session.setCondition(new ErrorCondition(HubErrors.RESOURCE_LIMIT_EXCEEDED, description));
+                session.open();
+                session.close();
+                flush();
+                return;
+            }
+            countedSessions.add(session);
+        }
+        super.onRemoteOpen(session);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- links
+
     @Override
     protected void remoteLinkOpened(Link link) throws Exception {
         LinkRole role = link instanceof Receiver ? LinkRole.CLIENT_SENDER : LinkRole.CLIENT_RECEIVER;
         String address = role == LinkRole.CLIENT_SENDER ? targetAddress(link) : sourceAddress(link);
+
+        FaultPlan.AttachFault fault = hub.faults().takeAttach(id(), trace.identities(), address).orElse(null);
+        if (fault != null) {
+            trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.FAULT, -1, address,
+                    Map.of("fault", "attach refused", "condition", fault.condition().toString()));
+            refuse(link, fault.condition(), fault.description(), fault.info());
+            return;
+        }
         HubPath path = HubPath.parse(address, role);
         LinkDecision decision = hub.links().decide(path, claims, hub.clock().instant());
         if (decision instanceof LinkDecision.Refused refused) {
@@ -79,6 +234,20 @@ public final class HubConnectionContext extends AMQPConnectionContext {
                     link.getName(), address, getRemoteAddress(), refused.condition(), refused.description());
             refuse(link, refused.condition(), refused.description(), null);
             return;
+        }
+        if (usage != null) {
+            if (hub.limits().acquire(usage, LimitKind.LINKS_PER_CLIENT, id()) == Limits.Verdict.REFUSE) {
+                String description = LimitKind.LINKS_PER_CLIENT.reached(hub.limits().value(LimitKind.LINKS_PER_CLIENT));
+                LOG.info("refused link '{}' on connection {} from {}: {}", link.getName(), id(), getRemoteAddress(), description);
+                trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, address, Map.of("refused", "link", "description", description));
+                refuse(link, HubErrors.RESOURCE_LIMIT_EXCEEDED, description, null);
+                return;
+            }
+            countedLinks.add(link);
+        }
+        Claim claim = ((LinkDecision.Allowed) decision).claim();
+        if (claim != null) {
+            linkClaims.put(link, claim);
         }
         AMQPSessionContext session = getSessionExtension(link.getSession());
         AMQPSessionCallback sessionSPI = session.getSessionSPI();
@@ -116,7 +285,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             rawLinks.put(link, handler);
             receiver.setContext(handler);
             receiver.open();
-            receiver.flow(CbsRequestHandler.CREDIT);
+            credit(receiver, LinkKind.CBS).start();
         } else {
             Sender sender = (Sender) link;
             sender.setSenderSettleMode(sender.getRemoteSenderSettleMode());
@@ -127,36 +296,118 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         flush();
     }
 
+    /** The credit of a client sending link, by the profile's policy for its kind. */
+    LinkCredit credit(Receiver receiver, LinkKind kind) {
+        return credits.computeIfAbsent(receiver, r -> new LinkCredit(this, receiver, hub.limits().profile().credit(kind)));
+    }
+
+    /** Credit controls of the client sending links whose address matches, for faults and manual credit. */
+    List<LinkCredit> credits(dev.hubsim.faults.Scope scope) {
+        return credits.entrySet().stream().filter(e -> scope.matchesPath(targetAddress(e.getKey()))).map(Map.Entry::getValue).toList();
+    }
+
+    /**
+     * A transfer that arrives when the link has no credit breaks the protocol: the link is detached with
+     * {@code amqp:link:transfer-limit-exceeded} and the violation traced.
+     */
+    @Override
+    public void onDelivery(Delivery delivery) throws Exception {
+        Link link = delivery.getLink();
+        if (link instanceof Receiver receiver && seenDeliveries.add(delivery) && receiver.getQueued() > receiver.getCredit()) {
+            String description = "A transfer arrived on '" + targetAddress(link) + "' with no link credit.";
+            LOG.info("protocol violation on connection {} from {}: {}", id(), getRemoteAddress(), description);
+            trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.VIOLATION, -1, targetAddress(link),
+                    Map.of("violation", "transfer without credit", "credit", receiver.getCredit(), "queued", receiver.getQueued()));
+            closeLink(link, new ErrorCondition(TRANSFER_LIMIT_EXCEEDED, description));
+            flush();
+            return;
+        }
+        super.onDelivery(delivery);
+    }
+
+    /** Detaches a link from the hub's side with an error, cleaning up whichever handler served it. */
+    void closeLink(Link link, ErrorCondition error) {
+        ProtonDeliveryHandler raw = rawLinks.remove(link);
+        try {
+            if (raw != null) {
+                raw.close(error);
+            } else if (link.getContext() instanceof ProtonDeliveryHandler handler) {
+                handler.close(error);
+            }
+        } catch (Exception e) {
+            LOG.warn("closing the handler of link '{}' failed", link.getName(), e);
+        }
+        forget(link);
+        link.setCondition(error);
+        link.close();
+    }
+
+    private void forget(Link link) {
+        linkClaims.remove(link);
+        LinkCredit credit = credits.remove(link);
+        if (credit != null) {
+            credit.close();
+        }
+        if (countedLinks.remove(link)) {
+            hub.limits().release(usage, LimitKind.LINKS_PER_CLIENT);
+        }
+    }
+
     @Override
     public void onRemoteDetach(Link link) throws Exception {
         closeRawLink(link);
+        forget(link);
         super.onRemoteDetach(link);
     }
 
     @Override
     public void onRemoteClose(Link link) throws Exception {
         rawLinks.remove(link);
+        forget(link);
         super.onRemoteClose(link);
     }
 
     @Override
     public void onRemoteClose(Session session) throws Exception {
         super.onRemoteClose(session);
-        runLater(() -> List.copyOf(rawLinks.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::closeRawLink));
+        runLater(() -> {
+            List.copyOf(countedLinks).stream().filter(l -> l.getSession() == session).forEach(this::forget);
+            List.copyOf(rawLinks.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::closeRawLink);
+            if (countedSessions.remove(session)) {
+                hub.limits().release(usage, LimitKind.SESSIONS_PER_CLIENT);
+            }
+        });
     }
 
+    /** Every way a connection ends passes here (remote close, failure, local close); it frees what it held once. */
     @Override
     public void close(ErrorCondition errorCondition) {
         if (isHandler()) {
-            closeRawLinks();
+            releaseAll();
         } else {
-            runLater(this::closeRawLinks);
+            runLater(this::releaseAll);
         }
         super.close(errorCondition);
     }
 
-    private void closeRawLinks() {
+    private void releaseAll() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         List.copyOf(rawLinks.keySet()).forEach(this::closeRawLink);
+        List.copyOf(countedLinks).forEach(this::forget);
+        List.copyOf(credits.keySet()).forEach(this::forget);
+        if (usage != null) {
+            countedSessions.forEach(s -> hub.limits().release(usage, LimitKind.SESSIONS_PER_CLIENT));
+            countedSessions.clear();
+            if (connectionCounted) {
+                hub.limits().release(usage, LimitKind.CONNECTIONS_PER_CLIENT);
+                connectionCounted = false;
+            }
+        }
+        hub.connections().remove(this);
+        hub.traces().closed(trace);
     }
 
     private void closeRawLink(Link link) {
@@ -170,9 +421,55 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------- faults
+
+    /** Drops the connection: a TCP reset when {@code abrupt}, else a Close with the error. Callable from any thread. */
+    void drop(boolean abrupt, ErrorCondition error) {
+        trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.FAULT, -1, null,
+                abrupt ? Map.of("fault", "connection reset") : Map.of("fault", "connection closed", "condition", String.valueOf(error.getCondition())));
+        if (abrupt) {
+            Channel channel = ((NettyConnection) getConnectionCallback().getTransportConnection()).getChannel();
+            // SO_LINGER 0 makes the close a reset: the client sees the socket die, not an AMQP close.
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        } else {
+            runLater(() -> {
+                close(error);
+                flush();
+            });
+        }
+    }
+
+    /** Runs on the event loop and waits for the result (from a test or timer thread; on the loop it just runs). */
+    <T> T onLoop(java.util.function.Supplier<T> work) {
+        if (isHandler()) {
+            return work.get();
+        }
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        runLater(() -> {
+            try {
+                result.complete(work.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for connection " + id(), e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("connection " + id() + " did not run the request", e);
+        }
+    }
+
+    void recordFault(String path, Map<String, Object> fields) {
+        trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.FAULT, -1, path, new LinkedHashMap<>(fields));
+    }
+
     /**
      * The documented refusal framing (reference/iothub-amqp.md §4.7): an attach with a null terminus on our side, then
-     * a closing detach carrying the condition. Only this link is affected.
+     * a closing detach carrying the condition (and an {@code info} map, for redirects). Only this link is affected.
      */
     void refuse(Link link, Symbol condition, String description, Map<Symbol, Object> info) {
         if (link instanceof Sender) {
@@ -192,11 +489,15 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         flush();
     }
 
-    private static String targetAddress(Link link) {
+    static String targetAddress(Link link) {
         return link.getRemoteTarget() instanceof Target t ? t.getAddress() : null;
     }
 
-    private static String sourceAddress(Link link) {
+    static String sourceAddress(Link link) {
         return link.getRemoteSource() instanceof Source s ? s.getAddress() : null;
+    }
+
+    Instant now() {
+        return hub.clock().instant();
     }
 }

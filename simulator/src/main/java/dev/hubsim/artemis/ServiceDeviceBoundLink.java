@@ -3,6 +3,8 @@ package dev.hubsim.artemis;
 import dev.hubsim.c2d.CloudToDevice;
 import dev.hubsim.c2d.CloudToDeviceErrors;
 import dev.hubsim.c2d.EnqueueResult;
+import dev.hubsim.faults.FaultPlan;
+import dev.hubsim.limits.LinkKind;
 import dev.hubsim.links.HubErrors;
 import org.apache.activemq.artemis.protocol.amqp.proton.ProtonDeliveryHandler;
 import org.apache.qpid.proton.Proton;
@@ -16,14 +18,16 @@ import org.apache.qpid.proton.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The service's {@code /messages/devicebound} sender: each transfer is settled Accepted once its message is in the
  * device's queue, or Rejected with the reason (seed iothub-amqp-support.md, "Invoke cloud-to-device messages").
  */
 final class ServiceDeviceBoundLink implements ProtonDeliveryHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceDeviceBoundLink.class);
-    /** Credit kept open for the service, renewed one for one. */
-    static final int CREDIT = 100;
 
     private final HubConnectionContext connection;
     private final Receiver receiver;
@@ -42,7 +46,7 @@ final class ServiceDeviceBoundLink implements ProtonDeliveryHandler {
         receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
         receiver.setContext(this);
         receiver.open();
-        receiver.flow(CREDIT);
+        connection.credit(receiver, LinkKind.CLOUD_TO_DEVICE).start();
         connection.flush();
     }
 
@@ -54,19 +58,37 @@ final class ServiceDeviceBoundLink implements ProtonDeliveryHandler {
         byte[] bytes = new byte[delivery.available()];
         receiver.recv(bytes, 0, bytes.length);
         receiver.advance();
-        receiver.flow(1);
         if (delivery.isAborted()) {
             delivery.settle();
+            connection.credit(receiver, LinkKind.CLOUD_TO_DEVICE).settled();
             return;
         }
+        String address = HubConnectionContext.targetAddress(receiver);
+        FaultPlan.TransferFault fault = connection.hub().faults().takeTransfer(connection.id(), connection.trace().identities(), address).orElse(null);
         EnqueueResult result;
-        try {
-            Message message = Proton.message();
-            message.decode(bytes, 0, bytes.length);
-            result = c2d.enqueue(message, bytes);
-        } catch (RuntimeException e) {
-            result = new EnqueueResult.Refused(HubErrors.DECODE_ERROR, CloudToDeviceErrors.undecodable(String.valueOf(e.getMessage())));
+        if (fault != null) {
+            connection.recordFault(address, Map.of("fault", "transfer rejected", "condition", fault.condition().toString()));
+            result = new EnqueueResult.Refused(fault.condition(), fault.description());
+        } else {
+            try {
+                Message message = Proton.message();
+                message.decode(bytes, 0, bytes.length);
+                result = c2d.enqueue(message, bytes);
+            } catch (RuntimeException e) {
+                result = new EnqueueResult.Refused(HubErrors.DECODE_ERROR, CloudToDeviceErrors.undecodable(String.valueOf(e.getMessage())));
+            }
         }
+        Duration delay = connection.hub().faults().dispositionDelay(connection.id(), connection.trace().identities(), address);
+        if (delay.isZero()) {
+            answer(delivery, result);
+        } else {
+            EnqueueResult later = result;
+            connection.recordFault(address, Map.of("fault", "disposition delayed", "delay-ms", delay.toMillis()));
+            connection.hub().scheduler().schedule(() -> connection.runLater(() -> answer(delivery, later)), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void answer(Delivery delivery, EnqueueResult result) {
         if (result instanceof EnqueueResult.Refused refused) {
             LOG.info("rejected cloud-to-device message from {}: {} {}", connection.getRemoteAddress(), refused.condition(), refused.description());
             Rejected rejected = new Rejected();
@@ -76,6 +98,7 @@ final class ServiceDeviceBoundLink implements ProtonDeliveryHandler {
             delivery.disposition(Accepted.getInstance());
         }
         delivery.settle();
+        connection.credit(receiver, LinkKind.CLOUD_TO_DEVICE).settled();
         connection.flush();
     }
 

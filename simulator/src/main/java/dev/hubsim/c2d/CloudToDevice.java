@@ -1,6 +1,9 @@
 package dev.hubsim.c2d;
 
 import dev.hubsim.Hub;
+import dev.hubsim.limits.LimitKind;
+import dev.hubsim.limits.LimitProfile;
+import dev.hubsim.limits.Limits;
 import dev.hubsim.links.HubErrors;
 import dev.hubsim.registry.Device;
 import org.apache.qpid.proton.message.Message;
@@ -42,15 +45,17 @@ public final class CloudToDevice implements AutoCloseable {
     /** Identities in the store, shared by messages, feedback records and feedback messages. */
     private final AtomicLong ids;
     private final C2dStore store;
+    private final Limits limits;
     private final FeedbackQueue feedback;
 
     public CloudToDevice(Hub hub, C2dSettings settings, Clock clock) {
-        this(hub, settings, clock, C2dStore.IN_MEMORY);
+        this(hub, settings, clock, C2dStore.IN_MEMORY, new Limits(LimitProfile.iothub()));
     }
 
     /** With a store, whatever it kept is queued again: messages waiting (locks are not kept), feedback not yet taken. */
-    public CloudToDevice(Hub hub, C2dSettings settings, Clock clock, C2dStore store) {
+    public CloudToDevice(Hub hub, C2dSettings settings, Clock clock, C2dStore store, Limits limits) {
         this.hub = hub;
+        this.limits = limits;
         this.settings = settings;
         this.clock = clock;
         this.store = store;
@@ -83,8 +88,8 @@ public final class CloudToDevice implements AutoCloseable {
 
     /** Checks and enqueues a message a service sent; {@code encoded} is the transfer's bytes. */
     public EnqueueResult enqueue(Message message, byte[] encoded) {
-        if (encoded.length > settings.maxMessageBytes()) {
-            return refused(HubErrors.MESSAGE_SIZE_EXCEEDED, CloudToDeviceErrors.tooLarge(encoded.length, settings.maxMessageBytes()));
+        if (limits.check(LimitKind.C2D_MESSAGE_BYTES, encoded.length, "a cloud-to-device message") == Limits.Verdict.REFUSE) {
+            return refused(HubErrors.MESSAGE_SIZE_EXCEEDED, CloudToDeviceErrors.tooLarge(encoded.length, limits.value(LimitKind.C2D_MESSAGE_BYTES)));
         }
         String to = message.getAddress();
         if (to == null) {
@@ -119,7 +124,7 @@ public final class CloudToDevice implements AutoCloseable {
                 device.get().generationId(), now, expiry(message, now), ack);
         DeviceQueue queue = queue(target.deviceId());
         synchronized (queue) {
-            if (queue.depth() >= settings.maxQueueDepth()) {
+            if (limits.check(LimitKind.C2D_QUEUE_DEPTH, queue.depth() + 1L, "device '" + target.deviceId() + "'") == Limits.Verdict.REFUSE) {
                 return refused(HubErrors.RESOURCE_LIMIT_EXCEEDED, CloudToDeviceErrors.queueFull(target.deviceId(), queue.depth()));
             }
             store.messageAdded(stored.state());

@@ -21,7 +21,7 @@ public final class CloudToDeviceErrors {
         return "Device '" + deviceId + "' already has " + depth + " cloud-to-device messages queued, the most a device queue holds.";
     }
 
-    public static String tooLarge(int size, int max) {
+    public static String tooLarge(long size, long max) {
         return "The cloud-to-device message is " + size + " bytes; the hub accepts at most " + max + ".";
     }
 

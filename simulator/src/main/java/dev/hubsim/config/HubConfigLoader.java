@@ -105,12 +105,14 @@ public final class HubConfigLoader {
             checkKey(prefix, "policy '" + p.name() + "' primaryKey", p.primaryKey());
             checkKey(prefix, "policy '" + p.name() + "' secondaryKey", p.secondaryKey());
         }
-        if (config.cloudToDevice() != null) {
-            try {
+        try {
+            if (config.cloudToDevice() != null) {
                 config.cloudToDevice().applyTo(dev.hubsim.c2d.C2dSettings.hubDefaults());
-            } catch (IllegalArgumentException | ConfigException e) {
-                throw new ConfigException(prefix + e.getMessage());
             }
+            config.limitProfile();
+            config.maxTokenLifetime();
+        } catch (IllegalArgumentException | ConfigException e) {
+            throw new ConfigException(prefix + e.getMessage());
         }
         return config;
     }

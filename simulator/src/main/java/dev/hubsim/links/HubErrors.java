@@ -34,6 +34,10 @@ public final class HubErrors {
                 + "' on $cbs first, or connect with SASL PLAIN.";
     }
 
+    public static String d2cTooLarge(long size, long max) {
+        return "The device-to-cloud message is " + size + " bytes; the hub accepts at most " + max + ".";
+    }
+
     public static String deviceDisabled(String deviceId) {
         return "Device '" + deviceId + "' is disabled.";
     }

@@ -26,9 +26,7 @@ import java.util.UUID;
 public final class C2dRoundTrip {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        C2dSettings settings = C2dSettings.hubDefaults();
-        settings = new C2dSettings(settings.maxQueueDepth(), settings.maxMessageBytes(), settings.lockTimeout(), settings.maxDeliveryCount(),
-                settings.defaultTtl(), settings.maxTtl(), 1, settings.feedbackInterval(), settings.feedbackRetained());
+        C2dSettings settings = C2dSettings.hubDefaults().withFeedbackBatchSize(1);
         try (HubSimulator hub = HubSimulator.builder().dataDir(Files.createTempDirectory("hubsim-bench")).amqpsPort(0).amqpPort(0)
                 .cloudToDevice(settings).start();
              AmqpTestClient service = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen();

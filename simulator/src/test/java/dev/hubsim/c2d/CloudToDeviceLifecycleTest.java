@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.AmqpTestClient.Received;
 import org.apache.qpid.proton.amqp.Binary;
@@ -254,7 +255,7 @@ class CloudToDeviceLifecycleTest {
 
     @Test
     void theFiftyFirstQueuedMessageIsRefused() throws Exception {
-        for (int i = 0; i < C2dSettings.HUB_MAX_QUEUE_DEPTH; i++) {
+        for (int i = 0; i < LimitProfile.C2D_MAX_DEPTH; i++) {
             assertInstanceOf(Accepted.class, clients.send(C2dClients.c2d("c2d-8", id(), null, "n" + i)));
         }
         Rejected rejected = assertInstanceOf(Rejected.class, clients.send(C2dClients.c2d("c2d-8", id(), null, "one too many")));
@@ -378,7 +379,7 @@ class CloudToDeviceLifecycleTest {
                 }
                 m.setApplicationProperties(new ApplicationProperties(props));
             }
-            case "oversized body" -> m.setBody(new Data(new Binary(new byte[C2dSettings.HUB_MAX_MESSAGE_BYTES + 1])));
+            case "oversized body" -> m.setBody(new Data(new Binary(new byte[LimitProfile.C2D_MAX_BYTES + 1])));
             case "unknown device" -> m.setAddress("/devices/ghost/messages/devicebound");
             case "module target" -> m.setAddress("/devices/c2d-1/modules/m1/messages/devicebound");
             default -> throw new IllegalArgumentException(kind);

@@ -91,7 +91,7 @@ class HubConfigLoaderTest {
         assertEquals(3, settings.maxDeliveryCount());
         assertEquals(java.time.Duration.ofSeconds(5), settings.lockTimeout());
         assertEquals(java.time.Duration.ofHours(1), settings.defaultTtl(), "unnamed settings keep the hub's values");
-        assertEquals(50, settings.maxQueueDepth());
+        assertEquals(50, HubConfigLoader.load(yaml).limitProfile().limit(dev.hubsim.limits.LimitKind.C2D_QUEUE_DEPTH).value());
     }
 
     @Test
