@@ -136,7 +136,13 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     /** A claim's time is up (or a fault says so): its links are detached, a SASL PLAIN connection is closed. */
     void expire(Claim claim, String why) {
-        if (closed || !claims.removeIfCurrent(claim)) {
+        if (closed) {
+            return;
+        }
+        if (!claims.removeIfCurrent(claim)) {
+            // Renewed in time: the new claim has its own expiry; nothing is disturbed.
+            trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, null,
+                    Map.of("claim-renewed", claim.audience().toString(), "old-expiry", claim.expiresAt().toString()));
             return;
         }
         String description = "Token Invalid. The token for audience '" + claim.audience() + "' " + why + ".";
@@ -367,16 +373,23 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         super.onRemoteClose(link);
     }
 
+    /** Frees the session's slots before its End goes out, so a client that waits for the End may reuse them. */
     @Override
     public void onRemoteClose(Session session) throws Exception {
+        List.copyOf(rawLinks.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::closeRawLink);
+        List.copyOf(countedLinks).stream().filter(l -> l.getSession() == session).forEach(this::forget);
+        List.copyOf(credits.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::forget);
+        if (countedSessions.remove(session)) {
+            hub.limits().release(usage, LimitKind.SESSIONS_PER_CLIENT);
+        }
         super.onRemoteClose(session);
-        runLater(() -> {
-            List.copyOf(countedLinks).stream().filter(l -> l.getSession() == session).forEach(this::forget);
-            List.copyOf(rawLinks.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::closeRawLink);
-            if (countedSessions.remove(session)) {
-                hub.limits().release(usage, LimitKind.SESSIONS_PER_CLIENT);
-            }
-        });
+    }
+
+    /** Frees the connection's slots before its Close goes out. */
+    @Override
+    public void onRemoteClose(Connection connection) {
+        releaseAll();
+        super.onRemoteClose(connection);
     }
 
     /** Every way a connection ends passes here (remote close, failure, local close); it frees what it held once. */
