@@ -507,6 +507,10 @@ public final class AmqpTestClient implements AutoCloseable {
         return socketClosed;
     }
 
+    public static byte[] encodeForTest(Message message) {
+        return encode(message);
+    }
+
     static byte[] encode(Message message) {
         byte[] buffer = new byte[4096];
         while (true) {
