@@ -67,8 +67,11 @@ public final class HubConnectionContext extends AMQPConnectionContext {
      * when a session or connection ends, so these are closed here, and their unsettled leases returned.
      */
     private final Map<Link, ProtonDeliveryHandler> rawLinks = new HashMap<>();
-    /** The audience of the claim that let each link attach, so an expiring claim takes its links with it. */
-    private final Map<Link, Claim> linkClaims = new HashMap<>();
+    /**
+     * The audience of the claim that let each link attach, so an expiring claim takes its links with it; a renewal for
+     * the same audience carries them on.
+     */
+    private final Map<Link, dev.hubsim.auth.ResourceUri> linkAudiences = new HashMap<>();
     private final Map<Link, LinkCredit> credits = new HashMap<>();
     private final Set<Session> countedSessions = new HashSet<>();
     private final Set<Link> countedLinks = new HashSet<>();
@@ -154,7 +157,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             close(error);
             return;
         }
-        List.copyOf(linkClaims.entrySet()).stream().filter(e -> e.getValue() == claim).forEach(e -> closeLink(e.getKey(), error));
+        List.copyOf(linkAudiences.entrySet()).stream().filter(e -> e.getValue().equals(claim.audience())).forEach(e -> closeLink(e.getKey(), error));
         flush();
     }
 
@@ -253,7 +256,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         }
         Claim claim = ((LinkDecision.Allowed) decision).claim();
         if (claim != null) {
-            linkClaims.put(link, claim);
+            linkAudiences.put(link, claim.audience());
         }
         AMQPSessionContext session = getSessionExtension(link.getSession());
         AMQPSessionCallback sessionSPI = session.getSessionSPI();
@@ -349,7 +352,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     }
 
     private void forget(Link link) {
-        linkClaims.remove(link);
+        linkAudiences.remove(link);
         LinkCredit credit = credits.remove(link);
         if (credit != null) {
             credit.close();
