@@ -5,6 +5,7 @@ import dev.hubsim.HubSimulator;
 import dev.hubsim.PortInUseException;
 import dev.hubsim.SimulatorInfo;
 import dev.hubsim.config.ConfigException;
+import dev.hubsim.limits.LimitProfile;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,6 +56,12 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--clock-skew", paramLabel = "SECONDS", description = "How long past its expiry a token is still accepted. Default: ${DEFAULT-VALUE}")
     long clockSkewSeconds = 300;
 
+    @Option(names = "--limits", paramLabel = "PROFILE", description = "Limit profile: iothub (the hub's documented limits) or imp (the Electric Imp agent limits). Default: the config file's, else iothub")
+    String limits;
+
+    @Option(names = "--max-token-lifetime", paramLabel = "SECONDS", description = "Claims last at most this long whatever the token says, to see renewals happen fast.")
+    Long maxTokenLifetimeSeconds;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO, DEBUG or TRACE. Default: ${DEFAULT-VALUE}")
     String logLevel = "INFO";
 
@@ -91,6 +98,12 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (keyStore != null) {
             builder.keyStore(keyStore, keyStorePassword);
         }
+        if (limits != null) {
+            builder.limits(LimitProfile.named(limits));
+        }
+        if (maxTokenLifetimeSeconds != null) {
+            builder.maxTokenLifetime(Duration.ofSeconds(maxTokenLifetimeSeconds));
+        }
         HubSimulator simulator = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();
@@ -125,7 +138,7 @@ public final class SimulatorCommand implements Callable<Integer> {
     }
 
     static String oneLine(Throwable e) {
-        if (e instanceof ConfigException || e instanceof PortInUseException) {
+        if (e instanceof ConfigException || e instanceof PortInUseException || e instanceof IllegalArgumentException) {
             return e.getMessage();
         }
         Throwable root = e;
