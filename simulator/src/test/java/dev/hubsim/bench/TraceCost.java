@@ -30,8 +30,10 @@ public final class TraceCost {
         Path dir = Files.createTempDirectory("hubsim-bench");
         try (HubSimulator traced = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).tracing(true, 10_000).telemetryRetained(1000).start();
              HubSimulator untraced = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).tracing(false, 10_000).telemetryRetained(1000).start()) {
-            run(traced, n);
-            run(untraced, n); // warm-up
+            for (int w = 0; w < 3; w++) { // warm-up: JIT both paths before measuring
+                run(traced, n);
+                run(untraced, n);
+            }
             double[] on = new double[rounds];
             double[] off = new double[rounds];
             for (int r = 0; r < rounds; r++) {

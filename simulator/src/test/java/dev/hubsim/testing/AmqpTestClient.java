@@ -428,28 +428,15 @@ public final class AmqpTestClient implements AutoCloseable {
 
     /** Waits for the next complete message on the receiver, accepts and settles it. */
     public synchronized Message receive(Receiver receiver) {
-        Delivery[] holder = new Delivery[1];
-        await("a message on '" + receiver.getName() + "'", () -> {
-            Delivery d = receiver.current();
-            if (d != null && d.isReadable() && !d.isPartial()) {
-                holder[0] = d;
-                return true;
-            }
-            return false;
-        });
-        Delivery delivery = holder[0];
-        byte[] bytes = new byte[delivery.available()];
-        receiver.recv(bytes, 0, bytes.length);
-        receiver.advance();
-        Message message = Proton.message();
-        message.decode(bytes, 0, bytes.length);
-        if (!delivery.remotelySettled()) {
-            delivery.disposition(org.apache.qpid.proton.amqp.messaging.Accepted.getInstance());
+        Received received = receiveUnsettled(receiver);
+        if (received.delivery().remotelySettled()) {
+            received.delivery().settle();
+            receiver.flow(1);
+            pump();
+        } else {
+            settle(received, org.apache.qpid.proton.amqp.messaging.Accepted.getInstance());
         }
-        delivery.settle();
-        receiver.flow(1);
-        pump();
-        return message;
+        return received.message();
     }
 
     /** A delivery taken off a receiver but not yet settled, so a test can choose the outcome. */
