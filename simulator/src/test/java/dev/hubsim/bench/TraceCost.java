@@ -46,7 +46,28 @@ public final class TraceCost {
             System.out.printf("1 KB telemetry, %d messages per round, %d rounds, %d cores: tracing on median %.0f msg/s (%.0f-%.0f), off %.0f msg/s (%.0f-%.0f), ratio %.2f%n",
                     n, rounds, Runtime.getRuntime().availableProcessors(), on[rounds / 2], on[0], on[rounds - 1], off[rounds / 2], off[0], off[rounds - 1],
                     on[rounds / 2] / off[rounds / 2]);
+            System.out.printf("the tracer alone: %.0f ns per transfer frame recorded%n", nanosPerFrame());
         }
+    }
+
+    /** The tracer alone: nanoseconds per recorded transfer frame, over a million frames after a million to warm up. */
+    static double nanosPerFrame() {
+        dev.hubsim.trace.Traces traces = new dev.hubsim.trace.Traces(true, 10_000, 1, java.time.Clock.systemUTC());
+        dev.hubsim.trace.FrameTracer tracer = new dev.hubsim.trace.FrameTracer(traces.open("bench"));
+        org.apache.qpid.proton.amqp.transport.Transfer transfer = new org.apache.qpid.proton.amqp.transport.Transfer();
+        transfer.setHandle(org.apache.qpid.proton.amqp.UnsignedInteger.ZERO);
+        transfer.setDeliveryId(org.apache.qpid.proton.amqp.UnsignedInteger.ONE);
+        transfer.setDeliveryTag(new Binary(new byte[]{1, 2, 3, 4}));
+        transfer.setSettled(false);
+        org.apache.qpid.proton.framing.TransportFrame frame = new org.apache.qpid.proton.framing.TransportFrame(0, transfer, new Binary(new byte[1024]));
+        for (int i = 0; i < 1_000_000; i++) {
+            tracer.receivedFrame(frame);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < 1_000_000; i++) {
+            tracer.receivedFrame(frame);
+        }
+        return (System.nanoTime() - start) / 1e6;
     }
 
     private static double run(HubSimulator hub, int n) throws Exception {

@@ -138,6 +138,30 @@ class ImpLimitsTest {
     }
 
     @Test
+    void theIothubProfileLeavesConnectionSessionAndLinkCountsOpen() throws Exception {
+        try (HubSimulator hub = start(LimitProfile.iothub())) {
+            List<AmqpTestClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    clients.add(plain(hub, "device1").awaitOpen());
+                }
+                AmqpTestClient client = clients.get(0);
+                for (int i = 0; i < 17; i++) {
+                    client.session();
+                }
+                Session session = client.session();
+                for (int i = 0; i < 65; i++) {
+                    assertTrue(client.isAttached(client.sender(session, "t" + i, "/devices/device1/messages/events")), "link " + (i + 1));
+                }
+                assertEquals(org.apache.qpid.proton.engine.EndpointState.ACTIVE, clients.get(4).remoteConnectionState(), "the 5th connection too");
+            } finally {
+                clients.forEach(AmqpTestClient::close);
+            }
+            assertEquals(0, hub.limits().warnings(LimitKind.SESSIONS_PER_CLIENT));
+        }
+    }
+
+    @Test
     void clientsWithoutASaslIdentityAreCountedByContainerId() throws Exception {
         try (HubSimulator hub = start(LimitProfile.imp().with(LimitKind.CONNECTIONS_PER_CLIENT, 1, LimitMode.ENFORCE));
              AmqpTestClient one = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous(), "agent-7").awaitOpen();
