@@ -16,6 +16,8 @@ import dev.hubsim.config.HubConfigLoader;
 import dev.hubsim.events.RecordedTelemetry;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.Faults;
+import dev.hubsim.https.HttpFace;
+import dev.hubsim.https.HttpsFront;
 import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.Limits;
 import dev.hubsim.links.LinkPolicy;
@@ -27,6 +29,7 @@ import dev.hubsim.trace.Traces;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,6 +48,8 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class HubSimulator implements AutoCloseable {
     /** The AMQPS port the Azure IoT SDKs hard-code (real-clients.md §2.3). */
     public static final int SDK_AMQPS_PORT = 5671;
+    /** The HTTPS and AMQP-over-WebSockets port the Azure IoT SDKs hard-code (real-clients.md §2.5, §3.2). */
+    public static final int SDK_HTTPS_PORT = 443;
     public static final int DEFAULT_AMQP_PORT = 5672;
 
     private final Hub hub;
@@ -53,14 +58,20 @@ public final class HubSimulator implements AutoCloseable {
     private final CloudToDevice c2d;
     private final HubContext context;
     private final Faults faults;
+    private final HttpFace http;
+    private final HttpsFront front;
+    private final int httpsPort;
     private final Clock clock;
     private final String bindHost;
     private final Duration startupTime;
     private final int amqpsPort;
     private final int amqpPort;
 
-    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, HubContext context, Faults faults, Clock clock, String bindHost,
-                         Duration startupTime) {
+    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, HubContext context, Faults faults, HttpFace http, HttpsFront front,
+                         int httpsPort, Clock clock, String bindHost, Duration startupTime) {
+        this.http = http;
+        this.front = front;
+        this.httpsPort = httpsPort;
         this.hub = hub;
         this.context = context;
         this.c2d = context.c2d();
@@ -89,6 +100,11 @@ public final class HubSimulator implements AutoCloseable {
 
     public int amqpPort() {
         return amqpPort;
+    }
+
+    /** The TLS port of the registry, the control API and AMQP over WebSockets ({@code wss://host:port/$iothub/websocket}). */
+    public int httpsPort() {
+        return httpsPort;
     }
 
     public String bindHost() {
@@ -164,6 +180,8 @@ public final class HubSimulator implements AutoCloseable {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("amqps", amqpsPort());
         ports.put("amqp", amqpPort());
+        ports.put("websocket", httpsPort());
+        ports.put("https", httpsPort());
         return new SimulatorInfo(hub.name(), hub.primaryHostName(), hub.hostNames(), ports,
                 tls.caCertificatePem() == null ? null : tls.caCertificatePem().toAbsolutePath().toString(),
                 tls.trustStore() == null ? null : tls.trustStore().toAbsolutePath().toString(),
@@ -181,6 +199,8 @@ public final class HubSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        front.close();
+        http.close();
         broker.close();
         c2d.close();
         context.scheduler().shutdownNow();
@@ -193,6 +213,8 @@ public final class HubSimulator implements AutoCloseable {
         private String bindHost = "127.0.0.1";
         private int amqpsPort = SDK_AMQPS_PORT;
         private int amqpPort = DEFAULT_AMQP_PORT;
+        private int httpsPort = SDK_HTTPS_PORT;
+        private Path stubs;
         private Path keyStore;
         private String keyStorePassword;
         private boolean persistent;
@@ -238,6 +260,18 @@ public final class HubSimulator implements AutoCloseable {
 
         public Builder amqpPort(int port) {
             this.amqpPort = port;
+            return this;
+        }
+
+        /** The HTTPS and WebSocket port; 443 by default, which the SDKs need and which may need privileges; 0 picks one. */
+        public Builder httpsPort(int port) {
+            this.httpsPort = port;
+            return this;
+        }
+
+        /** A WireMock directory ({@code mappings/}, {@code __files/}) with stubs of your own for the HTTPS face. */
+        public Builder stubs(Path dir) {
+            this.stubs = dir;
             return this;
         }
 
@@ -332,7 +366,21 @@ public final class HubSimulator implements AutoCloseable {
                 }
                 throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
             }
-            return new HubSimulator(hub, tls, broker, context, new HubFaults(connections, plan), clock, bindHost,
+            HttpFace http = new HttpFace(stubs, List.of());
+            HttpsFront front = new HttpsFront(new InetSocketAddress("127.0.0.1", broker.port(HubBroker.WEBSOCKET_ACCEPTOR)), http.start());
+            int boundHttps;
+            try {
+                boundHttps = front.start(bindHost, httpsPort, tls.keyStore(), tls.keyStorePassword());
+            } catch (Exception e) {
+                front.close();
+                http.close();
+                closeQuietly(broker);
+                c2d.close();
+                scheduler.shutdownNow();
+                throw new PortInUseException("cannot listen for HTTPS and WebSockets on " + bindHost + ":" + httpsPort + " (" + rootCause(e).getMessage()
+                        + "); choose another port with --https-port / httpsPort(...), or 0 for a free one", e);
+            }
+            return new HubSimulator(hub, tls, broker, context, new HubFaults(connections, plan), http, front, boundHttps, clock, bindHost,
                     Duration.ofNanos(System.nanoTime() - t0));
         }
 

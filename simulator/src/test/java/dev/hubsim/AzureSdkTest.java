@@ -51,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AzureSdkTest {
     @RegisterExtension
     static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().amqpsPort(HubSimulator.SDK_AMQPS_PORT)
+            .httpsPort(HubSimulator.SDK_HTTPS_PORT)
             .configure(b -> b.cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(Duration.ofMillis(200))))
             .build();
 
@@ -98,6 +99,25 @@ class AzureSdkTest {
                 t.annotations().get("iothub-connection-auth-generation-id"));
         assertEquals("21.5", t.applicationProperties().get("temperature"));
         assertEquals(message.getMessageId(), t.message().getMessageId());
+    }
+
+    @Test
+    void theDeviceSdkSendsTelemetryOverWebSocketsOnTheSharedHttpsPort() throws Exception {
+        SimulatorInfo info = HUB.simulator().info();
+        SimulatorInfo.DeviceEntry device = info.devices().get(1);
+        String marker = "ws-" + UUID.randomUUID();
+        DeviceClient client = new DeviceClient(device.connectionString(), IotHubClientProtocol.AMQPS_WS,
+                ClientOptions.builder().sslContext(exportedTrust(info)).build());
+        try {
+            client.open(true);
+            client.sendEvent(new Message(marker));
+        } finally {
+            client.close();
+        }
+        RecordedTelemetry stored = HUB.simulator().telemetry(device.deviceId()).stream()
+                .filter(t -> new String(t.body(), StandardCharsets.UTF_8).equals(marker)).findFirst().orElseThrow();
+        assertEquals(device.deviceId(), stored.annotations().get("iothub-connection-device-id"));
+        assertEquals(HubSimulator.SDK_HTTPS_PORT, info.ports().get("websocket"));
     }
 
     @Test

@@ -20,6 +20,8 @@ import java.nio.file.Path;
 public final class HubBroker implements AutoCloseable {
     public static final String AMQPS_ACCEPTOR = "amqps";
     public static final String AMQP_ACCEPTOR = "amqp";
+    /** Plain, on loopback only: reached through the HTTPS front, which terminates TLS on the shared HTTPS port. */
+    public static final String WEBSOCKET_ACCEPTOR = "websocket";
 
     /**
      * @param bindHost        address the acceptors listen on
@@ -78,6 +80,7 @@ public final class HubBroker implements AutoCloseable {
                     + ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + settings.keyStore().toAbsolutePath()
                     + ";keyStorePassword=" + settings.keyStorePassword() + ";enabledProtocols=TLSv1.2,TLSv1.3");
             config.addAcceptorConfiguration(AMQP_ACCEPTOR, "tcp://" + settings.bindHost() + ":" + settings.amqpPort() + "?" + common);
+            config.addAcceptorConfiguration(WEBSOCKET_ACCEPTOR, "tcp://127.0.0.1:0?" + common);
         } catch (Exception e) {
             throw new IllegalStateException("acceptor configuration rejected: " + e.getMessage(), e);
         }

@@ -38,6 +38,12 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--amqp-port", paramLabel = "PORT", description = "Plain AMQP. 0 picks a free port. Default: ${DEFAULT-VALUE}")
     int amqpPort = HubSimulator.DEFAULT_AMQP_PORT;
 
+    @Option(names = "--https-port", paramLabel = "PORT", description = "HTTPS (registry, control API) and AMQP over WebSockets; the Azure IoT SDKs need 443. 0 picks a free port. Default: ${DEFAULT-VALUE}")
+    int httpsPort = HubSimulator.SDK_HTTPS_PORT;
+
+    @Option(names = "--stubs", paramLabel = "DIR", description = "WireMock stubs of your own for the HTTPS face (mappings/, __files/).")
+    Path stubs;
+
     @Option(names = "--bind", paramLabel = "HOST", description = "Address to listen on. Default: ${DEFAULT-VALUE}")
     String bind = "127.0.0.1";
 
@@ -90,13 +96,16 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.toLevel(logLevel, Level.INFO));
-        HubSimulator.Builder builder = HubSimulator.builder().dataDir(dataDir).bindHost(bind).amqpsPort(amqpsPort).amqpPort(amqpPort)
+        HubSimulator.Builder builder = HubSimulator.builder().dataDir(dataDir).bindHost(bind).amqpsPort(amqpsPort).amqpPort(amqpPort).httpsPort(httpsPort)
                 .persistent(persistent).clockSkew(Duration.ofSeconds(clockSkewSeconds));
         if (config != null) {
             builder.configFile(config);
         }
         if (keyStore != null) {
             builder.keyStore(keyStore, keyStorePassword);
+        }
+        if (stubs != null) {
+            builder.stubs(stubs);
         }
         if (limits != null) {
             builder.limits(LimitProfile.named(limits));
@@ -114,8 +123,8 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (infoFile != null) {
             info.writeTo(infoFile);
         }
-        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d and amqp://%s:%d%n", simulator.startupTime().toMillis(),
-                info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort());
+        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d, amqp://%s:%d and https://%s:%d%n", simulator.startupTime().toMillis(),
+                info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort(), bind, simulator.httpsPort());
         out.flush();
         stop.await();
         return 0;

@@ -27,7 +27,7 @@ public final class C2dRoundTrip {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         C2dSettings settings = C2dSettings.hubDefaults().withFeedbackBatchSize(1);
-        try (HubSimulator hub = HubSimulator.builder().dataDir(Files.createTempDirectory("hubsim-bench")).amqpsPort(0).amqpPort(0)
+        try (HubSimulator hub = HubSimulator.builder().dataDir(Files.createTempDirectory("hubsim-bench")).amqpsPort(0).amqpPort(0).httpsPort(0)
                 .cloudToDevice(settings).start();
              AmqpTestClient service = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen();
              AmqpTestClient device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
