@@ -18,6 +18,7 @@ import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.Faults;
 import dev.hubsim.https.HttpFace;
 import dev.hubsim.https.HttpsFront;
+import dev.hubsim.https.RegistryApi;
 import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.Limits;
 import dev.hubsim.links.LinkPolicy;
@@ -366,7 +367,13 @@ public final class HubSimulator implements AutoCloseable {
                 }
                 throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
             }
-            HttpFace http = new HttpFace(stubs, List.of());
+            HttpFace http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connections::anyUsing, c2d::depth)));
+            hub.registry().onDeviceRemoved(id -> connections.revokeDevice(id, "is no longer valid: device '" + id + "' was deleted"));
+            hub.registry().onDeviceChanged(d -> {
+                if (!d.enabled()) {
+                    connections.revokeDevice(d.deviceId(), "is no longer valid: device '" + d.deviceId() + "' is disabled");
+                }
+            });
             HttpsFront front = new HttpsFront(new InetSocketAddress("127.0.0.1", broker.port(HubBroker.WEBSOCKET_ACCEPTOR)), http.start());
             int boundHttps;
             try {

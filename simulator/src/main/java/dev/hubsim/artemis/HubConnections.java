@@ -22,6 +22,22 @@ public final class HubConnections {
         return live.stream().filter(c -> scope.matchesConnection(c.id(), c.trace().identities())).toList();
     }
 
+    /** True when a live connection holds a claim for or authenticated as this identity. */
+    public boolean anyUsing(String identity) {
+        return live.stream().anyMatch(c -> c.trace().identities().contains(identity));
+    }
+
+    /**
+     * A device was deleted or disabled: every claim for it is withdrawn, which detaches its links with
+     * {@code amqp:unauthorized-access} (and closes SASL PLAIN connections), as an expired token would.
+     */
+    public void revokeDevice(String deviceId, String why) {
+        for (HubConnectionContext c : live) {
+            c.runLater(() -> c.claims().all().stream().filter(claim -> deviceId.equals(claim.scope().deviceId()))
+                    .forEach(claim -> c.expire(claim, why)));
+        }
+    }
+
     public int count() {
         return live.size();
     }

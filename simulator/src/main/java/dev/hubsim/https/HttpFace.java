@@ -1,6 +1,7 @@
 package dev.hubsim.https;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.Extension;
 
@@ -22,8 +23,13 @@ public final class HttpFace implements AutoCloseable {
         this.wiremock = new WireMockServer(options);
     }
 
+    /** Starts WireMock and binds the hub's own APIs below the user's stubs (priority 10; unset priorities are 5). */
     public InetSocketAddress start() {
         wiremock.start();
+        wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/devices(/[^/]*)?")).atPriority(10)
+                .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
+        wiremock.stubFor(WireMock.get(WireMock.urlPathEqualTo("/statistics/devices")).atPriority(10)
+                .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
         return new InetSocketAddress("127.0.0.1", wiremock.port());
     }
 
