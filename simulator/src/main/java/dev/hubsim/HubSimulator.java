@@ -16,6 +16,7 @@ import dev.hubsim.config.HubConfigLoader;
 import dev.hubsim.events.RecordedTelemetry;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.Faults;
+import dev.hubsim.https.ControlApi;
 import dev.hubsim.https.HttpFace;
 import dev.hubsim.https.HttpsFront;
 import dev.hubsim.https.RegistryApi;
@@ -169,6 +170,22 @@ public final class HubSimulator implements AutoCloseable {
         return context.limits();
     }
 
+    /** The live connections with their identities, links and credit. */
+    public List<Map<String, Object>> connections() {
+        return context.connections().describe();
+    }
+
+    /**
+     * A clean slate between tests: faults cleared, every cloud-to-device queue and the feedback emptied (without
+     * feedback), stored telemetry and the traces of closed connections forgotten. Devices, keys and live connections stay.
+     */
+    public void reset() {
+        faults.clear();
+        c2d.reset();
+        broker.telemetry().clear();
+        context.traces().clear();
+    }
+
     public int connectionCount() {
         return context.connections().count();
     }
@@ -190,7 +207,8 @@ public final class HubSimulator implements AutoCloseable {
                 hub.registry().devices().stream().map(d -> new SimulatorInfo.DeviceEntry(d.deviceId(),
                         deviceConnectionString(d.deviceId()), d.primaryKey())).toList(),
                 hub.registry().policies().stream().map(p -> new SimulatorInfo.PolicyEntry(p.name(),
-                        policyConnectionString(p.name()), p.primaryKey())).toList());
+                        policyConnectionString(p.name()), p.primaryKey())).toList(),
+                hub.registry().policy("iothubowner").map(p -> policyToken(p.name(), Duration.ofDays(365))).orElse(null));
     }
 
     /** Internal broker access for contract tests of the Artemis hooks; not for users. */
@@ -367,7 +385,8 @@ public final class HubSimulator implements AutoCloseable {
                 }
                 throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
             }
-            HttpFace http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connections::anyUsing, c2d::depth)));
+            ControlApi control = new ControlApi(tokens);
+            HttpFace http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connections::anyUsing, c2d::depth), control));
             hub.registry().onDeviceRemoved(id -> connections.revokeDevice(id, "is no longer valid: device '" + id + "' was deleted"));
             hub.registry().onDeviceChanged(d -> {
                 if (!d.enabled()) {
@@ -387,8 +406,10 @@ public final class HubSimulator implements AutoCloseable {
                 throw new PortInUseException("cannot listen for HTTPS and WebSockets on " + bindHost + ":" + httpsPort + " (" + rootCause(e).getMessage()
                         + "); choose another port with --https-port / httpsPort(...), or 0 for a free one", e);
             }
-            return new HubSimulator(hub, tls, broker, context, new HubFaults(connections, plan), http, front, boundHttps, clock, bindHost,
-                    Duration.ofNanos(System.nanoTime() - t0));
+            HubSimulator simulator = new HubSimulator(hub, tls, broker, context, new HubFaults(connections, plan), http, front, boundHttps, clock,
+                    bindHost, Duration.ofNanos(System.nanoTime() - t0));
+            control.bind(simulator);
+            return simulator;
         }
 
         private void checkFree(int port, String what, String option) {

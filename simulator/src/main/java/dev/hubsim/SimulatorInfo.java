@@ -14,12 +14,13 @@ import java.util.Map;
 
 /**
  * What a running simulator tells its users, as printed and as written to {@code --info-file}: ports, trust material
- * and working connection strings.
+ * and working connection strings. {@code controlAuthorization} is an {@code iothubowner} SAS token, valid for a year,
+ * for the {@code Authorization} header of the control API.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulatorInfo(String hubName, String hostName, List<String> hostNames, Map<String, Integer> ports,
                             String caCertificatePem, String trustStore, String trustStorePassword,
-                            List<DeviceEntry> devices, List<PolicyEntry> policies) {
+                            List<DeviceEntry> devices, List<PolicyEntry> policies, String controlAuthorization) {
 
     public record DeviceEntry(String deviceId, String connectionString, String primaryKey) {
     }

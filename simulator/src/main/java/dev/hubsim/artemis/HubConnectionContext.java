@@ -479,6 +479,30 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         }
     }
 
+    /** A snapshot for the control API: identities, and each open link with its address, role and credit. */
+    public Map<String, Object> describe() {
+        return onLoop(() -> {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("id", id());
+            d.put("remoteAddress", trace.remoteAddress());
+            d.put("identities", trace.identities());
+            List<Map<String, Object>> links = new java.util.ArrayList<>();
+            for (AMQPSessionContext session : getSessions().values()) {
+                for (Receiver r : session.getReceivers().keySet()) {
+                    links.add(Map.of("name", r.getName(), "role", "client-sender", "address", String.valueOf(targetAddress(r)), "credit", r.getCredit()));
+                }
+            }
+            for (Map.Entry<Link, ProtonDeliveryHandler> e : rawLinks.entrySet()) {
+                Link l = e.getKey();
+                boolean clientSends = l instanceof Receiver;
+                links.add(Map.of("name", l.getName(), "role", clientSends ? "client-sender" : "client-receiver",
+                        "address", String.valueOf(clientSends ? targetAddress(l) : sourceAddress(l)), "credit", l.getCredit()));
+            }
+            d.put("links", links);
+            return d;
+        });
+    }
+
     void recordFault(String path, Map<String, Object> fields) {
         trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.FAULT, -1, path, new LinkedHashMap<>(fields));
     }

@@ -38,6 +38,10 @@ public final class HubConnections {
         }
     }
 
+    public List<java.util.Map<String, Object>> describe() {
+        return live.stream().sorted(java.util.Comparator.comparing(HubConnectionContext::id)).map(HubConnectionContext::describe).toList();
+    }
+
     public int count() {
         return live.size();
     }

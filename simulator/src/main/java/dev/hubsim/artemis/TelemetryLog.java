@@ -47,6 +47,18 @@ public final class TelemetryLog {
         return out;
     }
 
+    /** Forgets every stored telemetry message. */
+    public void clear() {
+        Queue queue = server.locateQueue(BrokerAddresses.TELEMETRY);
+        if (queue != null) {
+            try {
+                queue.deleteAllReferences();
+            } catch (Exception e) {
+                throw new IllegalStateException("the telemetry queue could not be emptied", e);
+            }
+        }
+    }
+
     public long count() {
         Queue queue = server.locateQueue(BrokerAddresses.TELEMETRY);
         return queue == null ? 0 : queue.getMessageCount();

@@ -247,6 +247,22 @@ public final class CloudToDevice implements AutoCloseable {
         return removed.size();
     }
 
+    /** Empties every queue and the feedback waiting, without feedback: a fresh start between tests. */
+    public void reset() {
+        for (String deviceId : queues.keySet()) {
+            DeviceQueue queue = queue(deviceId);
+            List<StoredMessage> removed;
+            synchronized (queue) {
+                removed = queue.drain();
+            }
+            removed.forEach(m -> {
+                m.cancelTimers();
+                store.messageRemoved(m.id);
+            });
+        }
+        feedback.reset();
+    }
+
     /** Messages queued for the device, waiting or locked. */
     public int depth(String deviceId) {
         DeviceQueue queue = queue(deviceId);

@@ -166,6 +166,17 @@ public final class FeedbackQueue {
         wake();
     }
 
+    synchronized void reset() {
+        batch.forEach(p -> store.feedbackMessageRemoved(p.storeId()));
+        batch.clear();
+        ready.forEach(t -> store.feedbackMessageRemoved(t.storeId()));
+        ready.clear();
+        if (flushTimer != null) {
+            flushTimer.cancel(false);
+            flushTimer = null;
+        }
+    }
+
     public synchronized int waiting() {
         return ready.size();
     }
