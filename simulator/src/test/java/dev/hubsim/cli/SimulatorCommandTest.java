@@ -110,6 +110,19 @@ class SimulatorCommandTest {
     }
 
     @Test
+    void aBusyHttpsPortIsOneClearLineNamingTheOption(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--amqp-port", "0",
+                     "--https-port", Integer.toString(taken.getLocalPort()))) {
+            assertEquals(1, cli.awaitExit(START_TIMEOUT));
+            String err = cli.stderr();
+            assertTrue(err.startsWith("hubsim: cannot listen for HTTPS and WebSockets on 127.0.0.1:" + taken.getLocalPort()), err);
+            assertTrue(err.contains("--https-port"), err);
+            assertEquals(1, err.lines().count(), err);
+        }
+    }
+
+    @Test
     void anUnreadableKeyStoreIsOneClearLine(@TempDir Path dir) throws Exception {
         Path bogus = dir.resolve("server.p12");
         Files.writeString(bogus, "not a key store");

@@ -124,6 +124,28 @@ class RegistryApiTest {
     }
 
     @Test
+    void aDeviceDeletedOverHttpsLosesItsLinksAndAnUnknownApiVersionIsServed() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        HttpResponse<String> created = call("PUT", "/devices/short-lived", "application/json", "{\"deviceId\":\"short-lived\"}", null, true);
+        assertEquals(200, created.statusCode(), created.body());
+        try (dev.hubsim.testing.AmqpTestClient client = dev.hubsim.testing.AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(),
+                dev.hubsim.testing.AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+            new dev.hubsim.testing.CbsClient(client).putToken(java.util.UUID.randomUUID(), "127.0.0.1/devices/short-lived",
+                    hub.deviceToken("short-lived", Duration.ofHours(1)));
+            org.apache.qpid.proton.engine.Sender sender = client.sender(client.session(), "t", "/devices/short-lived/messages/events");
+            assertTrue(client.isAttached(sender));
+            assertEquals(204, call("DELETE", "/devices/short-lived", null, null, "*", true).statusCode());
+            org.apache.qpid.proton.amqp.transport.ErrorCondition error = client.awaitClosed(sender);
+            assertEquals(org.apache.qpid.proton.amqp.Symbol.valueOf("amqp:unauthorized-access"), error.getCondition());
+            assertTrue(error.getDescription().endsWith("device 'short-lived' was deleted."), error.getDescription());
+        }
+        HttpClient client = HttpClient.newBuilder().sslContext(ExportedTrust.sslContext(hub.info())).build();
+        HttpResponse<String> oldVersion = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + hub.httpsPort() + "/devices/device1?api-version=1999-01-01"))
+                .header("Authorization", hub.policyToken("registryRead", Duration.ofMinutes(1))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, oldVersion.statusCode(), "an unknown api-version is served (with a warning in the log)");
+    }
+
+    @Test
     void aRegistryReadPolicyCannotWrite() throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(ExportedTrust.sslContext(HUB.simulator().info())).build();
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + HUB.simulator().httpsPort() + "/devices/x2?api-version=2021-04-12"))
