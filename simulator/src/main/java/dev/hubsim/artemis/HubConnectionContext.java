@@ -73,6 +73,8 @@ public final class HubConnectionContext extends AMQPConnectionContext {
      */
     private final Map<Link, dev.hubsim.auth.ResourceUri> linkAudiences = new HashMap<>();
     private final Map<Link, LinkCredit> credits = new HashMap<>();
+    /** Expiry timers of the claims granted here, cancelled when the connection ends so they do not hold it in memory. */
+    private final List<java.util.concurrent.ScheduledFuture<?>> expiryTimers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Set<Session> countedSessions = new HashSet<>();
     private final Set<Link> countedLinks = new HashSet<>();
     private final Set<Delivery> seenDeliveries = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
@@ -134,7 +136,12 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             trace.addIdentity(claim.scope().deviceId());
         }
         long delay = Math.max(0, Duration.between(hub.clock().instant(), claim.expiresAt()).toMillis());
-        hub.scheduler().schedule(() -> runLater(() -> expire(claim, "expired at " + claim.expiresAt())), delay, TimeUnit.MILLISECONDS);
+        java.util.concurrent.ScheduledFuture<?>[] timer = new java.util.concurrent.ScheduledFuture<?>[1];
+        timer[0] = hub.scheduler().schedule(() -> runLater(() -> {
+            expiryTimers.remove(timer[0]);
+            expire(claim, "expired at " + claim.expiresAt());
+        }), delay, TimeUnit.MILLISECONDS);
+        expiryTimers.add(timer[0]);
     }
 
     /** A claim's time is up (or a fault says so): its links are detached, a SASL PLAIN connection is closed. */
@@ -411,6 +418,8 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             return;
         }
         closed = true;
+        expiryTimers.forEach(t -> t.cancel(false));
+        expiryTimers.clear();
         List.copyOf(rawLinks.keySet()).forEach(this::closeRawLink);
         List.copyOf(countedLinks).forEach(this::forget);
         List.copyOf(credits.keySet()).forEach(this::forget);
