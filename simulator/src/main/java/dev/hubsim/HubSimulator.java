@@ -1,10 +1,15 @@
 package dev.hubsim;
 
-import dev.hubsim.artemis.BrokerAddresses;
 import dev.hubsim.artemis.HubBroker;
+import dev.hubsim.artemis.HubConnections;
 import dev.hubsim.artemis.HubContext;
+import dev.hubsim.artemis.HubFaults;
+import dev.hubsim.artemis.JournalC2dStore;
 import dev.hubsim.auth.SasTokens;
 import dev.hubsim.auth.TokenValidator;
+import dev.hubsim.c2d.C2dSettings;
+import dev.hubsim.c2d.C2dStore;
+import dev.hubsim.c2d.CloudToDevice;
 import dev.hubsim.cbs.CbsNode;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.config.HubConfigLoader;
@@ -13,15 +18,25 @@ import dev.hubsim.events.EventHubSettings;
 import dev.hubsim.events.EventHubTokens;
 import dev.hubsim.events.EventStore;
 import dev.hubsim.events.RecordedTelemetry;
+import dev.hubsim.faults.FaultPlan;
+import dev.hubsim.faults.Faults;
+import dev.hubsim.https.ControlApi;
+import dev.hubsim.https.HttpFace;
+import dev.hubsim.https.HttpsFront;
+import dev.hubsim.https.RegistryApi;
+import dev.hubsim.limits.LimitProfile;
+import dev.hubsim.limits.Limits;
 import dev.hubsim.links.LinkPolicy;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.Permission;
 import dev.hubsim.registry.SharedAccessPolicy;
 import dev.hubsim.tls.TlsMaterial;
+import dev.hubsim.trace.Traces;
 
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,6 +45,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A running IoT Hub stand-in: an embedded Artemis broker with the hub's AMQP face on an AMQPS and a plain AMQP port.
@@ -38,22 +55,36 @@ import java.util.NoSuchElementException;
 public final class HubSimulator implements AutoCloseable {
     /** The AMQPS port the Azure IoT SDKs hard-code (real-clients.md §2.3). */
     public static final int SDK_AMQPS_PORT = 5671;
+    /** The HTTPS and AMQP-over-WebSockets port the Azure IoT SDKs hard-code (real-clients.md §2.5, §3.2). */
+    public static final int SDK_HTTPS_PORT = 443;
     public static final int DEFAULT_AMQP_PORT = 5672;
 
     private final Hub hub;
     private final TlsMaterial tls;
     private final HubBroker broker;
     private final EventHubEndpoint eventHub;
+    private final CloudToDevice c2d;
+    private final HubContext context;
+    private final Faults faults;
+    private final HttpFace http;
+    private final HttpsFront front;
+    private final int httpsPort;
     private final Clock clock;
     private final String bindHost;
     private final Duration startupTime;
     private final int amqpsPort;
     private final int amqpPort;
 
-    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, EventHubEndpoint eventHub, Clock clock, String bindHost,
-                         Duration startupTime) {
+    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, HubContext context, Faults faults, HttpFace http, HttpsFront front,
+                         int httpsPort, Clock clock, String bindHost, Duration startupTime) {
+        this.http = http;
+        this.front = front;
+        this.httpsPort = httpsPort;
         this.hub = hub;
-        this.eventHub = eventHub;
+        this.context = context;
+        this.c2d = context.c2d();
+        this.faults = faults;
+        this.eventHub = context.eventHub();
         this.tls = tls;
         this.broker = broker;
         this.clock = clock;
@@ -79,6 +110,11 @@ public final class HubSimulator implements AutoCloseable {
 
     public int amqpPort() {
         return amqpPort;
+    }
+
+    /** The TLS port of the registry, the control API and AMQP over WebSockets ({@code wss://host:port/$iothub/websocket}). */
+    public int httpsPort() {
+        return httpsPort;
     }
 
     public String bindHost() {
@@ -126,6 +162,46 @@ public final class HubSimulator implements AutoCloseable {
         return eventHub.store().telemetry(deviceId);
     }
 
+    /** Cloud-to-device messaging: queue depths, purge, feedback waiting. */
+    public CloudToDevice cloudToDevice() {
+        return c2d;
+    }
+
+    /** Fault injection on this running simulator. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** What was seen on every connection, frame by frame. */
+    public Traces traces() {
+        return context.traces();
+    }
+
+    /** The limits in force, and how often a limit in warn mode was exceeded. */
+    public Limits limits() {
+        return context.limits();
+    }
+
+    /** The live connections with their identities, links and credit. */
+    public List<Map<String, Object>> connections() {
+        return context.connections().describe();
+    }
+
+    /**
+     * A clean slate between tests: faults cleared, every cloud-to-device queue and the feedback emptied (without
+     * feedback), stored telemetry and the traces of closed connections forgotten. Devices, keys and live connections stay.
+     */
+    public void reset() {
+        faults.clear();
+        c2d.reset();
+        eventHub.store().clear();
+        context.traces().clear();
+    }
+
+    public int connectionCount() {
+        return context.connections().count();
+    }
+
     public long telemetryCount() {
         return eventHub.store().count();
     }
@@ -146,6 +222,8 @@ public final class HubSimulator implements AutoCloseable {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("amqps", amqpsPort());
         ports.put("amqp", amqpPort());
+        ports.put("websocket", httpsPort());
+        ports.put("https", httpsPort());
         SharedAccessPolicy ehPolicy = eventHubPolicy();
         return new SimulatorInfo(hub.name(), hub.primaryHostName(), hub.hostNames(), ports,
                 tls.caCertificatePem() == null ? null : tls.caCertificatePem().toAbsolutePath().toString(),
@@ -155,6 +233,7 @@ public final class HubSimulator implements AutoCloseable {
                         deviceConnectionString(d.deviceId()), d.primaryKey())).toList(),
                 hub.registry().policies().stream().map(p -> new SimulatorInfo.PolicyEntry(p.name(),
                         policyConnectionString(p.name()), p.primaryKey())).toList(),
+                hub.registry().policy("iothubowner").map(p -> policyToken(p.name(), Duration.ofDays(365))).orElse(null),
                 eventHub.settings().name(), eventHub.endpoint(),
                 ehPolicy == null ? null : eventHub.connectionString(ehPolicy),
                 ehPolicy == null ? null : eventHub.developmentEmulatorConnectionString(ehPolicy),
@@ -168,11 +247,11 @@ public final class HubSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            broker.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("stopping the broker failed", e);
-        }
+        front.close();
+        http.close();
+        broker.close();
+        c2d.close();
+        context.scheduler().shutdownNow();
     }
 
     public static final class Builder {
@@ -182,12 +261,19 @@ public final class HubSimulator implements AutoCloseable {
         private String bindHost = "127.0.0.1";
         private int amqpsPort = SDK_AMQPS_PORT;
         private int amqpPort = DEFAULT_AMQP_PORT;
+        private int httpsPort = SDK_HTTPS_PORT;
+        private Path stubs;
         private Path keyStore;
         private String keyStorePassword;
         private boolean persistent;
         private Duration clockSkew = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
         private Long telemetryRetained;
+        private C2dSettings c2dSettings;
+        private LimitProfile limitProfile;
+        private Duration maxTokenLifetime;
+        private boolean traceFrames = true;
+        private int traceRecordsPerConnection = 10_000;
 
         private Builder() {
         }
@@ -225,6 +311,18 @@ public final class HubSimulator implements AutoCloseable {
             return this;
         }
 
+        /** The HTTPS and WebSocket port; 443 by default, which the SDKs need and which may need privileges; 0 picks one. */
+        public Builder httpsPort(int port) {
+            this.httpsPort = port;
+            return this;
+        }
+
+        /** A WireMock directory ({@code mappings/}, {@code __files/}) with stubs of your own for the HTTPS face. */
+        public Builder stubs(Path dir) {
+            this.stubs = dir;
+            return this;
+        }
+
         /** Serve with this PKCS12 key store instead of the generated local CA. */
         public Builder keyStore(Path file, String password) {
             this.keyStore = file;
@@ -254,6 +352,31 @@ public final class HubSimulator implements AutoCloseable {
             return this;
         }
 
+        /** Cloud-to-device limits and timings; else the config file's, else the hub's own. */
+        public Builder cloudToDevice(C2dSettings settings) {
+            this.c2dSettings = settings;
+            return this;
+        }
+
+        /** The limits and credit policies; else the config file's, else the {@code iothub} profile. */
+        public Builder limits(LimitProfile profile) {
+            this.limitProfile = profile;
+            return this;
+        }
+
+        /** Claims last at most this long after they are granted, whatever the token says (e.g. 30 s to watch renewals). */
+        public Builder maxTokenLifetime(Duration lifetime) {
+            this.maxTokenLifetime = lifetime;
+            return this;
+        }
+
+        /** Whether every frame is traced (CBS exchanges, faults and violations are either way), and how many per connection. */
+        public Builder tracing(boolean frames, int recordsPerConnection) {
+            this.traceFrames = frames;
+            this.traceRecordsPerConnection = recordsPerConnection;
+            return this;
+        }
+
         public HubSimulator start() {
             long t0 = System.nanoTime();
             Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".hubsim");
@@ -276,20 +399,59 @@ public final class HubSimulator implements AutoCloseable {
             EventHubTokens ehTokens = new EventHubTokens(ehSettings, hub.registry(), clockSkew, clock);
             EventStore store = new EventStore(ehSettings, clock, persistent ? dir.resolve("events").resolve(ehSettings.name()) : null);
             EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, ehTokens, clock);
-            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens, ehTokens), new LinkPolicy(hub), new BrokerAddresses(),
-                    eventHub);
+            C2dSettings settings = c2dSettings != null ? c2dSettings
+                    : hubConfig.cloudToDevice() != null ? hubConfig.cloudToDevice().applyTo(C2dSettings.hubDefaults()) : C2dSettings.hubDefaults();
+            Limits limits = new Limits(limitProfile != null ? limitProfile : hubConfig.limitProfile());
+            CloudToDevice c2d = new CloudToDevice(hub, settings, clock,
+                    persistent ? new JournalC2dStore(dir.resolve("c2d")) : C2dStore.IN_MEMORY, limits);
+            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "hubsim-scheduler");
+                t.setDaemon(true);
+                return t;
+            });
+            Traces traces = new Traces(traceFrames, traceRecordsPerConnection, 100, clock);
+            HubConnections connections = new HubConnections();
+            FaultPlan plan = new FaultPlan();
+            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens, ehTokens), new LinkPolicy(hub), c2d, eventHub, limits, traces, plan,
+                    connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime());
             HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
                     tls.keyStorePassword(), dir, persistent));
             try {
                 broker.start();
             } catch (Exception e) {
                 closeQuietly(broker);
+                c2d.close();
+                scheduler.shutdownNow();
                 if (rootCause(e) instanceof BindException bind) {
                     throw new PortInUseException("cannot listen on " + bindHost + ": " + bind.getMessage(), e);
                 }
                 throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
             }
-            return new HubSimulator(hub, tls, broker, eventHub, clock, bindHost, Duration.ofNanos(System.nanoTime() - t0));
+            ControlApi control = new ControlApi(tokens);
+            HttpFace http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connections::anyUsing, c2d::depth), control));
+            hub.registry().onDeviceRemoved(id -> connections.revokeDevice(id, "is no longer valid: device '" + id + "' was deleted"));
+            hub.registry().onDeviceChanged(d -> {
+                if (!d.enabled()) {
+                    connections.revokeDevice(d.deviceId(), "is no longer valid: device '" + d.deviceId() + "' is disabled");
+                }
+            });
+            HttpsFront front = new HttpsFront(new InetSocketAddress("127.0.0.1", broker.port(HubBroker.WEBSOCKET_ACCEPTOR)), http.start());
+            int boundHttps;
+            try {
+                boundHttps = front.start(bindHost, httpsPort, tls.keyStore(), tls.keyStorePassword());
+            } catch (Exception e) {
+                front.close();
+                http.close();
+                closeQuietly(broker);
+                c2d.close();
+                scheduler.shutdownNow();
+                throw new PortInUseException("cannot listen for HTTPS and WebSockets on " + bindHost + ":" + httpsPort + " (" + rootCause(e).getMessage()
+                        + "); choose another port with --https-port / httpsPort(...), or 0 for a free one", e);
+            }
+            HubSimulator simulator = new HubSimulator(hub, tls, broker, context, new HubFaults(connections, plan), http, front, boundHttps, clock,
+                    bindHost, Duration.ofNanos(System.nanoTime() - t0));
+            control.bind(simulator);
+            return simulator;
         }
 
         private void checkFree(int port, String what, String option) {
@@ -314,7 +476,7 @@ public final class HubSimulator implements AutoCloseable {
         private static void closeQuietly(HubBroker broker) {
             try {
                 broker.close();
-            } catch (Exception ignored) {
+            } catch (RuntimeException ignored) {
                 // already failing; the start error is the one to report
             }
         }

@@ -5,9 +5,15 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType;
+import com.microsoft.azure.sdk.iot.service.messaging.DeliveryAcknowledgement;
+import com.microsoft.azure.sdk.iot.service.messaging.FeedbackStatusCode;
 import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
+import com.microsoft.azure.sdk.iot.service.messaging.MessageFeedbackProcessorClient;
+import com.microsoft.azure.sdk.iot.service.messaging.MessageFeedbackProcessorClientOptions;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
+import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.events.RecordedTelemetry;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
@@ -23,15 +29,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import javax.net.ssl.SSLContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The real Azure IoT Java device SDK 2.5.0 and service SDK 2.1.9 over AMQPS against the simulator, configured only with
@@ -39,7 +50,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  */
 class AzureSdkTest {
     @RegisterExtension
-    static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().amqpsPort(HubSimulator.SDK_AMQPS_PORT).build();
+    static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().amqpsPort(HubSimulator.SDK_AMQPS_PORT)
+            .httpsPort(HubSimulator.SDK_HTTPS_PORT)
+            .configure(b -> b.cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(Duration.ofMillis(200))))
+            .build();
 
     static SSLContext exportedTrust(SimulatorInfo info) throws Exception {
         return ExportedTrust.sslContext(info);
@@ -88,6 +102,25 @@ class AzureSdkTest {
     }
 
     @Test
+    void theDeviceSdkSendsTelemetryOverWebSocketsOnTheSharedHttpsPort() throws Exception {
+        SimulatorInfo info = HUB.simulator().info();
+        SimulatorInfo.DeviceEntry device = info.devices().get(1);
+        String marker = "ws-" + UUID.randomUUID();
+        DeviceClient client = new DeviceClient(device.connectionString(), IotHubClientProtocol.AMQPS_WS,
+                ClientOptions.builder().sslContext(exportedTrust(info)).build());
+        try {
+            client.open(true);
+            client.sendEvent(new Message(marker));
+        } finally {
+            client.close();
+        }
+        RecordedTelemetry stored = HUB.simulator().telemetry(device.deviceId()).stream()
+                .filter(t -> new String(t.body(), StandardCharsets.UTF_8).equals(marker)).findFirst().orElseThrow();
+        assertEquals(device.deviceId(), stored.annotations().get("iothub-connection-device-id"));
+        assertEquals(HubSimulator.SDK_HTTPS_PORT, info.ports().get("websocket"));
+    }
+
+    @Test
     void theServiceSdkSendsACloudToDeviceMessageThatTheDeviceSdkReceives() throws Exception {
         SimulatorInfo info = HUB.simulator().info();
         SimulatorInfo.DeviceEntry device = info.devices().get(2);
@@ -110,6 +143,63 @@ class AzureSdkTest {
             service.close();
             deviceClient.close();
         }
+    }
+
+    @Test
+    void theServiceSdkGetsFeedbackForACompletedARejectedAndAnAbandonedUntilDeadLetteredMessage() throws Exception {
+        SimulatorInfo info = HUB.simulator().info();
+        SimulatorInfo.DeviceEntry device = info.devices().get(0);
+        String serviceConnectionString = info.policies().stream().filter(p -> p.name().equals("service")).findFirst().orElseThrow().connectionString();
+        Map<String, Integer> deliveries = new ConcurrentHashMap<>();
+        DeviceClient deviceClient = new DeviceClient(device.connectionString(), IotHubClientProtocol.AMQPS,
+                ClientOptions.builder().sslContext(exportedTrust(info)).build());
+        deviceClient.setMessageCallback((msg, context) -> {
+            String body = new String(msg.getBytes(), StandardCharsets.UTF_8);
+            deliveries.merge(body, 1, Integer::sum);
+            return switch (body) {
+                case "complete me" -> IotHubMessageResult.COMPLETE;
+                case "reject me" -> IotHubMessageResult.REJECT;
+                default -> IotHubMessageResult.ABANDON;
+            };
+        }, null);
+        Map<String, FeedbackStatusCode> feedbackByMessageId = new ConcurrentHashMap<>();
+        CountDownLatch allFeedback = new CountDownLatch(3);
+        MessageFeedbackProcessorClient feedback = new MessageFeedbackProcessorClient(serviceConnectionString, IotHubServiceClientProtocol.AMQPS,
+                batch -> {
+                    batch.getRecords().forEach(r -> {
+                        if (feedbackByMessageId.put(r.getOriginalMessageId(), r.getStatusCode()) == null) {
+                            allFeedback.countDown();
+                        }
+                    });
+                    return AcknowledgementType.COMPLETE;
+                }, MessageFeedbackProcessorClientOptions.builder().sslContext(exportedTrust(info)).build());
+        MessagingClient service = new MessagingClient(serviceConnectionString, IotHubServiceClientProtocol.AMQPS,
+                MessagingClientOptions.builder().sslContext(exportedTrust(info)).build());
+        Map<String, String> idsByBody = new HashMap<>();
+        try {
+            deviceClient.open(true);
+            feedback.start();
+            service.open();
+            for (String body : List.of("complete me", "reject me", "abandon me")) {
+                com.microsoft.azure.sdk.iot.service.messaging.Message c2d = new com.microsoft.azure.sdk.iot.service.messaging.Message(body);
+                c2d.setMessageId("sdk-" + UUID.randomUUID());
+                c2d.setDeliveryAcknowledgement(DeliveryAcknowledgement.Full);
+                idsByBody.put(body, c2d.getMessageId());
+                service.send(device.deviceId(), c2d);
+            }
+            assertTrue(allFeedback.await(30, TimeUnit.SECONDS), "feedback for all three messages; got " + feedbackByMessageId);
+        } finally {
+            service.close();
+            feedback.stop();
+            deviceClient.close();
+        }
+        // The SDK maps statusCode strings it does not know to 'unknown', so these also check our spelling.
+        assertEquals(FeedbackStatusCode.success, feedbackByMessageId.get(idsByBody.get("complete me")));
+        assertEquals(FeedbackStatusCode.rejected, feedbackByMessageId.get(idsByBody.get("reject me")));
+        assertEquals(FeedbackStatusCode.deliveryCountExceeded, feedbackByMessageId.get(idsByBody.get("abandon me")));
+        assertEquals(1, deliveries.get("complete me"));
+        assertEquals(1, deliveries.get("reject me"));
+        assertEquals(C2dSettings.hubDefaults().maxDeliveryCount(), deliveries.get("abandon me"), "delivered until the maximum delivery count");
     }
 
     @Test

@@ -444,7 +444,7 @@ class HubFaceTest {
             Message noTo = Proton.message();
             noTo.setBody(new Data(AmqpTestClient.binary("where?")));
             Rejected missing = assertInstanceOf(Rejected.class, service.send(outbox, noTo));
-            assertEquals(Symbol.valueOf("amqp:invalid-field"), missing.getError().getCondition());
+            assertEquals(Symbol.valueOf("com.microsoft:argument-error"), missing.getError().getCondition());
         }
     }
 

@@ -3,6 +3,9 @@ package dev.hubsim.artemis;
 import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.TokenVerdict;
 import dev.hubsim.cbs.CbsNode;
+import dev.hubsim.faults.FaultPlan;
+import dev.hubsim.limits.LinkKind;
+import dev.hubsim.trace.TraceRecord;
 import org.apache.activemq.artemis.protocol.amqp.proton.ProtonDeliveryHandler;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
@@ -14,14 +17,17 @@ import org.apache.qpid.proton.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The broker end of the client's {@code $cbs} sender: each put-token is settled Accepted first, then answered on the
  * reply route (Edge Hub's order, reference/iothub-amqp.md §3.5); a granted token becomes a claim on the connection.
  */
 final class CbsRequestHandler implements ProtonDeliveryHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CbsRequestHandler.class);
-    /** Credit kept open for put-token requests; renewed one for one as requests arrive. */
-    static final int CREDIT = 100;
 
     private final HubConnectionContext connection;
     private final Receiver receiver;
@@ -41,7 +47,6 @@ final class CbsRequestHandler implements ProtonDeliveryHandler {
         byte[] bytes = new byte[delivery.available()];
         receiver.recv(bytes, 0, bytes.length);
         receiver.advance();
-        receiver.flow(1);
 
         Message request = Proton.message();
         try {
@@ -51,14 +56,20 @@ final class CbsRequestHandler implements ProtonDeliveryHandler {
             rejected.setError(new ErrorCondition(dev.hubsim.links.HubErrors.INVALID_FIELD, "The $cbs request is not a decodable AMQP message: " + e.getMessage()));
             delivery.disposition(rejected);
             delivery.settle();
+            connection.credit(receiver, LinkKind.CBS).settled();
             LOG.info("rejected undecodable $cbs request from {}: {}", connection.getRemoteAddress(), e.getMessage());
             connection.flush();
             return;
         }
         CbsNode.Outcome outcome = connection.hub().cbs().handle(request);
+        traceRequest(request, outcome);
         Claim claim = outcome.claim();
         if (claim != null) {
-            (outcome.eventHub() ? connection.eventHubClaims() : connection.claims()).put(claim);
+            if (outcome.eventHub()) {
+                connection.addEventHubClaim(claim);
+            } else {
+                connection.addClaim(claim);
+            }
             LOG.debug("put-token accepted for {}audience '{}' from {}", outcome.eventHub() ? "Event Hub " : "",
                     outcome.request().audience(), connection.getRemoteAddress());
         } else {
@@ -68,7 +79,46 @@ final class CbsRequestHandler implements ProtonDeliveryHandler {
         }
         delivery.disposition(Accepted.getInstance());
         delivery.settle();
-        replies.send(outcome.reply());
+        connection.credit(receiver, LinkKind.CBS).settled();
+        reply(outcome.reply());
+    }
+
+    private void reply(Message reply) {
+        FaultPlan faults = connection.hub().faults();
+        if (faults.takeCbsReplyDrop(connection.id(), connection.trace().identities())) {
+            connection.recordFault(CbsNode.ADDRESS, Map.of("fault", "cbs reply dropped", "correlation-id", String.valueOf(reply.getCorrelationId())));
+            return;
+        }
+        Duration delay = faults.cbsReplyDelay(connection.id(), connection.trace().identities());
+        if (delay.isZero()) {
+            send(reply);
+        } else {
+            connection.recordFault(CbsNode.ADDRESS, Map.of("fault", "cbs reply delayed", "delay-ms", delay.toMillis()));
+            connection.hub().scheduler().schedule(() -> connection.runLater(() -> send(reply)), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void send(Message reply) {
+        Map<String, Object> props = reply.getApplicationProperties().getValue();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("correlation-id", String.valueOf(reply.getCorrelationId()));
+        fields.put("status-code", props.get(CbsNode.STATUS_CODE));
+        fields.put("status-description", props.get(CbsNode.STATUS_DESCRIPTION));
+        connection.trace().record(TraceRecord.Direction.OUT, TraceRecord.FrameType.CBS_REPLY, -1, CbsNode.ADDRESS, fields);
+        replies.send(reply);
+    }
+
+    private void traceRequest(Message request, CbsNode.Outcome outcome) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("message-id", String.valueOf(request.getMessageId()));
+        Map<String, Object> props = request.getApplicationProperties() == null ? Map.of() : request.getApplicationProperties().getValue();
+        for (String name : new String[]{"operation", "type", "name"}) {
+            if (props.get(name) != null) {
+                fields.put(name, String.valueOf(props.get(name)));
+            }
+        }
+        fields.put("verdict", outcome.claim() != null ? "granted" : "refused");
+        connection.trace().record(TraceRecord.Direction.IN, TraceRecord.FrameType.CBS_REQUEST, -1, CbsNode.ADDRESS, fields);
     }
 
     @Override

@@ -142,11 +142,9 @@ final class EventHubSender implements ProtonDeliveryHandler, ReceiverRegistry.Re
             if (closed) {
                 return;
             }
-            LOG.info("closing Event Hub receiver '{}' on {} from {}: {} {}", sender.getName(), partition.id(),
+            LOG.info("closing Event Hub receiver '{}' on partition {} from {}: {} {}", sender.getName(), partition.id(),
                     connection.getRemoteAddress(), condition, description);
-            release();
-            sender.setCondition(new ErrorCondition(condition, description));
-            sender.close();
+            connection.closeLink(sender, new ErrorCondition(condition, description));
             connection.flush();
         });
     }

@@ -1,15 +1,10 @@
 package dev.hubsim.artemis;
 
-import dev.hubsim.registry.Device;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
-import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
-import org.apache.activemq.artemis.core.server.impl.AddressInfo;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
@@ -23,6 +18,8 @@ import java.nio.file.Path;
 public final class HubBroker implements AutoCloseable {
     public static final String AMQPS_ACCEPTOR = "amqps";
     public static final String AMQP_ACCEPTOR = "amqp";
+    /** Plain, on loopback only: reached through the HTTPS front, which terminates TLS on the shared HTTPS port. */
+    public static final String WEBSOCKET_ACCEPTOR = "websocket";
 
     /**
      * @param bindHost        address the acceptors listen on
@@ -54,11 +51,9 @@ public final class HubBroker implements AutoCloseable {
         server = embedded.getActiveMQServer();
         server.addProtocolManagerFactory(new HubProtocolManagerFactory(hub));
         server.start();
-        createQueues();
         // Telemetry lives in the Event Hub partitions, not in broker queues (README, "Choices ...").
         server.getScheduledPool().scheduleWithFixedDelay(hub.eventHub().store()::trimExpired, RETENTION_SWEEP_SECONDS,
                 RETENTION_SWEEP_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-        hub.hub().registry().onDeviceChanged(this::createDeviceQueue);
     }
 
     private Configuration configuration() {
@@ -87,26 +82,11 @@ public final class HubBroker implements AutoCloseable {
                     + ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + settings.keyStore().toAbsolutePath()
                     + ";keyStorePassword=" + settings.keyStorePassword() + ";enabledProtocols=TLSv1.2,TLSv1.3");
             config.addAcceptorConfiguration(AMQP_ACCEPTOR, "tcp://" + settings.bindHost() + ":" + settings.amqpPort() + "?" + common);
+            config.addAcceptorConfiguration(WEBSOCKET_ACCEPTOR, "tcp://127.0.0.1:0?" + common);
         } catch (Exception e) {
             throw new IllegalStateException("acceptor configuration rejected: " + e.getMessage(), e);
         }
         return config;
-    }
-
-    private void createQueues() throws Exception {
-        server.addAddressInfo(new AddressInfo(BrokerAddresses.C2D_ROUTER).addRoutingType(RoutingType.ANYCAST));
-        for (Device device : hub.hub().registry().devices()) {
-            createDeviceQueue(device);
-        }
-    }
-
-    private void createDeviceQueue(Device device) {
-        SimpleString queue = hub.addresses().deviceQueue(device.deviceId());
-        try {
-            server.createQueue(QueueConfiguration.of(queue).setAutoCreateAddress(true).setRoutingType(RoutingType.ANYCAST).setDurable(settings.persistent()), true);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create the cloud-to-device queue of device '" + device.deviceId() + "'", e);
-        }
     }
 
     /** The port an acceptor actually listens on (the chosen one when configured as 0). */
@@ -120,8 +100,13 @@ public final class HubBroker implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        embedded.stop();
-        hub.eventHub().store().close();
+    public void close() {
+        try {
+            embedded.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker did not stop cleanly", e);
+        } finally {
+            hub.eventHub().store().close();
+        }
     }
 }

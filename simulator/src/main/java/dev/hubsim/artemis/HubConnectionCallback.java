@@ -90,8 +90,8 @@ final class HubConnectionCallback extends AMQPConnectionCallback {
                     hub.clock().instant())) {
                 return "the token (sr '" + claim.audience() + "') does not grant DeviceConnect for device '" + name.identity() + "'";
             }
-            context().claims().put(claim);
             context().saslAuthenticated(user);
+            context().addClaim(claim);
             return null;
         }
     }

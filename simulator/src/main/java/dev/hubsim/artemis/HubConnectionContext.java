@@ -1,39 +1,63 @@
 package dev.hubsim.artemis;
 
+import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.ClaimSet;
 import dev.hubsim.events.EventHubEndpoint;
 import dev.hubsim.events.EventHubErrors;
 import dev.hubsim.events.EventHubPath;
 import dev.hubsim.events.ReceiverRegistry;
+import dev.hubsim.faults.FaultPlan;
+import dev.hubsim.limits.CreditPolicy;
+import dev.hubsim.limits.LimitKind;
+import dev.hubsim.limits.LinkKind;
+import dev.hubsim.limits.Limits;
 import dev.hubsim.links.HubErrors;
 import dev.hubsim.links.HubPath;
 import dev.hubsim.links.LinkDecision;
 import dev.hubsim.links.LinkRole;
+import dev.hubsim.trace.ConnectionTrace;
+import dev.hubsim.trace.FrameTracer;
+import dev.hubsim.trace.TraceRecord;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnection;
 import org.apache.activemq.artemis.protocol.amqp.broker.AMQPSessionCallback;
 import org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManager;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPConnectionContext;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPSessionContext;
 import org.apache.qpid.proton.amqp.DescribedType;
+import org.apache.activemq.artemis.protocol.amqp.proton.ProtonDeliveryHandler;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.engine.Session;
+import org.apache.qpid.proton.engine.impl.TransportImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One client connection seen as the hub sees it: the claims it holds, its {@code $cbs} node, and every attach mapped
- * onto a broker address or refused (artemis-extension-points.md §3, §4, §6).
+ * One client connection seen as the hub sees it: the claims it holds and their expiry, its {@code $cbs} node, the
+ * limits it counts against, the credit of its sending links, its trace, and every attach mapped onto the hub's handlers
+ * or refused (artemis-extension-points.md §3, §4, §6, §8, §9, §10). Everything here runs on the connection's event
+ * loop unless it says otherwise.
  */
 public final class HubConnectionContext extends AMQPConnectionContext {
     private static final Logger LOG = LoggerFactory.getLogger(HubConnectionContext.class);
@@ -41,6 +65,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     static final Symbol EPOCH = Symbol.valueOf("com.microsoft:epoch");
     /** The start-position filter (reference/iothub-amqp.md §6.2). */
     static final Symbol SELECTOR_FILTER = Symbol.valueOf("apache.org:selector-filter:string");
+    private static final Symbol TRANSFER_LIMIT_EXCEEDED = Symbol.valueOf("amqp:link:transfer-limit-exceeded");
 
     private final HubContext hub;
     private final ClaimSet claims = new ClaimSet();
@@ -48,9 +73,27 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     /** Claims for the Event Hub-compatible endpoint, apart from hub claims (see CbsNode.Outcome). */
     private final ClaimSet eventHubClaims = new ClaimSet();
     private final CbsReplies managementReplies = new CbsReplies(this);
-    private final Map<Link, EventHubSender> eventHubSenders = new ConcurrentHashMap<>();
-    private final AtomicBoolean closeListenerAdded = new AtomicBoolean();
+    private final ConnectionTrace trace;
+    /**
+     * Links served by the hub's own handlers rather than Artemis' link contexts. Artemis closes only its own contexts
+     * when a session or connection ends, so these are closed here, and their unsettled leases returned.
+     */
+    private final Map<Link, ProtonDeliveryHandler> rawLinks = new HashMap<>();
+    /**
+     * The audience of the claim that let each link attach, so an expiring claim takes its links with it; a renewal for
+     * the same audience carries them on.
+     */
+    private final Map<Link, dev.hubsim.auth.ResourceUri> linkAudiences = new HashMap<>();
+    private final Map<Link, LinkCredit> credits = new HashMap<>();
+    /** Expiry timers of the claims granted here, cancelled when the connection ends so they do not hold it in memory. */
+    private final List<java.util.concurrent.ScheduledFuture<?>> expiryTimers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Set<Session> countedSessions = new HashSet<>();
+    private final Set<Link> countedLinks = new HashSet<>();
+    private final Set<Delivery> seenDeliveries = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
     private volatile String saslUser;
+    private Limits.Usage usage;
+    private boolean connectionCounted;
+    private boolean closed;
 
     HubConnectionContext(ProtonProtocolManager manager, HubConnectionCallback callback, String containerId, int idleTimeout,
                          int maxFrameSize, int channelMax, boolean useCoreSubscriptionNaming,
@@ -58,6 +101,11 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         super(manager, callback, containerId, idleTimeout, maxFrameSize, channelMax, useCoreSubscriptionNaming,
                 scheduledPool, true, null, null, null, null, false);
         this.hub = hub;
+        this.trace = hub.traces().open(getRemoteAddress());
+        if (hub.traces().framesEnabled()) {
+            ((TransportImpl) getHandler().getTransport()).setProtocolTracer(new FrameTracer(trace));
+        }
+        hub.connections().add(this);
     }
 
     public ClaimSet claims() {
@@ -68,12 +116,21 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         return eventHubClaims;
     }
 
+    public ConnectionTrace trace() {
+        return trace;
+    }
+
+    public String id() {
+        return trace.connectionId();
+    }
+
     HubContext hub() {
         return hub;
     }
 
     void saslAuthenticated(String user) {
         this.saslUser = user;
+        trace.addIdentity(user);
     }
 
     /** The SASL PLAIN user this connection authenticated as, or null for ANONYMOUS / MSSBCBS / no SASL. */
@@ -81,10 +138,136 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         return saslUser;
     }
 
+    // ---------------------------------------------------------------------------------------------------- claims
+
+    /**
+     * Records a claim (from CBS or SASL PLAIN), capped at the hub's maximum token lifetime, and schedules its expiry. A
+     * renewal for the same audience replaces the claim; the old one's expiry then finds it gone and does nothing.
+     */
+    void addClaim(Claim granted) {
+        schedule(hub.capLifetime(granted), claims);
+    }
+
+    /** The same for a claim on the Event Hub-compatible endpoint; its expiry detaches the Event Hub links it opened. */
+    void addEventHubClaim(Claim granted) {
+        schedule(hub.capLifetime(granted), eventHubClaims);
+    }
+
+    private void schedule(Claim claim, ClaimSet set) {
+        set.put(claim);
+        trace.addIdentity(claim.identity());
+        if (claim.scope().deviceId() != null) {
+            trace.addIdentity(claim.scope().deviceId());
+        }
+        long delay = Math.max(0, Duration.between(hub.clock().instant(), claim.expiresAt()).toMillis());
+        java.util.concurrent.ScheduledFuture<?>[] timer = new java.util.concurrent.ScheduledFuture<?>[1];
+        timer[0] = hub.scheduler().schedule(() -> runLater(() -> {
+            expiryTimers.remove(timer[0]);
+            expire(claim, "expired at " + claim.expiresAt());
+        }), delay, TimeUnit.MILLISECONDS);
+        expiryTimers.add(timer[0]);
+    }
+
+    /** A claim's time is up (or a fault says so): its links are detached, a SASL PLAIN connection is closed. */
+    void expire(Claim claim, String why) {
+        if (closed) {
+            return;
+        }
+        if (!claims.removeIfCurrent(claim) && !eventHubClaims.removeIfCurrent(claim)) {
+            // Renewed in time: the new claim has its own expiry; nothing is disturbed.
+            trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, null,
+                    Map.of("claim-renewed", claim.audience().toString(), "old-expiry", claim.expiresAt().toString()));
+            return;
+        }
+        String description = "Token Invalid. The token for audience '" + claim.audience() + "' " + why + ".";
+        LOG.info("claim for '{}' on connection {} from {}: {}", claim.audience(), id(), getRemoteAddress(), description);
+        trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, null,
+                Map.of("claim-expired", claim.audience().toString(), "reason", why));
+        ErrorCondition error = new ErrorCondition(HubErrors.UNAUTHORIZED_ACCESS, description);
+        if (claim.method() == Claim.Method.SASL_PLAIN) {
+            close(error);
+            return;
+        }
+        List.copyOf(linkAudiences.entrySet()).stream().filter(e -> e.getValue().equals(claim.audience())).forEach(e -> closeLink(e.getKey(), error));
+        flush();
+    }
+
+    /** Expires every claim now (a fault). Returns how many. */
+    int expireAllClaims(String why) {
+        List<Claim> all = new java.util.ArrayList<>(claims.all());
+        all.addAll(eventHubClaims.all());
+        all.forEach(c -> expire(c, why));
+        return all.size();
+    }
+
+    // ---------------------------------------------------------------------------------------------------- limits
+
+    /** Who counts against the per-client limits: the SASL user, else the container-id, else the client's host. */
+    private String clientIdentity(Connection connection) {
+        if (saslUser != null) {
+            return saslUser;
+        }
+        String container = connection.getRemoteContainer();
+        if (container != null && !container.isEmpty()) {
+            return "container:" + container;
+        }
+        String remote = getRemoteAddress();
+        return "host:" + (remote.lastIndexOf(':') > 0 ? remote.substring(0, remote.lastIndexOf(':')) : remote);
+    }
+
+    @Override
+    public void onRemoteOpen(Connection connection) throws Exception {
+        String client = clientIdentity(connection);
+        usage = hub.limits().usage(client);
+        if (hub.limits().acquire(usage, LimitKind.CONNECTIONS_PER_CLIENT, client) == Limits.Verdict.REFUSE) {
+            String description = LimitKind.CONNECTIONS_PER_CLIENT.reached(hub.limits().value(LimitKind.CONNECTIONS_PER_CLIENT));
+            LOG.info("refused connection from {} for client '{}': {}", getRemoteAddress(), client, description);
+            trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, null, Map.of("refused", "connection", "description", description));
+            // Open, then Close with the condition (artemis-extension-points.md §9).
+            connection.setContainer("hubsim");
+            connection.setCondition(new ErrorCondition(HubErrors.RESOURCE_LIMIT_EXCEEDED, description));
+            connection.open();
+            connection.close();
+            flush();
+            return;
+        }
+        connectionCounted = true;
+        super.onRemoteOpen(connection);
+    }
+
+    @Override
+    public void onRemoteOpen(Session session) throws Exception {
+        if (usage != null) {
+            if (hub.limits().acquire(usage, LimitKind.SESSIONS_PER_CLIENT, id()) == Limits.Verdict.REFUSE) {
+                String description = LimitKind.SESSIONS_PER_CLIENT.reached(hub.limits().value(LimitKind.SESSIONS_PER_CLIENT));
+                LOG.info("refused session on connection {} from {}: {}", id(), getRemoteAddress(), description);
+                trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, null, Map.of("refused", "session", "description", description));
+                // Begin, then End with the condition.
+                session.setCondition(new ErrorCondition(HubErrors.RESOURCE_LIMIT_EXCEEDED, description));
+                session.open();
+                session.close();
+                flush();
+                return;
+            }
+            countedSessions.add(session);
+        }
+        super.onRemoteOpen(session);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- links
+
     @Override
     protected void remoteLinkOpened(Link link) throws Exception {
         LinkRole role = link instanceof Receiver ? LinkRole.CLIENT_SENDER : LinkRole.CLIENT_RECEIVER;
         String address = role == LinkRole.CLIENT_SENDER ? targetAddress(link) : sourceAddress(link);
+
+        FaultPlan.AttachFault fault = hub.faults().takeAttach(id(), trace.identities(), address).orElse(null);
+        if (fault != null) {
+            trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.FAULT, -1, address,
+                    Map.of("fault", "attach refused", "condition", fault.condition().toString()));
+            refuse(link, fault.condition(), fault.description(), fault.info());
+            return;
+        }
         EventHubPath eventHubPath = hub.eventHub().parse(address, role == LinkRole.CLIENT_RECEIVER);
         if (eventHubPath != null) {
             openEventHubLink(link, eventHubPath);
@@ -106,6 +289,13 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             redirect(link, management.eventHubSuffix());
             return;
         }
+        if (!countLink(link, address)) {
+            return;
+        }
+        Claim claim = ((LinkDecision.Allowed) decision).claim();
+        if (claim != null) {
+            linkAudiences.put(link, claim.audience());
+        }
         AMQPSessionContext session = getSessionExtension(link.getSession());
         AMQPSessionCallback sessionSPI = session.getSessionSPI();
         OperationContext previous = sessionSPI.recoverContext();
@@ -117,9 +307,17 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             } else if (path instanceof HubPath.DeviceTelemetry telemetry) {
                 session.addReceiver((Receiver) link, (s, r) -> new TelemetryReceiver(sessionSPI, this, s, r, telemetry));
             } else if (path instanceof HubPath.DeviceBound deviceBound) {
-                session.addSender((Sender) link, new DeviceBoundController(session, hub.addresses().deviceQueue(deviceBound.deviceId())));
+                DeviceBoundLink deviceLink = new DeviceBoundLink(this, (Sender) link, hub.c2d(), deviceBound.deviceId());
+                rawLinks.put(link, deviceLink);
+                deviceLink.open();
             } else if (path instanceof HubPath.ServiceDeviceBound) {
-                session.addReceiver((Receiver) link, (s, r) -> new CloudToDeviceReceiver(sessionSPI, this, s, r));
+                ServiceDeviceBoundLink serviceLink = new ServiceDeviceBoundLink(this, (Receiver) link, hub.c2d());
+                rawLinks.put(link, serviceLink);
+                serviceLink.open();
+            } else if (path instanceof HubPath.ServiceFeedback) {
+                FeedbackLink feedbackLink = new FeedbackLink(this, (Sender) link, hub.c2d().feedback());
+                rawLinks.put(link, feedbackLink);
+                feedbackLink.open();
             } else {
                 throw new IllegalStateException("no handler for allowed path " + path);
             }
@@ -130,13 +328,16 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     private void openCbs(Link link) {
         if (link instanceof Receiver receiver) {
-            receiver.setContext(new CbsRequestHandler(this, receiver, cbsReplies));
+            CbsRequestHandler handler = new CbsRequestHandler(this, receiver, cbsReplies);
+            rawLinks.put(link, handler);
+            receiver.setContext(handler);
             receiver.open();
-            receiver.flow(CbsRequestHandler.CREDIT);
+            credit(receiver, LinkKind.CBS).start();
         } else {
             Sender sender = (Sender) link;
             sender.setSenderSettleMode(sender.getRemoteSenderSettleMode());
             sender.setContext(cbsReplies.attach(sender));
+            rawLinks.put(link, cbsReplies);
             sender.open();
         }
         flush();
@@ -150,18 +351,39 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         refuse(link, HubErrors.LINK_REDIRECT, description, info);
     }
 
+    /** Counts an accepted link against the client's link limit; refuses it (and says false) past the limit. */
+    private boolean countLink(Link link, String address) {
+        if (usage != null) {
+            if (hub.limits().acquire(usage, LimitKind.LINKS_PER_CLIENT, id()) == Limits.Verdict.REFUSE) {
+                String description = LimitKind.LINKS_PER_CLIENT.reached(hub.limits().value(LimitKind.LINKS_PER_CLIENT));
+                LOG.info("refused link '{}' on connection {} from {}: {}", link.getName(), id(), getRemoteAddress(), description);
+                trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, address, Map.of("refused", "link", "description", description));
+                refuse(link, HubErrors.RESOURCE_LIMIT_EXCEEDED, description, null);
+                return false;
+            }
+            countedLinks.add(link);
+        }
+        return true;
+    }
+
     private void openEventHubLink(Link link, EventHubPath path) {
         if (path instanceof EventHubPath.Management) {
+            if (!countLink(link, path.address())) {
+                return;
+            }
             link.setSource(link.getRemoteSource());
             link.setTarget(link.getRemoteTarget());
             if (link instanceof Receiver receiver) {
-                receiver.setContext(new ManagementRequestHandler(this, receiver, managementReplies));
+                ManagementRequestHandler handler = new ManagementRequestHandler(this, receiver, managementReplies);
+                rawLinks.put(link, handler);
+                receiver.setContext(handler);
                 receiver.open();
                 receiver.flow(ManagementRequestHandler.CREDIT);
             } else {
                 Sender sender = (Sender) link;
                 sender.setSenderSettleMode(sender.getRemoteSenderSettleMode());
                 sender.setContext(managementReplies.attach(sender));
+                rawLinks.put(link, managementReplies);
                 sender.open();
             }
             flush();
@@ -193,6 +415,11 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             refuseEventHubLink(link, path.address(), refused.condition(), refused.description());
             return;
         }
+        if (!countLink(link, path.address())) {
+            handler.release();
+            return;
+        }
+        linkAudiences.put(link, open.claim().audience());
         link.setSource(link.getRemoteSource());
         link.setTarget(link.getRemoteTarget());
         sender.setSenderSettleMode(sender.getRemoteSenderSettleMode());
@@ -201,8 +428,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             sender.setOfferedCapabilities(new Symbol[]{EventHubSender.RUNTIME_METRIC});
         }
         sender.setContext(handler);
-        watchConnectionClose();
-        eventHubSenders.put(link, handler);
+        rawLinks.put(link, handler);
         sender.open();
         handler.start(((ReceiverRegistry.Admission.Admitted) admission).registration(), open.partition().resolve(open.start()));
         flush();
@@ -222,46 +448,213 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         return value instanceof DescribedType described ? described.getDescribed() : value;
     }
 
-    /** Event Hub receivers stop and give back their partition place when the connection ends, however it ends. */
-    private void watchConnectionClose() {
-        if (closeListenerAdded.compareAndSet(false, true)) {
-            getConnectionCallback().getProtonConnectionDelegate().addCloseListener(this::releaseEventHubSenders);
-        }
+    /** The credit of a client sending link, by the profile's policy for its kind. */
+    LinkCredit credit(Receiver receiver, LinkKind kind) {
+        return credits.computeIfAbsent(receiver, r -> new LinkCredit(this, receiver, hub.limits().profile().credit(kind)));
     }
 
-    private void releaseEventHubSenders() {
-        eventHubSenders.values().forEach(EventHubSender::release);
-        eventHubSenders.clear();
+    /** Credit controls of the client sending links whose address matches, for faults and manual credit. */
+    List<LinkCredit> credits(dev.hubsim.faults.Scope scope) {
+        return credits.entrySet().stream().filter(e -> scope.matchesPath(targetAddress(e.getKey()))).map(Map.Entry::getValue).toList();
     }
 
-    private void releaseEventHubSender(Link link) {
-        EventHubSender handler = eventHubSenders.remove(link);
-        if (handler != null) {
-            handler.release();
-        }
-    }
-
+    /**
+     * A transfer that arrives when the link has no credit breaks the protocol: the link is detached with
+     * {@code amqp:link:transfer-limit-exceeded} and the violation traced.
+     */
     @Override
-    public void onRemoteClose(Link link) throws Exception {
-        releaseEventHubSender(link);
-        super.onRemoteClose(link);
+    public void onDelivery(Delivery delivery) throws Exception {
+        Link link = delivery.getLink();
+        if (link instanceof Receiver receiver && seenDeliveries.add(delivery) && receiver.getQueued() > receiver.getCredit()) {
+            String description = "A transfer arrived on '" + targetAddress(link) + "' with no link credit.";
+            LOG.info("protocol violation on connection {} from {}: {}", id(), getRemoteAddress(), description);
+            trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.VIOLATION, -1, targetAddress(link),
+                    Map.of("violation", "transfer without credit", "credit", receiver.getCredit(), "queued", receiver.getQueued()));
+            closeLink(link, new ErrorCondition(TRANSFER_LIMIT_EXCEEDED, description));
+            flush();
+            return;
+        }
+        super.onDelivery(delivery);
+    }
+
+    /** Detaches a link from the hub's side with an error, cleaning up whichever handler served it. */
+    void closeLink(Link link, ErrorCondition error) {
+        ProtonDeliveryHandler raw = rawLinks.remove(link);
+        try {
+            if (raw != null) {
+                raw.close(error);
+            } else if (link.getContext() instanceof ProtonDeliveryHandler handler) {
+                handler.close(error);
+            }
+        } catch (Exception e) {
+            LOG.warn("closing the handler of link '{}' failed", link.getName(), e);
+        }
+        forget(link);
+        link.setCondition(error);
+        link.close();
+    }
+
+    private void forget(Link link) {
+        linkAudiences.remove(link);
+        LinkCredit credit = credits.remove(link);
+        if (credit != null) {
+            credit.close();
+        }
+        if (countedLinks.remove(link)) {
+            hub.limits().release(usage, LimitKind.LINKS_PER_CLIENT);
+        }
     }
 
     @Override
     public void onRemoteDetach(Link link) throws Exception {
-        releaseEventHubSender(link);
+        closeRawLink(link);
+        forget(link);
         super.onRemoteDetach(link);
     }
 
     @Override
+    public void onRemoteClose(Link link) throws Exception {
+        rawLinks.remove(link);
+        forget(link);
+        super.onRemoteClose(link);
+    }
+
+    /** Frees the session's slots before its End goes out, so a client that waits for the End may reuse them. */
+    @Override
     public void onRemoteClose(Session session) throws Exception {
-        eventHubSenders.keySet().stream().filter(l -> l.getSession() == session).toList().forEach(this::releaseEventHubSender);
+        List.copyOf(rawLinks.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::closeRawLink);
+        List.copyOf(countedLinks).stream().filter(l -> l.getSession() == session).forEach(this::forget);
+        List.copyOf(credits.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::forget);
+        if (countedSessions.remove(session)) {
+            hub.limits().release(usage, LimitKind.SESSIONS_PER_CLIENT);
+        }
         super.onRemoteClose(session);
+    }
+
+    /** Frees the connection's slots before its Close goes out. */
+    @Override
+    public void onRemoteClose(Connection connection) {
+        releaseAll();
+        super.onRemoteClose(connection);
+    }
+
+    /** Every way a connection ends passes here (remote close, failure, local close); it frees what it held once. */
+    @Override
+    public void close(ErrorCondition errorCondition) {
+        if (isHandler()) {
+            releaseAll();
+        } else {
+            runLater(this::releaseAll);
+        }
+        super.close(errorCondition);
+    }
+
+    private void releaseAll() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        expiryTimers.forEach(t -> t.cancel(false));
+        expiryTimers.clear();
+        List.copyOf(rawLinks.keySet()).forEach(this::closeRawLink);
+        List.copyOf(countedLinks).forEach(this::forget);
+        List.copyOf(credits.keySet()).forEach(this::forget);
+        if (usage != null) {
+            countedSessions.forEach(s -> hub.limits().release(usage, LimitKind.SESSIONS_PER_CLIENT));
+            countedSessions.clear();
+            if (connectionCounted) {
+                hub.limits().release(usage, LimitKind.CONNECTIONS_PER_CLIENT);
+                connectionCounted = false;
+            }
+        }
+        hub.connections().remove(this);
+        hub.traces().closed(trace);
+    }
+
+    private void closeRawLink(Link link) {
+        ProtonDeliveryHandler handler = rawLinks.remove(link);
+        if (handler != null) {
+            try {
+                handler.close(false);
+            } catch (Exception e) {
+                LOG.warn("closing the handler of link '{}' failed", link.getName(), e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- faults
+
+    /** Drops the connection: a TCP reset when {@code abrupt}, else a Close with the error. Callable from any thread. */
+    void drop(boolean abrupt, ErrorCondition error) {
+        trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.FAULT, -1, null,
+                abrupt ? Map.of("fault", "connection reset") : Map.of("fault", "connection closed", "condition", String.valueOf(error.getCondition())));
+        if (abrupt) {
+            Channel channel = ((NettyConnection) getConnectionCallback().getTransportConnection()).getChannel();
+            // SO_LINGER 0 makes the close a reset: the client sees the socket die, not an AMQP close.
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        } else {
+            runLater(() -> {
+                close(error);
+                flush();
+            });
+        }
+    }
+
+    /** Runs on the event loop and waits for the result (from a test or timer thread; on the loop it just runs). */
+    <T> T onLoop(java.util.function.Supplier<T> work) {
+        if (isHandler()) {
+            return work.get();
+        }
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        runLater(() -> {
+            try {
+                result.complete(work.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for connection " + id(), e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("connection " + id() + " did not run the request", e);
+        }
+    }
+
+    /** A snapshot for the control API: identities, and each open link with its address, role and credit. */
+    public Map<String, Object> describe() {
+        return onLoop(() -> {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("id", id());
+            d.put("remoteAddress", trace.remoteAddress());
+            d.put("identities", trace.identities());
+            List<Map<String, Object>> links = new java.util.ArrayList<>();
+            for (AMQPSessionContext session : getSessions().values()) {
+                for (Receiver r : session.getReceivers().keySet()) {
+                    links.add(Map.of("name", r.getName(), "role", "client-sender", "address", String.valueOf(targetAddress(r)), "credit", r.getCredit()));
+                }
+            }
+            for (Map.Entry<Link, ProtonDeliveryHandler> e : rawLinks.entrySet()) {
+                Link l = e.getKey();
+                boolean clientSends = l instanceof Receiver;
+                links.add(Map.of("name", l.getName(), "role", clientSends ? "client-sender" : "client-receiver",
+                        "address", String.valueOf(clientSends ? targetAddress(l) : sourceAddress(l)), "credit", l.getCredit()));
+            }
+            d.put("links", links);
+            return d;
+        });
+    }
+
+    void recordFault(String path, Map<String, Object> fields) {
+        trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.FAULT, -1, path, new LinkedHashMap<>(fields));
     }
 
     /**
      * The documented refusal framing (reference/iothub-amqp.md §4.7): an attach with a null terminus on our side, then
-     * a closing detach carrying the condition. Only this link is affected.
+     * a closing detach carrying the condition (and an {@code info} map, for redirects). Only this link is affected.
      */
     void refuse(Link link, Symbol condition, String description, Map<Symbol, Object> info) {
         if (link instanceof Sender) {
@@ -281,11 +674,15 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         flush();
     }
 
-    private static String targetAddress(Link link) {
+    static String targetAddress(Link link) {
         return link.getRemoteTarget() instanceof Target t ? t.getAddress() : null;
     }
 
-    private static String sourceAddress(Link link) {
+    static String sourceAddress(Link link) {
         return link.getRemoteSource() instanceof Source s ? s.getAddress() : null;
+    }
+
+    Instant now() {
+        return hub.clock().instant();
     }
 }

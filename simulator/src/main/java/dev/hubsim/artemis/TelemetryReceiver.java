@@ -3,6 +3,11 @@ package dev.hubsim.artemis;
 import dev.hubsim.auth.Claim;
 import dev.hubsim.events.EventHubAnnotations;
 import dev.hubsim.events.TelemetryAnnotations;
+import dev.hubsim.faults.FaultPlan;
+import dev.hubsim.limits.LimitKind;
+import dev.hubsim.limits.Limits;
+import dev.hubsim.limits.LinkKind;
+import dev.hubsim.links.HubErrors;
 import dev.hubsim.links.HubPath;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.Permission;
@@ -24,7 +29,10 @@ import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.Receiver;
 
+import java.time.Duration;
 import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A device's {@code /devices/{id}/messages/events} sender: each message is stamped with the anti-spoofing
@@ -67,16 +75,58 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         return -1;
     }
 
+    /**
+     * Credit by the profile's policy for telemetry links. Called from Artemis' constructor, so it must not read this
+     * class's fields; the first run grants the initial credit, later runs (after each settlement) top up.
+     */
+    @Override
+    protected Runnable createCreditRunnable(AMQPConnectionContext connection) {
+        LinkCredit credit = ((HubConnectionContext) connection).credit(receiver, LinkKind.TELEMETRY);
+        boolean[] started = new boolean[1];
+        return () -> {
+            if (!started[0]) {
+                started[0] = true;
+                credit.start();
+            } else {
+                credit.settled();
+            }
+        };
+    }
+
     @Override
     protected void actualDelivery(Message message, Delivery delivery, DeliveryAnnotations deliveryAnnotations,
                                   Receiver receiver, Transaction tx) {
+        long size = message.getWholeMessageSize();
+        Limits limits = hubConnection.hub().limits();
+        if (limits.check(LimitKind.D2C_MESSAGE_BYTES, size, path.address()) == Limits.Verdict.REFUSE) {
+            reject(delivery, HubErrors.MESSAGE_SIZE_EXCEEDED, HubErrors.d2cTooLarge(size, limits.value(LimitKind.D2C_MESSAGE_BYTES)));
+            return;
+        }
+        FaultPlan.TransferFault fault = hubConnection.hub().faults()
+                .takeTransfer(hubConnection.id(), hubConnection.trace().identities(), path.address()).orElse(null);
+        if (fault != null) {
+            hubConnection.recordFault(path.address(), Map.of("fault", "transfer rejected", "condition", fault.condition().toString()));
+            reject(delivery, fault.condition(), fault.description());
+            return;
+        }
+        Duration delay = hubConnection.hub().faults().dispositionDelay(hubConnection.id(), hubConnection.trace().identities(), path.address());
+        if (!delay.isZero()) {
+            hubConnection.recordFault(path.address(), Map.of("fault", "disposition delayed", "delay-ms", delay.toMillis()));
+            hubConnection.hub().scheduler().schedule(() -> hubConnection.runLater(() -> store(message, delivery, deliveryAnnotations, receiver, tx)),
+                    delay.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        store(message, delivery, deliveryAnnotations, receiver, tx);
+    }
+
+    private void store(Message message, Delivery delivery, DeliveryAnnotations deliveryAnnotations, Receiver receiver, Transaction tx) {
         // The claim may have lapsed or the device been disabled since attach; the hub checks each message.
         Claim claim = hubConnection.claims().covering(Permission.DEVICE_CONNECT, path.resource(), hubConnection.hub().clock().instant()).orElse(null);
         Device device = hubConnection.hub().hub().registry().device(path.deviceId()).orElse(null);
         if (claim == null || device == null || !device.enabled()) {
-            reject(delivery, dev.hubsim.links.HubErrors.UNAUTHORIZED_ACCESS, claim == null
+            reject(delivery, HubErrors.UNAUTHORIZED_ACCESS, claim == null
                     ? "The claim for '" + path.address() + "' has expired; put a new token on $cbs."
-                    : dev.hubsim.links.HubErrors.deviceDisabled(path.deviceId()));
+                    : HubErrors.deviceDisabled(path.deviceId()));
             return;
         }
         if (!(message instanceof AMQPMessage amqp)) {

@@ -24,6 +24,11 @@ public final class ClaimSet {
         return claims.stream().filter(c -> c.grants(permission, resource, now)).findFirst();
     }
 
+    /** Removes this very claim (not a renewal that replaced it); true if it was still held. */
+    public boolean removeIfCurrent(Claim claim) {
+        return claims.removeIf(c -> c == claim);
+    }
+
     public List<Claim> all() {
         return List.copyOf(claims);
     }

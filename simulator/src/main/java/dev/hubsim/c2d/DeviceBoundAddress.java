@@ -28,8 +28,4 @@ public record DeviceBoundAddress(String deviceId, String moduleId) {
         return null;
     }
 
-    /** The broker queue that holds this device's pending cloud-to-device messages. */
-    public static String queueFor(String deviceId) {
-        return "hubsim.c2d." + deviceId;
-    }
 }

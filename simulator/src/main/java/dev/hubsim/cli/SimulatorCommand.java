@@ -5,6 +5,7 @@ import dev.hubsim.HubSimulator;
 import dev.hubsim.PortInUseException;
 import dev.hubsim.SimulatorInfo;
 import dev.hubsim.config.ConfigException;
+import dev.hubsim.limits.LimitProfile;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +38,12 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--amqp-port", paramLabel = "PORT", description = "Plain AMQP. 0 picks a free port. Default: ${DEFAULT-VALUE}")
     int amqpPort = HubSimulator.DEFAULT_AMQP_PORT;
 
+    @Option(names = "--https-port", paramLabel = "PORT", description = "HTTPS (registry, control API) and AMQP over WebSockets; the Azure IoT SDKs need 443. 0 picks a free port. Default: ${DEFAULT-VALUE}")
+    int httpsPort = HubSimulator.SDK_HTTPS_PORT;
+
+    @Option(names = "--stubs", paramLabel = "DIR", description = "WireMock stubs of your own for the HTTPS face (mappings/, __files/).")
+    Path stubs;
+
     @Option(names = "--bind", paramLabel = "HOST", description = "Address to listen on. Default: ${DEFAULT-VALUE}")
     String bind = "127.0.0.1";
 
@@ -54,6 +61,12 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     @Option(names = "--clock-skew", paramLabel = "SECONDS", description = "How long past its expiry a token is still accepted. Default: ${DEFAULT-VALUE}")
     long clockSkewSeconds = 300;
+
+    @Option(names = "--limits", paramLabel = "PROFILE", description = "Limit profile: iothub (the hub's documented limits) or imp (the Electric Imp agent limits). Default: the config file's, else iothub")
+    String limits;
+
+    @Option(names = "--max-token-lifetime", paramLabel = "SECONDS", description = "Claims last at most this long whatever the token says, to see renewals happen fast.")
+    Long maxTokenLifetimeSeconds;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO, DEBUG or TRACE. Default: ${DEFAULT-VALUE}")
     String logLevel = "INFO";
@@ -83,13 +96,22 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.toLevel(logLevel, Level.INFO));
-        HubSimulator.Builder builder = HubSimulator.builder().dataDir(dataDir).bindHost(bind).amqpsPort(amqpsPort).amqpPort(amqpPort)
+        HubSimulator.Builder builder = HubSimulator.builder().dataDir(dataDir).bindHost(bind).amqpsPort(amqpsPort).amqpPort(amqpPort).httpsPort(httpsPort)
                 .persistent(persistent).clockSkew(Duration.ofSeconds(clockSkewSeconds));
         if (config != null) {
             builder.configFile(config);
         }
         if (keyStore != null) {
             builder.keyStore(keyStore, keyStorePassword);
+        }
+        if (stubs != null) {
+            builder.stubs(stubs);
+        }
+        if (limits != null) {
+            builder.limits(LimitProfile.named(limits));
+        }
+        if (maxTokenLifetimeSeconds != null) {
+            builder.maxTokenLifetime(Duration.ofSeconds(maxTokenLifetimeSeconds));
         }
         HubSimulator simulator = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -101,8 +123,8 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (infoFile != null) {
             info.writeTo(infoFile);
         }
-        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d and amqp://%s:%d%n", simulator.startupTime().toMillis(),
-                info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort());
+        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d, amqp://%s:%d and https://%s:%d%n", simulator.startupTime().toMillis(),
+                info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort(), bind, simulator.httpsPort());
         out.flush();
         stop.await();
         return 0;
@@ -131,7 +153,7 @@ public final class SimulatorCommand implements Callable<Integer> {
     }
 
     static String oneLine(Throwable e) {
-        if (e instanceof ConfigException || e instanceof PortInUseException) {
+        if (e instanceof ConfigException || e instanceof PortInUseException || e instanceof IllegalArgumentException) {
             return e.getMessage();
         }
         Throwable root = e;

@@ -1,10 +1,20 @@
 package dev.hubsim.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.hubsim.c2d.C2dSettings;
+import dev.hubsim.limits.CreditPolicy;
+import dev.hubsim.limits.LimitKind;
+import dev.hubsim.limits.LimitMode;
+import dev.hubsim.limits.LimitProfile;
+import dev.hubsim.limits.LinkKind;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.registry.Permission;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,11 +30,16 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies,
+                        CloudToDeviceSpec cloudToDevice, LimitsSpec limits, String maxTokenLifetimeAsIso8601,
                         EventHubSpec eventHub) {
 
-    /** A hub with the default Event Hub-compatible endpoint. */
     public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies) {
-        this(name, hostNames, devices, policies, null);
+        this(name, hostNames, devices, policies, null, null, null, null);
+    }
+
+    public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies,
+                     CloudToDeviceSpec cloudToDevice, LimitsSpec limits, String maxTokenLifetimeAsIso8601) {
+        this(name, hostNames, devices, policies, cloudToDevice, limits, maxTokenLifetimeAsIso8601, null);
     }
 
     /**
@@ -41,6 +56,114 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EventHubSpec(String name, String hostName, Integer partitionCount, List<String> consumerGroups,
                                Double retentionHours, Long retainedEvents) {
+    }
+
+    /**
+     * Limits: a profile ({@code iothub}, the default, or {@code imp}), then single limits overridden by name
+     * ({@code connectionsPerClient}, {@code sessionsPerClient}, {@code linksPerClient}, {@code d2cMessageBytes},
+     * {@code c2dMessageBytes}, {@code c2dQueueDepth}) with a value and a mode (enforce, warn, off), and credit policies
+     * by link kind ({@code telemetry}, {@code cloudToDevice}, {@code cbs}: {@code window:N}, {@code bucket:C:R},
+     * {@code manual:N}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LimitsSpec(String profile, Map<String, LimitSpec> limits, Map<String, String> credit) {
+
+        public LimitProfile toProfile() {
+            LimitProfile p = LimitProfile.named(profile == null ? "iothub" : profile);
+            if (limits != null) {
+                for (Map.Entry<String, LimitSpec> e : limits.entrySet()) {
+                    LimitKind kind = kind(e.getKey());
+                    LimitSpec spec = e.getValue();
+                    long value = spec.value() != null ? spec.value() : p.limit(kind).value();
+                    LimitMode mode = spec.mode() != null ? LimitMode.valueOf(spec.mode().toUpperCase(Locale.ROOT)) : LimitMode.ENFORCE;
+                    p = p.with(kind, value, mode);
+                }
+            }
+            if (credit != null) {
+                for (Map.Entry<String, String> e : credit.entrySet()) {
+                    p = p.withCredit(linkKind(e.getKey()), CreditPolicy.parse(e.getValue()));
+                }
+            }
+            return p;
+        }
+
+        private static LimitKind kind(String name) {
+            for (LimitKind k : LimitKind.values()) {
+                if (k.name().replace("_", "").equalsIgnoreCase(name)) {
+                    return k;
+                }
+            }
+            throw new ConfigException("limits: unknown limit '" + name + "' (connectionsPerClient, sessionsPerClient, linksPerClient, "
+                    + "d2cMessageBytes, c2dMessageBytes, c2dQueueDepth)");
+        }
+
+        private static LinkKind linkKind(String name) {
+            for (LinkKind k : LinkKind.values()) {
+                if (k.name().replace("_", "").equalsIgnoreCase(name)) {
+                    return k;
+                }
+            }
+            throw new ConfigException("limits.credit: unknown link kind '" + name + "' (telemetry, cloudToDevice, cbs)");
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LimitSpec(Long value, String mode) {
+    }
+
+    /** The limit profile this hub runs with: the config's, with {@code cloudToDevice.maxQueueDepth} applied. */
+    public LimitProfile limitProfile() {
+        LimitProfile p = limits == null ? LimitProfile.iothub() : limits.toProfile();
+        if (cloudToDevice != null && cloudToDevice.maxQueueDepth() != null) {
+            p = p.with(LimitKind.C2D_QUEUE_DEPTH, cloudToDevice.maxQueueDepth(), p.limit(LimitKind.C2D_QUEUE_DEPTH).mode());
+        }
+        return p;
+    }
+
+    public Duration maxTokenLifetime() {
+        if (maxTokenLifetimeAsIso8601 == null) {
+            return null;
+        }
+        try {
+            return Duration.parse(maxTokenLifetimeAsIso8601);
+        } catch (DateTimeParseException e) {
+            throw new ConfigException("maxTokenLifetimeAsIso8601 '" + maxTokenLifetimeAsIso8601 + "' is not an ISO 8601 duration such as PT30S");
+        }
+    }
+
+    /**
+     * Cloud-to-device settings ({@code maxQueueDepth} overrides the profile's queue-depth limit), named as in the hub's
+     * ARM template where it has them ({@code maxDeliveryCount},
+     * {@code defaultTtlAsIso8601}); durations in ISO 8601 ({@code PT1H}). Anything left out keeps the hub's value.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CloudToDeviceSpec(Integer maxDeliveryCount, String defaultTtlAsIso8601, String lockTimeoutAsIso8601,
+                                    String feedbackIntervalAsIso8601, Integer maxQueueDepth) {
+
+        public C2dSettings applyTo(C2dSettings base) {
+            C2dSettings s = base;
+            if (maxDeliveryCount != null) {
+                s = s.withMaxDeliveryCount(maxDeliveryCount);
+            }
+            if (defaultTtlAsIso8601 != null) {
+                s = s.withDefaultTtl(duration("defaultTtlAsIso8601", defaultTtlAsIso8601));
+            }
+            if (lockTimeoutAsIso8601 != null) {
+                s = s.withLockTimeout(duration("lockTimeoutAsIso8601", lockTimeoutAsIso8601));
+            }
+            if (feedbackIntervalAsIso8601 != null) {
+                s = s.withFeedbackInterval(duration("feedbackIntervalAsIso8601", feedbackIntervalAsIso8601));
+            }
+            return s;
+        }
+
+        private static Duration duration(String field, String value) {
+            try {
+                return Duration.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new ConfigException("cloudToDevice." + field + " '" + value + "' is not an ISO 8601 duration such as PT1H or PT30S");
+            }
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -81,6 +204,7 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
                 hostNames == null || hostNames.isEmpty() ? DEFAULT_HOST_NAMES : hostNames,
                 devices == null ? List.of() : devices,
                 policies == null ? DEFAULT_POLICIES : policies,
+                cloudToDevice, limits, maxTokenLifetimeAsIso8601,
                 eventHub == null ? new EventHubSpec(null, null, null, null, null, null) : eventHub);
     }
 }

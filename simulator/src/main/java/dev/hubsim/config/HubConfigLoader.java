@@ -105,6 +105,15 @@ public final class HubConfigLoader {
             checkKey(prefix, "policy '" + p.name() + "' primaryKey", p.primaryKey());
             checkKey(prefix, "policy '" + p.name() + "' secondaryKey", p.secondaryKey());
         }
+        try {
+            if (config.cloudToDevice() != null) {
+                config.cloudToDevice().applyTo(dev.hubsim.c2d.C2dSettings.hubDefaults());
+            }
+            config.limitProfile();
+            config.maxTokenLifetime();
+        } catch (IllegalArgumentException | ConfigException e) {
+            throw new ConfigException(prefix + e.getMessage());
+        }
         checkEventHub(prefix, config.eventHub());
         return config;
     }

@@ -113,7 +113,8 @@ public final class EventHubEndpoint {
 
     /** Whether a receiver may attach, and from where: refused with a condition, or admitted with its first sequence number. */
     public sealed interface ReceiverDecision {
-        record Open(Partition partition, StartPosition start) implements ReceiverDecision {
+        /** @param claim the claim that let it attach; when it expires, the receiver goes */
+        record Open(Partition partition, StartPosition start, Claim claim) implements ReceiverDecision {
         }
 
         record Refused(Symbol condition, String description) implements ReceiverDecision {
@@ -143,7 +144,7 @@ public final class EventHubEndpoint {
             return new ReceiverDecision.Refused(HubErrors.ARGUMENT_ERROR, EventHubErrors.filterNotAString(filter));
         }
         try {
-            return new ReceiverDecision.Open(partition, StartPosition.parse((String) filter));
+            return new ReceiverDecision.Open(partition, StartPosition.parse((String) filter), claim.get());
         } catch (StartPosition.MalformedFilterException e) {
             return new ReceiverDecision.Refused(HubErrors.ARGUMENT_ERROR, e.getMessage());
         }

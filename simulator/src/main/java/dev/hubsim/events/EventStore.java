@@ -82,6 +82,11 @@ public final class EventStore implements AutoCloseable {
         partitions.forEach(Partition::trim);
     }
 
+    /** Forgets every stored event in every partition. */
+    public void clear() {
+        partitions.forEach(Partition::clear);
+    }
+
     @Override
     public void close() {
         partitions.forEach(Partition::close);

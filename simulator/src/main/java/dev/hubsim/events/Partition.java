@@ -182,6 +182,20 @@ public final class Partition {
         return out;
     }
 
+    /** Forgets every stored event (a reset); numbering goes on, so readers' positions stay meaningful. */
+    public synchronized void clear() {
+        int dropped = size;
+        while (size > 0) {
+            ring[head] = null;
+            head = (head + 1) % ring.length;
+            size--;
+        }
+        retainedBytes = 0;
+        if (dropped > 0 && journal != null) {
+            journal.rewriteEmpty();
+        }
+    }
+
     synchronized void close() {
         if (journal != null) {
             journal.close();

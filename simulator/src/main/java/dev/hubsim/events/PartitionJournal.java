@@ -75,6 +75,10 @@ final class PartitionJournal {
         }
     }
 
+    void rewriteEmpty() {
+        rewrite(List.of());
+    }
+
     void close() {
         try {
             if (out != null) {

@@ -23,6 +23,9 @@ public @interface HubSimulatorTest {
 
     int amqpPort() default 0;
 
+    /** HTTPS and AMQP over WebSockets; the SDKs need 443. */
+    int httpsPort() default 0;
+
     /** A hub definition (JSON or YAML): a classpath resource, or a file path. Empty: the default hub. */
     String config() default "";
 }

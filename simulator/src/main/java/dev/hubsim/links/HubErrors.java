@@ -20,10 +20,11 @@ public final class HubErrors {
     public static final Symbol LINK_REDIRECT = Symbol.valueOf("amqp:link:redirect");
     /** An epoch receiver displaced or refused another (reference/iothub-amqp.md §6.3). */
     public static final Symbol LINK_STOLEN = Symbol.valueOf("amqp:link:stolen");
-    /** ArgumentInvalid (reference/iothub-amqp.md §9.2): a malformed source filter or link property. */
-    public static final Symbol ARGUMENT_ERROR = Symbol.valueOf("com.microsoft:argument-error");
     /** Event Hubs' condition for a partition id that does not exist (reference/iothub-amqp.md §9.4). */
     public static final Symbol ARGUMENT_OUT_OF_RANGE = Symbol.valueOf("com.microsoft:argument-out-of-range");
+    public static final Symbol DECODE_ERROR = Symbol.valueOf("amqp:decode-error");
+    /** The hub's ArgumentNull / ArgumentInvalid (reference/iothub-amqp.md §9.2). */
+    public static final Symbol ARGUMENT_ERROR = Symbol.valueOf("com.microsoft:argument-error");
 
     /** Edge Hub's text for an address no template matches (reference/iothub-amqp.md §4.7). */
     public static String unknownAddress(String address) {
@@ -39,19 +40,15 @@ public final class HubErrors {
                 + "' on $cbs first, or connect with SASL PLAIN.";
     }
 
+    public static String d2cTooLarge(long size, long max) {
+        return "The device-to-cloud message is " + size + " bytes; the hub accepts at most " + max + ".";
+    }
+
     public static String deviceDisabled(String deviceId) {
         return "Device '" + deviceId + "' is disabled.";
     }
 
     public static String unknownDevice(String deviceId) {
         return "Device '" + deviceId + "' is not registered with this hub.";
-    }
-
-    public static String missingTo() {
-        return "The cloud-to-device message has no 'to' property; set it to /devices/{deviceId}/messages/devicebound.";
-    }
-
-    public static String malformedTo(String to) {
-        return "The cloud-to-device message's 'to' property '" + to + "' is not /devices/{deviceId}/messages/devicebound.";
     }
 }

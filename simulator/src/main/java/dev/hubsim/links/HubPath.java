@@ -73,6 +73,13 @@ public sealed interface HubPath {
         }
     }
 
+    /** {@code /messages/serviceBound/feedback}, the service's receiver of delivery feedback. */
+    record ServiceFeedback(String address) implements HubPath {
+        public ResourceUri resource() {
+            return ResourceUri.path("messages", "serviceBound", "feedback");
+        }
+    }
+
     /** Anything the hub does not serve for this link role. */
     record Unknown(String address) implements HubPath {
         public ResourceUri resource() {
@@ -105,6 +112,9 @@ public sealed interface HubPath {
             if (s.size() == 6 && is(s, 2, "ConsumerGroups") && is(s, 4, "Partitions") && role == LinkRole.CLIENT_RECEIVER) {
                 return new ServiceEvents(address, s.get(3), s.get(5));
             }
+        }
+        if (s.size() == 3 && is(s, 0, "messages") && is(s, 1, "serviceBound") && is(s, 2, "feedback") && role == LinkRole.CLIENT_RECEIVER) {
+            return new ServiceFeedback(address);
         }
         if (s.size() >= 4 && is(s, 0, "devices")) {
             String device = PercentEncoding.decode(s.get(1));

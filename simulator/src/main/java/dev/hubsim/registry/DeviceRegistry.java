@@ -17,9 +17,15 @@ public final class DeviceRegistry {
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final Map<String, SharedAccessPolicy> policies = new ConcurrentHashMap<>();
     private final List<Consumer<Device>> deviceListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> removalListeners = new CopyOnWriteArrayList<>();
+    /** Bumped on every change of a device, for its etag. */
+    private final Map<String, Long> versions = new ConcurrentHashMap<>();
 
     public DeviceRegistry(Collection<Device> initialDevices, Collection<SharedAccessPolicy> initialPolicies) {
-        initialDevices.forEach(d -> devices.put(d.deviceId(), d));
+        initialDevices.forEach(d -> {
+            devices.put(d.deviceId(), d);
+            versions.put(d.deviceId(), 1L);
+        });
         initialPolicies.forEach(p -> policies.put(policyKey(p.name()), p));
     }
 
@@ -39,10 +45,31 @@ public final class DeviceRegistry {
         return policies.values().stream().sorted(Comparator.comparing(SharedAccessPolicy::name)).toList();
     }
 
-    /** Adds or replaces a device and tells listeners (the broker creates the device's queue). */
+    /** Adds or replaces a device and tells listeners. */
     public void put(Device device) {
         devices.put(device.deviceId(), device);
+        versions.merge(device.deviceId(), 1L, Long::sum);
         deviceListeners.forEach(l -> l.accept(device));
+    }
+
+    /** Removes a device and tells listeners (its connections lose their claims). */
+    public Optional<Device> remove(String deviceId) {
+        Device removed = devices.remove(deviceId);
+        if (removed != null) {
+            versions.remove(deviceId);
+            removalListeners.forEach(l -> l.accept(deviceId));
+        }
+        return Optional.ofNullable(removed);
+    }
+
+    /** The device's etag as the hub's REST API quotes it; it changes with every update. */
+    public String etag(String deviceId) {
+        long version = versions.getOrDefault(deviceId, 0L);
+        return java.util.Base64.getEncoder().encodeToString(Long.toString(version).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    public void onDeviceRemoved(Consumer<String> listener) {
+        removalListeners.add(listener);
     }
 
     public void setStatus(String deviceId, DeviceStatus status) {
@@ -50,6 +77,7 @@ public final class DeviceRegistry {
         if (updated == null) {
             throw new IllegalArgumentException("unknown device '" + deviceId + "'");
         }
+        versions.merge(deviceId, 1L, Long::sum);
         deviceListeners.forEach(l -> l.accept(updated));
     }
 

@@ -35,7 +35,7 @@ class SimulatorCommandTest {
     void theCliWritesAnInfoFileWhoseConnectionDetailsWork(@TempDir Path dir) throws Exception {
         Path info = dir.resolve("info.json");
         try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.resolve("data").toString(), "--amqps-port", "0",
-                "--amqp-port", "0", "--info-file", info.toString())) {
+                "--amqp-port", "0", "--https-port", "0", "--info-file", info.toString())) {
             String ready = cli.awaitLine("hubsim ready", START_TIMEOUT);
             System.out.println("CLI start to ready line: " + cli.sinceStart().toMillis() + " ms (" + ready + ")");
             assertTrue(cli.stdoutSeen().stream().anyMatch(l -> l.contains("HostName=127.0.0.1;DeviceId=device1;SharedAccessKey=")), cli.stdoutSeen().toString());
@@ -70,10 +70,10 @@ class SimulatorCommandTest {
     @Test
     void keysStayTheSameAcrossRestartsOfOneDataDirectory(@TempDir Path dir) throws Exception {
         String first;
-        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--amqp-port", "0")) {
+        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--amqp-port", "0", "--https-port", "0")) {
             first = cli.awaitLine("  device1", START_TIMEOUT);
         }
-        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--amqp-port", "0")) {
+        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--amqp-port", "0", "--https-port", "0")) {
             assertEquals(first, cli.awaitLine("  device1", START_TIMEOUT));
         }
     }
@@ -91,7 +91,7 @@ class SimulatorCommandTest {
         try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--config", config.toString())) {
             assertEquals(1, cli.awaitExit(START_TIMEOUT));
             assertEquals("hubsim: config file " + config + " has an unknown field 'devicez' at /devicez (expected one of "
-                    + "[devices, eventHub, hostNames, name, policies])\n", cli.stderr());
+                    + "[cloudToDevice, devices, eventHub, hostNames, limits, maxTokenLifetimeAsIso8601, name, policies])\n", cli.stderr());
             assertEquals(1, cli.stderr().lines().count(), cli.stderr());
         }
     }
@@ -99,7 +99,7 @@ class SimulatorCommandTest {
     @Test
     void aBusyPortIsOneClearLineNamingTheOption(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-             SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0",
+             SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--https-port", "0",
                      "--amqp-port", Integer.toString(taken.getLocalPort()))) {
             assertEquals(1, cli.awaitExit(START_TIMEOUT));
             String err = cli.stderr();
@@ -110,10 +110,23 @@ class SimulatorCommandTest {
     }
 
     @Test
+    void aBusyHttpsPortIsOneClearLineNamingTheOption(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--amqp-port", "0",
+                     "--https-port", Integer.toString(taken.getLocalPort()))) {
+            assertEquals(1, cli.awaitExit(START_TIMEOUT));
+            String err = cli.stderr();
+            assertTrue(err.startsWith("hubsim: cannot listen for HTTPS and WebSockets on 127.0.0.1:" + taken.getLocalPort()), err);
+            assertTrue(err.contains("--https-port"), err);
+            assertEquals(1, err.lines().count(), err);
+        }
+    }
+
+    @Test
     void anUnreadableKeyStoreIsOneClearLine(@TempDir Path dir) throws Exception {
         Path bogus = dir.resolve("server.p12");
         Files.writeString(bogus, "not a key store");
-        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--amqp-port", "0",
+        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--amqp-port", "0", "--https-port", "0",
                 "--key-store", bogus.toString(), "--key-store-password", "x")) {
             assertEquals(1, cli.awaitExit(START_TIMEOUT));
             assertTrue(cli.stderr().startsWith("hubsim: cannot read key store " + bogus), cli.stderr());

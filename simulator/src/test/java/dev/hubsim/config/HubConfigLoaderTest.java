@@ -70,6 +70,8 @@ class HubConfigLoaderTest {
             "eventHub: {retentionHours: 200}                       | eventHub retentionHours 200.0 must be more than 0 and at most 168",
             "eventHub: {hostName: 'localhost:5671'}                | eventHub hostName 'localhost:5671' must be a bare host name",
             "eventHub: {name: messages}                            | would shadow the hub's own /messages paths",
+            "cloudToDevice: {maxDeliveryCount: 101}                | cloudToDevice.maxDeliveryCount must be 1-100 like the hub's, not 101",
+            "cloudToDevice: {lockTimeoutAsIso8601: '5 seconds'}    | cloudToDevice.lockTimeoutAsIso8601 '5 seconds' is not an ISO 8601 duration",
     })
     void invalidDefinitionsNameTheProblem(String yaml, String expected, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("hub.yaml");
@@ -90,6 +92,17 @@ class HubConfigLoaderTest {
         assertEquals(java.util.List.of("$Default", "dashboards"), eh.consumerGroups());
         assertEquals(java.time.Duration.ofHours(6), eh.retention());
         assertEquals(1000, eh.retainedEvents());
+    }
+
+    @Test
+    void cloudToDeviceSettingsOverrideOnlyWhatTheyName(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("hub.yaml");
+        Files.writeString(yaml, "cloudToDevice:\n  maxDeliveryCount: 3\n  lockTimeoutAsIso8601: PT5S\n");
+        dev.hubsim.c2d.C2dSettings settings = HubConfigLoader.load(yaml).cloudToDevice().applyTo(dev.hubsim.c2d.C2dSettings.hubDefaults());
+        assertEquals(3, settings.maxDeliveryCount());
+        assertEquals(java.time.Duration.ofSeconds(5), settings.lockTimeout());
+        assertEquals(java.time.Duration.ofHours(1), settings.defaultTtl(), "unnamed settings keep the hub's values");
+        assertEquals(50, HubConfigLoader.load(yaml).limitProfile().limit(dev.hubsim.limits.LimitKind.C2D_QUEUE_DEPTH).value());
     }
 
     @Test

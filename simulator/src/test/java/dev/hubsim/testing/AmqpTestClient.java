@@ -79,6 +79,10 @@ public final class AmqpTestClient implements AutoCloseable {
     private boolean socketClosed;
 
     private AmqpTestClient(Socket socket, String hostname, SaslMode saslMode, int maxFrameSize) throws IOException {
+        this(socket, hostname, saslMode, maxFrameSize, "hubsim-test-" + System.nanoTime());
+    }
+
+    private AmqpTestClient(Socket socket, String hostname, SaslMode saslMode, int maxFrameSize, String containerId) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.connection = Proton.connection();
@@ -110,7 +114,7 @@ public final class AmqpTestClient implements AutoCloseable {
         connection.collect(collector);
         transport.bind(connection);
         connection.setHostname(hostname);
-        connection.setContainer("hubsim-test-" + System.nanoTime());
+        connection.setContainer(containerId);
         synchronized (this) {
             connection.open();
             pump();
@@ -127,13 +131,24 @@ public final class AmqpTestClient implements AutoCloseable {
 
     public static AmqpTestClient tls(int port, SSLContext trust, SaslMode sasl, int maxFrameSize) throws IOException {
         SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket();
+        socket.setTcpNoDelay(true); // small frames must not wait for Nagle and delayed ACKs
         socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TIMEOUT.toMillis());
         socket.startHandshake();
         return new AmqpTestClient(socket, "127.0.0.1", sasl, maxFrameSize);
     }
 
+    /** With a container-id of the caller's choice: clients without a SASL identity are counted by it. */
+    public static AmqpTestClient tls(int port, SSLContext trust, SaslMode sasl, String containerId) throws IOException {
+        SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket();
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TIMEOUT.toMillis());
+        socket.startHandshake();
+        return new AmqpTestClient(socket, "127.0.0.1", sasl, 0, containerId);
+    }
+
     public static AmqpTestClient plain(int port, SaslMode sasl) throws IOException {
         Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TIMEOUT.toMillis());
         return new AmqpTestClient(socket, "127.0.0.1", sasl, 0);
     }
@@ -203,6 +218,22 @@ public final class AmqpTestClient implements AutoCloseable {
             }
             try {
                 wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    /** Waits for a condition outside any client (e.g. in the simulator), checking it every 10 ms up to the timeout. */
+    public static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted waiting for " + what);
@@ -320,6 +351,98 @@ public final class AmqpTestClient implements AutoCloseable {
         return link.getRemoteState() == EndpointState.ACTIVE && terminusSet;
     }
 
+    /** Waits for the server to close the connection; returns its error condition. */
+    public synchronized ErrorCondition awaitConnectionClosed() {
+        await("the server's Close", () -> connection.getRemoteState() == EndpointState.CLOSED);
+        return connection.getRemoteCondition();
+    }
+
+    /** Ends a session and waits for the server's End. */
+    public synchronized void endSession(Session session) {
+        session.close();
+        pump();
+        awaitClosed(session);
+    }
+
+    /** Sends Close and waits for the server's Close, then closes the socket. */
+    public void closeGracefully() {
+        synchronized (this) {
+            connection.close();
+            pump();
+        }
+        awaitConnectionClosed();
+        close();
+    }
+
+    /** Waits for the server to end the session; returns its error condition. */
+    public synchronized ErrorCondition awaitClosed(Session session) {
+        await("the server's End", () -> session.getRemoteState() == EndpointState.CLOSED);
+        return session.getRemoteCondition();
+    }
+
+    /** Begins a session without waiting for the answer. */
+    public synchronized Session beginSession() {
+        Session session = connection.session();
+        session.open();
+        pump();
+        return session;
+    }
+
+    /** Waits until the socket is closed under the client (a reset or a close without AMQP Close). */
+    public synchronized void awaitSocketClosed() {
+        await("the socket to close", () -> socketClosed);
+    }
+
+    /** Starts a transfer (unsettled) without waiting: the engine holds it until there is credit. */
+    public synchronized Delivery sendAsync(Sender sender, Message message) {
+        byte[] encoded = encode(message);
+        Delivery delivery = sender.delivery(Long.toString(tags.incrementAndGet()).getBytes(StandardCharsets.US_ASCII));
+        sender.send(encoded, 0, encoded.length);
+        sender.advance();
+        pump();
+        return delivery;
+    }
+
+    /** Waits for the server's outcome of a transfer started with {@link #sendAsync}. */
+    public synchronized DeliveryState awaitOutcome(Delivery delivery) {
+        await("the outcome of a transfer", () -> delivery.getRemoteState() != null || delivery.getLink().getRemoteState() == EndpointState.CLOSED);
+        DeliveryState state = delivery.getRemoteState();
+        delivery.settle();
+        pump();
+        return state;
+    }
+
+    /** The credit the server has granted this sender and the client has not used. */
+    public synchronized int credit(Sender sender) {
+        return sender.getCredit();
+    }
+
+    /**
+     * Writes a transfer frame straight onto the socket, bypassing the engine's credit check, to break the protocol on
+     * purpose. Only for a connection whose first session (channel 0) holds a single link (handle 0) that has sent
+     * nothing yet: delivery-id 0.
+     */
+    public synchronized void injectTransferWithoutCredit(byte[] payload) throws IOException {
+        org.apache.qpid.proton.codec.DecoderImpl decoder = new org.apache.qpid.proton.codec.DecoderImpl();
+        org.apache.qpid.proton.codec.EncoderImpl encoder = new org.apache.qpid.proton.codec.EncoderImpl(decoder);
+        org.apache.qpid.proton.codec.AMQPDefinedTypes.registerAllTypes(decoder, encoder);
+        org.apache.qpid.proton.amqp.transport.Transfer transfer = new org.apache.qpid.proton.amqp.transport.Transfer();
+        transfer.setHandle(org.apache.qpid.proton.amqp.UnsignedInteger.ZERO);
+        transfer.setDeliveryId(org.apache.qpid.proton.amqp.UnsignedInteger.ZERO);
+        transfer.setDeliveryTag(new Binary(new byte[]{9}));
+        transfer.setMessageFormat(org.apache.qpid.proton.amqp.UnsignedInteger.ZERO);
+        transfer.setSettled(false);
+        ByteBuffer body = ByteBuffer.allocate(256 + payload.length);
+        encoder.setByteBuffer(body);
+        encoder.writeObject(transfer);
+        body.put(payload);
+        body.flip();
+        ByteBuffer frame = ByteBuffer.allocate(8 + body.remaining());
+        frame.putInt(8 + body.remaining()).put((byte) 2).put((byte) 0).putShort((short) 0).put(body);
+        out.write(frame.array());
+        out.flush();
+    }
+
     /** Waits for the server to detach/close the link; returns its error condition. */
     public synchronized ErrorCondition awaitClosed(Link link) {
         await("the server to close link '" + link.getName() + "'", () -> link.getRemoteState() == EndpointState.CLOSED);
@@ -344,6 +467,23 @@ public final class AmqpTestClient implements AutoCloseable {
 
     /** Waits for the next complete message on the receiver, accepts and settles it. */
     public synchronized Message receive(Receiver receiver) {
+        Received received = receiveUnsettled(receiver);
+        if (received.delivery().remotelySettled()) {
+            received.delivery().settle();
+            receiver.flow(1);
+            pump();
+        } else {
+            settle(received, org.apache.qpid.proton.amqp.messaging.Accepted.getInstance());
+        }
+        return received.message();
+    }
+
+    /** A delivery taken off a receiver but not yet settled, so a test can choose the outcome. */
+    public record Received(Message message, Delivery delivery, byte[] tag) {
+    }
+
+    /** Waits for the next complete message and returns it unsettled; settle it with {@link #settle}. */
+    public synchronized Received receiveUnsettled(Receiver receiver) {
         Delivery[] holder = new Delivery[1];
         await("a message on '" + receiver.getName() + "'", () -> {
             Delivery d = receiver.current();
@@ -359,13 +499,36 @@ public final class AmqpTestClient implements AutoCloseable {
         receiver.advance();
         Message message = Proton.message();
         message.decode(bytes, 0, bytes.length);
-        if (!delivery.remotelySettled()) {
-            delivery.disposition(org.apache.qpid.proton.amqp.messaging.Accepted.getInstance());
-        }
-        delivery.settle();
+        return new Received(message, delivery, delivery.getTag());
+    }
+
+    /** Settles a received delivery with this outcome and grants one more credit. */
+    public synchronized void settle(Received received, DeliveryState outcome) {
+        received.delivery().disposition(outcome);
+        received.delivery().settle();
+        Receiver receiver = (Receiver) received.delivery().getLink();
         receiver.flow(1);
         pump();
-        return message;
+    }
+
+    /**
+     * Waits until the server has handled every frame sent so far: it answers a Begin only after the frames before it
+     * on this connection.
+     */
+    public synchronized void roundTrip() {
+        Session session = connection.session();
+        session.open();
+        pump();
+        await("the server's Begin (round trip)", () -> session.getRemoteState() != EndpointState.UNINITIALIZED);
+        session.close();
+        pump();
+    }
+
+    /** Closes (detaches) a link and waits for the server's detach. */
+    public synchronized void detach(Link link) {
+        link.close();
+        pump();
+        await("the server's detach of '" + link.getName() + "'", () -> link.getRemoteState() == EndpointState.CLOSED);
     }
 
     /** True if a complete message is waiting on the receiver right now. */
@@ -384,6 +547,10 @@ public final class AmqpTestClient implements AutoCloseable {
 
     public synchronized boolean socketClosed() {
         return socketClosed;
+    }
+
+    public static byte[] encodeForTest(Message message) {
+        return encode(message);
     }
 
     static byte[] encode(Message message) {

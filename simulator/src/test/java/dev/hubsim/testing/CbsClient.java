@@ -50,15 +50,24 @@ public final class CbsClient {
         return request(messageId, props, new AmqpValue(token));
     }
 
-    /** Any request to $cbs, for malformed-request tests. */
-    public Reply request(Object messageId, Map<String, Object> applicationProperties, org.apache.qpid.proton.amqp.messaging.Section body) {
+    /** Sends a request and waits only for its outcome, not for a reply. */
+    public void sendOnly(Object messageId, Map<String, Object> applicationProperties, org.apache.qpid.proton.amqp.messaging.Section body) {
+        client.send(sender, message(messageId, applicationProperties, body));
+    }
+
+    private static Message message(Object messageId, Map<String, Object> applicationProperties, org.apache.qpid.proton.amqp.messaging.Section body) {
         Message request = Proton.message();
         request.setMessageId(messageId);
         request.setAddress("$cbs");
         request.setReplyTo("cbs");
         request.setApplicationProperties(new ApplicationProperties(applicationProperties));
         request.setBody(body);
-        DeliveryState outcome = client.send(sender, request);
+        return request;
+    }
+
+    /** Any request to $cbs, for malformed-request tests. */
+    public Reply request(Object messageId, Map<String, Object> applicationProperties, org.apache.qpid.proton.amqp.messaging.Section body) {
+        DeliveryState outcome = client.send(sender, message(messageId, applicationProperties, body));
         Message reply = client.receive(receiver);
         return new Reply(reply, outcome);
     }

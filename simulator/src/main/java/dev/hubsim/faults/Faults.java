@@ -1,0 +1,42 @@
+package dev.hubsim.faults;
+
+import org.apache.qpid.proton.amqp.Symbol;
+
+import java.time.Duration;
+
+/**
+ * Fault injection on a running simulator, scoped by device, connection or link path. Every fault is recorded in the
+ * trace of each connection it touches, when it takes effect.
+ */
+public interface Faults {
+    /** Drops the connections in scope: with a TCP reset when {@code abrupt}, else with a Close carrying the condition. */
+    int dropConnections(Scope scope, boolean abrupt, Symbol condition, String description);
+
+    /** Expires now every claim of the connections in scope, with the same effect as a token running out. */
+    int expireClaims(Scope scope);
+
+    /** The next {@code count} attaches in scope are refused with this condition (the documented refusal framing). */
+    void refuseNextAttaches(Scope scope, int count, Symbol condition, String description);
+
+    /** The next {@code count} attaches in scope are refused with {@code amqp:link:redirect} and this info map. */
+    void redirectNextAttaches(Scope scope, int count, String hostname, String networkHost, int port, String address);
+
+    /** Sets the credit of the client sending links in scope to exactly {@code credit}; they are topped up no more. */
+    int setCredit(Scope scope, int credit);
+
+    /** Grants {@code credit} more to the client sending links in scope (for links under a manual credit policy). */
+    int grantCredit(Scope scope, int credit);
+
+    void delayCbsReplies(Scope scope, Duration delay);
+
+    void dropCbsReplies(Scope scope, int count);
+
+    /** The hub's outcome for each transfer in scope (telemetry, cloud-to-device) is sent this much later. */
+    void delayDispositions(Scope scope, Duration delay);
+
+    /** The next {@code count} transfers in scope are Rejected with this condition. */
+    void rejectNextTransfers(Scope scope, int count, Symbol condition, String description);
+
+    /** Forgets every fault not yet used up. */
+    void clear();
+}

@@ -1,0 +1,240 @@
+package dev.hubsim.https;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.hubsim.HubSimulator;
+import dev.hubsim.auth.Claim;
+import dev.hubsim.auth.PercentEncoding;
+import dev.hubsim.auth.TokenValidator;
+import dev.hubsim.auth.TokenVerdict;
+import dev.hubsim.c2d.EnqueueResult;
+import dev.hubsim.c2d.Messages;
+import dev.hubsim.events.RecordedTelemetry;
+import dev.hubsim.faults.Faults;
+import dev.hubsim.faults.Scope;
+import dev.hubsim.trace.ConnectionTrace;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.message.Message;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The simulator's control and inspection API for tests, CI scripts and people, under {@code /hubsim/}: health,
+ * connections, telemetry, traces, cloud-to-device injection and purge, every fault kind, reset. Everything but
+ * {@code GET /hubsim/health} needs an {@code iothubowner} SAS token in {@code Authorization}.
+ */
+public final class ControlApi implements ResponseDefinitionTransformerV2 {
+    public static final String NAME = "hubsim-control";
+    public static final String PREFIX = "/hubsim/";
+
+    private final TokenValidator tokens;
+    private final AtomicReference<HubSimulator> simulator = new AtomicReference<>();
+
+    public ControlApi(TokenValidator tokens) {
+        this.tokens = tokens;
+    }
+
+    /** The simulator exists only once everything started; until then the API answers 503. */
+    public void bind(HubSimulator running) {
+        simulator.set(running);
+    }
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+        return false;
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent serveEvent) {
+        Request request = serveEvent.getRequest();
+        String path = request.getUrl().split("\\?", 2)[0].substring(PREFIX.length());
+        String method = request.getMethod().getName();
+        HubSimulator hub = simulator.get();
+        if (hub == null) {
+            return HubHttpErrors.error(503, "ServiceUnavailable", "the simulator is still starting");
+        }
+        if (path.equals("health") && method.equals("GET")) {
+            return HubHttpErrors.json(200, Json.write(Map.of("status", "ready", "ports", hub.info().ports())));
+        }
+        ResponseDefinition refusal = ownerOnly(request);
+        if (refusal != null) {
+            return refusal;
+        }
+        String[] p = path.split("/");
+        try {
+            if (method.equals("GET") && p[0].equals("connections")) {
+                return HubHttpErrors.json(200, Json.write(hub.connections()));
+            }
+            if (method.equals("GET") && p[0].equals("telemetry") && p.length == 2) {
+                return HubHttpErrors.json(200, Json.write(telemetry(hub, PercentEncoding.decode(p[1]))));
+            }
+            if (method.equals("GET") && p[0].equals("trace") && p.length == 2) {
+                Optional<ConnectionTrace> trace = hub.traces().connection(p[1]);
+                if (trace.isEmpty()) {
+                    return HubHttpErrors.error(404, "NotFound", "no trace for connection '" + p[1] + "'");
+                }
+                boolean text = request.queryParameter("format").isPresent() && request.queryParameter("format").firstValue().equals("text");
+                return ResponseDefinitionBuilder.responseDefinition().withStatus(200)
+                        .withHeader("Content-Type", text ? "text/plain; charset=utf-8" : "application/x-ndjson")
+                        .withBody(text ? trace.get().toText() : trace.get().toJsonLines()).build();
+            }
+            if (method.equals("POST") && p[0].equals("c2d") && p.length == 3 && p[2].equals("purge")) {
+                return HubHttpErrors.json(200, "{\"purged\":" + hub.cloudToDevice().purge(PercentEncoding.decode(p[1])) + "}");
+            }
+            if (method.equals("POST") && p[0].equals("c2d") && p.length == 2) {
+                return inject(hub, PercentEncoding.decode(p[1]), body(request));
+            }
+            if (method.equals("POST") && p[0].equals("faults") && p.length == 2) {
+                return HubHttpErrors.json(200, "{\"affected\":" + fault(hub.faults(), p[1], body(request)) + "}");
+            }
+            if (method.equals("POST") && p[0].equals("reset")) {
+                hub.reset();
+                return HubHttpErrors.json(200, "{\"reset\":true}");
+            }
+        } catch (IllegalArgumentException e) {
+            return HubHttpErrors.error(400, "ArgumentInvalid", e.getMessage());
+        }
+        return HubHttpErrors.error(404, "NotFound", method + " " + PREFIX + path + " is not part of the control API");
+    }
+
+    private ResponseDefinition ownerOnly(Request request) {
+        String header = request.getHeader("Authorization");
+        if (header == null) {
+            return HubHttpErrors.error(401, "IotHubUnauthorizedAccess", "the control API needs an iothubowner SharedAccessSignature in Authorization");
+        }
+        TokenVerdict verdict = tokens.validate(header, null, Claim.Method.SASL_PLAIN);
+        if (verdict instanceof TokenVerdict.Refused refused) {
+            return HubHttpErrors.error(401, "IotHubUnauthorizedAccess", refused.description());
+        }
+        Claim claim = ((TokenVerdict.Granted) verdict).claim();
+        if (claim.kind() != Claim.Kind.POLICY || !claim.identity().equalsIgnoreCase("iothubowner")) {
+            return HubHttpErrors.error(401, "IotHubUnauthorizedAccess", "the control API needs the iothubowner policy, not '" + claim.identity() + "'");
+        }
+        return null;
+    }
+
+    private static JsonNode body(Request request) {
+        if (request.getBody() == null || request.getBody().length == 0) {
+            return Json.MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode node = Json.MAPPER.readTree(request.getBody());
+            if (!node.isObject()) {
+                throw new IllegalArgumentException("the body must be a JSON object");
+            }
+            return node;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("the body is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static ArrayNode telemetry(HubSimulator hub, String deviceId) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (RecordedTelemetry t : hub.telemetry(deviceId)) {
+            ObjectNode n = out.addObject();
+            n.put("deviceId", t.deviceId());
+            n.put("messageId", t.message().getMessageId() == null ? null : String.valueOf(t.message().getMessageId()));
+            ObjectNode annotations = n.putObject("annotations");
+            t.annotations().forEach((k, v) -> annotations.put(k, v instanceof java.util.Date d ? d.toInstant().toString() : String.valueOf(v)));
+            ObjectNode props = n.putObject("applicationProperties");
+            t.applicationProperties().forEach((k, v) -> props.put(k, String.valueOf(v)));
+            n.put("body", new String(t.body(), StandardCharsets.UTF_8));
+            n.put("bodyBase64", Base64.getEncoder().encodeToString(t.body()));
+        }
+        return out;
+    }
+
+    private static ResponseDefinition inject(HubSimulator hub, String deviceId, JsonNode body) {
+        Message m = Proton.message();
+        m.setAddress("/devices/" + deviceId + "/messages/devicebound");
+        if (body.hasNonNull("messageId")) {
+            m.setMessageId(body.get("messageId").asText());
+        }
+        Map<String, Object> props = new LinkedHashMap<>();
+        body.path("properties").fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
+        if (body.hasNonNull("ack")) {
+            props.put("iothub-ack", body.get("ack").asText());
+        }
+        m.setApplicationProperties(new ApplicationProperties(props));
+        m.setBody(new Data(new Binary(body.path("body").asText("").getBytes(StandardCharsets.UTF_8))));
+        EnqueueResult result = hub.cloudToDevice().enqueue(m, Messages.encode(m));
+        if (result instanceof EnqueueResult.Refused refused) {
+            return HubHttpErrors.error(400, refused.condition().toString(), refused.description());
+        }
+        return HubHttpErrors.json(201, "{\"sequenceNumber\":" + ((EnqueueResult.Enqueued) result).sequenceNumber() + "}");
+    }
+
+    private static int fault(Faults faults, String kind, JsonNode b) {
+        Scope scope = new Scope(text(b, "deviceId"), text(b, "connectionId"), text(b, "path"));
+        Symbol condition = b.hasNonNull("condition") ? Symbol.valueOf(b.get("condition").asText()) : null;
+        String description = text(b, "description");
+        switch (kind) {
+            case "drop-connection":
+                return faults.dropConnections(scope, b.path("abrupt").asBoolean(false),
+                        condition != null ? condition : Symbol.valueOf("amqp:connection:forced"), description);
+            case "expire-claims":
+                return faults.expireClaims(scope);
+            case "refuse-attaches":
+                faults.refuseNextAttaches(scope, b.path("count").asInt(1), required(condition, "condition"), description);
+                return b.path("count").asInt(1);
+            case "redirect-attaches":
+                faults.redirectNextAttaches(scope, b.path("count").asInt(1), text(b, "hostname"), text(b, "networkHost"), b.path("port").asInt(5671),
+                        required(text(b, "address"), "address"));
+                return b.path("count").asInt(1);
+            case "set-credit":
+                return faults.setCredit(scope, b.path("credit").asInt(0));
+            case "grant-credit":
+                return faults.grantCredit(scope, required(b.hasNonNull("credit") ? b.get("credit").asInt() : null, "credit"));
+            case "delay-cbs-replies":
+                faults.delayCbsReplies(scope, Duration.ofMillis(b.path("delayMs").asLong()));
+                return 1;
+            case "drop-cbs-replies":
+                faults.dropCbsReplies(scope, b.path("count").asInt(1));
+                return b.path("count").asInt(1);
+            case "delay-dispositions":
+                faults.delayDispositions(scope, Duration.ofMillis(b.path("delayMs").asLong()));
+                return 1;
+            case "reject-transfers":
+                faults.rejectNextTransfers(scope, b.path("count").asInt(1), required(condition, "condition"), description);
+                return b.path("count").asInt(1);
+            case "clear":
+                faults.clear();
+                return 0;
+            default:
+                throw new IllegalArgumentException("unknown fault '" + kind + "' (drop-connection, expire-claims, refuse-attaches, redirect-attaches, "
+                        + "set-credit, grant-credit, delay-cbs-replies, drop-cbs-replies, delay-dispositions, reject-transfers, clear)");
+        }
+    }
+
+    private static String text(JsonNode b, String field) {
+        return b.hasNonNull(field) ? b.get(field).asText() : null;
+    }
+
+    private static <T> T required(T value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException("the field '" + field + "' is required for this fault");
+        }
+        return value;
+    }
+}

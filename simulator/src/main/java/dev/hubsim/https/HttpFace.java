@@ -1,0 +1,46 @@
+package dev.hubsim.https;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.extension.Extension;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The hub's HTTPS face: an embedded WireMock server (plain HTTP on loopback, behind {@link HttpsFront}) with the
+ * hub's own extensions, and static stubs from {@code mappings/} and {@code __files/} under a directory the user gives.
+ */
+public final class HttpFace implements AutoCloseable {
+    private final WireMockServer wiremock;
+
+    public HttpFace(Path stubs, List<Extension> extensions) {
+        WireMockConfiguration options = WireMockConfiguration.options().bindAddress("127.0.0.1").port(0)
+                .disableRequestJournal().extensions(extensions.toArray(Extension[]::new));
+        options = stubs != null ? options.usingFilesUnderDirectory(stubs.toString()) : options.usingFilesUnderClasspath("hubsim-wiremock");
+        this.wiremock = new WireMockServer(options);
+    }
+
+    /** Starts WireMock and binds the hub's own APIs below the user's stubs (priority 10; unset priorities are 5). */
+    public InetSocketAddress start() {
+        wiremock.start();
+        wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/devices(/[^/]*)?")).atPriority(10)
+                .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
+        wiremock.stubFor(WireMock.get(WireMock.urlPathEqualTo("/statistics/devices")).atPriority(10)
+                .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
+        wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/hubsim/.*")).atPriority(1)
+                .willReturn(WireMock.aResponse().withTransformers(ControlApi.NAME)));
+        return new InetSocketAddress("127.0.0.1", wiremock.port());
+    }
+
+    public WireMockServer wiremock() {
+        return wiremock;
+    }
+
+    @Override
+    public void close() {
+        wiremock.stop();
+    }
+}

@@ -1,0 +1,205 @@
+package dev.hubsim.https;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.KeyManagerFactory;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.Locale;
+
+/**
+ * The hub's one TLS port for HTTPS and AMQP over WebSockets (the SDKs hard-code 443 for both, real-clients.md §2.5,
+ * §3.2): it reads the first HTTP request head of each connection, sends a WebSocket upgrade on
+ * {@code /$iothub/websocket} (origin or absolute form) to the broker's WebSocket acceptor and everything else to the
+ * HTTP server behind, then relays bytes both ways.
+ */
+public final class HttpsFront implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpsFront.class);
+    static final String WEBSOCKET_PATH = "/$iothub/websocket";
+    /** The longest request head read before routing; a larger one is refused. */
+    static final int MAX_HEAD_BYTES = 32 * 1024;
+
+    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final InetSocketAddress websocketBackend;
+    private final InetSocketAddress httpBackend;
+    private Channel server;
+
+    public HttpsFront(InetSocketAddress websocketBackend, InetSocketAddress httpBackend) {
+        this.websocketBackend = websocketBackend;
+        this.httpBackend = httpBackend;
+    }
+
+    /** Listens with the server certificate of this PKCS12 key store; returns the port (the chosen one for 0). */
+    public int start(String bindHost, int port, Path keyStore, String password) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            ks.load(in, password.toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password.toCharArray());
+        // The JDK provider: an OpenSSL binding on a user's class path may not match this Netty.
+        SslContext ssl = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).protocols("TLSv1.2", "TLSv1.3").build();
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new Router());
+                    }
+                }).bind(bindHost, port).sync().channel();
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Buffers the first request head, picks the backend, then turns into a relay. */
+    private final class Router extends ChannelInboundHandlerAdapter {
+        private ByteBuf head;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            head = ctx.alloc().buffer();
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            head.writeBytes(in);
+            in.release();
+            int end = endOfHead(head);
+            if (end < 0) {
+                if (head.readableBytes() > MAX_HEAD_BYTES) {
+                    refuse(ctx, "431 Request Header Fields Too Large");
+                }
+                return;
+            }
+            String text = head.toString(0, end, StandardCharsets.ISO_8859_1);
+            InetSocketAddress backend = isWebSocketUpgrade(text) ? websocketBackend : httpBackend;
+            ctx.channel().config().setAutoRead(false);
+            new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+                    .handler(new Relay(ctx.channel())).connect(backend).addListener((ChannelFutureListener) f -> {
+                        if (!f.isSuccess()) {
+                            LOG.warn("the hub's {} backend at {} is not reachable: {}", backend == websocketBackend ? "WebSocket" : "HTTP",
+                                    backend, f.cause().getMessage());
+                            refuse(ctx, "502 Bad Gateway");
+                            return;
+                        }
+                        Channel out = f.channel();
+                        ByteBuf buffered = head;
+                        head = null;
+                        ctx.pipeline().replace(this, "relay", new Relay(out));
+                        out.writeAndFlush(buffered);
+                        ctx.channel().config().setAutoRead(true);
+                    });
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (head != null) {
+                head.release();
+                head = null;
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("HTTPS connection from {} failed: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            ctx.close();
+        }
+
+        private void refuse(ChannelHandlerContext ctx, String status) {
+            ctx.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 " + status + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    StandardCharsets.ISO_8859_1)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    static int endOfHead(ByteBuf buf) {
+        for (int i = buf.readerIndex(); i + 3 < buf.writerIndex(); i++) {
+            if (buf.getByte(i) == '\r' && buf.getByte(i + 1) == '\n' && buf.getByte(i + 2) == '\r' && buf.getByte(i + 3) == '\n') {
+                return i + 4;
+            }
+        }
+        return -1;
+    }
+
+    /** A GET for {@code /$iothub/websocket} (origin or absolute form, any query) that asks to upgrade to WebSocket. */
+    static boolean isWebSocketUpgrade(String head) {
+        String[] lines = head.split("\r\n");
+        String[] requestLine = lines[0].split(" ");
+        if (requestLine.length < 2 || !requestLine[0].equals("GET")) {
+            return false;
+        }
+        String target = requestLine[1];
+        int scheme = target.indexOf("://");
+        if (scheme >= 0) {
+            int slash = target.indexOf('/', scheme + 3);
+            target = slash < 0 ? "/" : target.substring(slash);
+        }
+        int query = target.indexOf('?');
+        String path = query < 0 ? target : target.substring(0, query);
+        if (!path.equalsIgnoreCase(WEBSOCKET_PATH)) {
+            return false;
+        }
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i].toLowerCase(Locale.ROOT);
+            if (line.startsWith("upgrade:") && line.contains("websocket")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Copies bytes to the other side, and closes it when this side closes. */
+    private static final class Relay extends ChannelInboundHandlerAdapter {
+        private final Channel other;
+
+        Relay(Channel other) {
+            this.other = other;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            other.writeAndFlush(msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            other.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.hubsim.https;
+
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Error answers as the hub's REST API gives them: a status and a JSON body with {@code Message} and {@code ExceptionMessage}. */
+final class HubHttpErrors {
+    private HubHttpErrors() {
+    }
+
+    static ResponseDefinition error(int status, String errorCode, String message) {
+        String body = "{\"Message\":" + Json.quote("ErrorCode:" + errorCode + ";" + message) + ",\"ExceptionMessage\":"
+                + Json.quote("Tracking ID:" + UUID.randomUUID().toString().replace("-", "") + "-G:0-TimeStamp:" + Instant.now()) + "}";
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(status).withHeader("Content-Type", "application/json; charset=utf-8")
+                .withHeader("iothub-errorcode", errorCode).withBody(body).build();
+    }
+
+    static ResponseDefinition json(int status, String body) {
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(status).withHeader("Content-Type", "application/json; charset=utf-8")
+                .withBody(body).build();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.hubsim.limits;
+
+/**
+ * The limits a profile sets. Connection, session and link limits count per client identity (the SASL PLAIN user, else
+ * the AMQP container-id, else the client's address), as the seeds' per-agent limits do.
+ */
+public enum LimitKind {
+    CONNECTIONS_PER_CLIENT("connection"),
+    SESSIONS_PER_CLIENT("session"),
+    LINKS_PER_CLIENT("link"),
+    D2C_MESSAGE_BYTES("device-to-cloud message size"),
+    C2D_MESSAGE_BYTES("cloud-to-device message size"),
+    C2D_QUEUE_DEPTH("cloud-to-device queue depth");
+
+    private final String noun;
+
+    LimitKind(String noun) {
+        this.noun = noun;
+    }
+
+    /** The refusal description: {@code max session limit reached (16)}. */
+    public String reached(long value) {
+        return "max " + noun + " limit reached (" + value + ")";
+    }
+}

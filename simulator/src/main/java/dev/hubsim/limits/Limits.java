@@ -1,0 +1,106 @@
+package dev.hubsim.limits;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The running limits: the profile's values and modes, per-client usage of connections, sessions and links, and the
+ * count of warnings. Thread-safe.
+ */
+public final class Limits {
+    private static final Logger LOG = LoggerFactory.getLogger(Limits.class);
+
+    /** The answer to "may this go over?". */
+    public enum Verdict { ALLOW, WARNED, REFUSE }
+
+    private final LimitProfile profile;
+    private final Map<String, Usage> usage = new ConcurrentHashMap<>();
+    private final Map<LimitKind, AtomicLong> warnings = new EnumMap<>(LimitKind.class);
+
+    /** Counts of one client identity. */
+    public static final class Usage {
+        final AtomicInteger connections = new AtomicInteger();
+        final AtomicInteger sessions = new AtomicInteger();
+        final AtomicInteger links = new AtomicInteger();
+
+        AtomicInteger counter(LimitKind kind) {
+            return switch (kind) {
+                case CONNECTIONS_PER_CLIENT -> connections;
+                case SESSIONS_PER_CLIENT -> sessions;
+                case LINKS_PER_CLIENT -> links;
+                default -> throw new IllegalArgumentException(kind + " is not counted per client");
+            };
+        }
+    }
+
+    public Limits(LimitProfile profile) {
+        this.profile = profile;
+        for (LimitKind k : LimitKind.values()) {
+            warnings.put(k, new AtomicLong());
+        }
+    }
+
+    public LimitProfile profile() {
+        return profile;
+    }
+
+    public Usage usage(String client) {
+        return usage.computeIfAbsent(client, c -> new Usage());
+    }
+
+    /**
+     * Takes one slot of a per-client limit. A refused slot is not taken; an allowed one must be given back with
+     * {@link #release} when its object closes.
+     */
+    public Verdict acquire(Usage client, LimitKind kind, String who) {
+        Limit limit = profile.limit(kind);
+        AtomicInteger counter = client.counter(kind);
+        int now = counter.incrementAndGet();
+        if (now <= limit.value() || limit.mode() == LimitMode.OFF) {
+            return Verdict.ALLOW;
+        }
+        if (limit.mode() == LimitMode.WARN) {
+            warn(kind, limit, who);
+            return Verdict.WARNED;
+        }
+        counter.decrementAndGet();
+        return Verdict.REFUSE;
+    }
+
+    public void release(Usage client, LimitKind kind) {
+        client.counter(kind).decrementAndGet();
+    }
+
+    /** Checks a size or depth: {@code observed} is what the new item would make it. */
+    public Verdict check(LimitKind kind, long observed, String who) {
+        Limit limit = profile.limit(kind);
+        if (observed <= limit.value() || limit.mode() == LimitMode.OFF) {
+            return Verdict.ALLOW;
+        }
+        if (limit.mode() == LimitMode.WARN) {
+            warn(kind, limit, who);
+            return Verdict.WARNED;
+        }
+        return Verdict.REFUSE;
+    }
+
+    private void warn(LimitKind kind, Limit limit, String who) {
+        warnings.get(kind).incrementAndGet();
+        LOG.warn("{} for {} (warn mode: allowed)", kind.reached(limit.value()), who);
+    }
+
+    /** How many times a limit in warn mode was exceeded. */
+    public long warnings(LimitKind kind) {
+        return warnings.get(kind).get();
+    }
+
+    public long value(LimitKind kind) {
+        return profile.limit(kind).value();
+    }
+}
