@@ -14,6 +14,10 @@ import dev.hubsim.cbs.CbsNode;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.config.HubConfigLoader;
 import dev.hubsim.events.RecordedTelemetry;
+import dev.hubsim.events.EventHubEndpoint;
+import dev.hubsim.events.EventHubSettings;
+import dev.hubsim.events.EventHubTokens;
+import dev.hubsim.events.EventStore;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.Faults;
 import dev.hubsim.https.ControlApi;
@@ -24,6 +28,7 @@ import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.Limits;
 import dev.hubsim.links.LinkPolicy;
 import dev.hubsim.registry.Device;
+import dev.hubsim.registry.Permission;
 import dev.hubsim.registry.SharedAccessPolicy;
 import dev.hubsim.tls.TlsMaterial;
 import dev.hubsim.trace.Traces;
@@ -59,6 +64,7 @@ public final class HubSimulator implements AutoCloseable {
     private final HubBroker broker;
     private final CloudToDevice c2d;
     private final HubContext context;
+    private final EventHubEndpoint eventHub;
     private final Faults faults;
     private final HttpFace http;
     private final HttpsFront front;
@@ -76,6 +82,7 @@ public final class HubSimulator implements AutoCloseable {
         this.httpsPort = httpsPort;
         this.hub = hub;
         this.context = context;
+        this.eventHub = context.eventHub();
         this.c2d = context.c2d();
         this.faults = faults;
         this.tls = tls;
@@ -85,6 +92,7 @@ public final class HubSimulator implements AutoCloseable {
         this.startupTime = startupTime;
         this.amqpsPort = broker.port(HubBroker.AMQPS_ACCEPTOR);
         this.amqpPort = broker.port(HubBroker.AMQP_ACCEPTOR);
+        eventHub.listening(bindHost, amqpsPort, amqpPort);
     }
 
     public static Builder builder() {
@@ -145,9 +153,25 @@ public final class HubSimulator implements AutoCloseable {
         return SasTokens.create(hub.primaryHostName(), policy.primaryKey(), clock.instant().plus(validFor), policy.name());
     }
 
-    /** Telemetry the hub stored, oldest first, with the annotations it stamped; all devices when {@code deviceId} is null. */
+    /**
+     * Telemetry the hub stored (and retains), oldest first, with the annotations it stamped, including the Event Hub
+     * position ({@code x-opt-sequence-number}, {@code x-opt-offset}, {@code x-opt-enqueued-time}); all devices when
+     * {@code deviceId} is null.
+     */
     public List<RecordedTelemetry> telemetry(String deviceId) {
-        return broker.telemetry().messages(deviceId);
+        return eventHub.store().telemetry(deviceId);
+    }
+
+    /** The built-in Event Hub-compatible endpoint: its settings, partitions and connection strings. */
+    public EventHubEndpoint eventHub() {
+        return eventHub;
+    }
+
+    /** The policy whose key the printed Event Hub connection string uses: {@code service}, else any with ServiceConnect. */
+    private SharedAccessPolicy eventHubPolicy() {
+        return hub.registry().policy("service").filter(p -> p.allows(Permission.SERVICE_CONNECT))
+                .or(() -> hub.registry().policies().stream().filter(p -> p.allows(Permission.SERVICE_CONNECT)).findFirst())
+                .orElse(null);
     }
 
     /** Cloud-to-device messaging: queue depths, purge, feedback waiting. */
@@ -182,7 +206,7 @@ public final class HubSimulator implements AutoCloseable {
     public void reset() {
         faults.clear();
         c2d.reset();
-        broker.telemetry().clear();
+        eventHub.store().clear();
         context.traces().clear();
     }
 
@@ -191,7 +215,7 @@ public final class HubSimulator implements AutoCloseable {
     }
 
     public long telemetryCount() {
-        return broker.telemetry().count();
+        return eventHub.store().count();
     }
 
     public SimulatorInfo info() {
@@ -200,6 +224,7 @@ public final class HubSimulator implements AutoCloseable {
         ports.put("amqp", amqpPort());
         ports.put("websocket", httpsPort());
         ports.put("https", httpsPort());
+        SharedAccessPolicy ehPolicy = eventHubPolicy();
         return new SimulatorInfo(hub.name(), hub.primaryHostName(), hub.hostNames(), ports,
                 tls.caCertificatePem() == null ? null : tls.caCertificatePem().toAbsolutePath().toString(),
                 tls.trustStore() == null ? null : tls.trustStore().toAbsolutePath().toString(),
@@ -208,7 +233,11 @@ public final class HubSimulator implements AutoCloseable {
                         deviceConnectionString(d.deviceId()), d.primaryKey())).toList(),
                 hub.registry().policies().stream().map(p -> new SimulatorInfo.PolicyEntry(p.name(),
                         policyConnectionString(p.name()), p.primaryKey())).toList(),
-                hub.registry().policy("iothubowner").map(p -> policyToken(p.name(), Duration.ofDays(365))).orElse(null));
+                hub.registry().policy("iothubowner").map(p -> policyToken(p.name(), Duration.ofDays(365))).orElse(null),
+                eventHub.settings().name(), eventHub.endpoint(),
+                ehPolicy == null ? null : eventHub.connectionString(ehPolicy),
+                ehPolicy == null ? null : eventHub.developmentEmulatorConnectionString(ehPolicy),
+                eventHub.settings().partitionIds(), eventHub.settings().consumerGroups());
     }
 
     /** Internal broker access for contract tests of the Artemis hooks; not for users. */
@@ -239,7 +268,7 @@ public final class HubSimulator implements AutoCloseable {
         private boolean persistent;
         private Duration clockSkew = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
-        private long telemetryRetained = 10_000;
+        private Long telemetryRetained;
         private C2dSettings c2dSettings;
         private LimitProfile limitProfile;
         private Duration maxTokenLifetime;
@@ -317,6 +346,7 @@ public final class HubSimulator implements AutoCloseable {
             return this;
         }
 
+        /** At most this many events per partition (overrides the hub definition's {@code eventHub.retainedEvents}). */
         public Builder telemetryRetained(long messages) {
             this.telemetryRetained = messages;
             return this;
@@ -352,8 +382,17 @@ public final class HubSimulator implements AutoCloseable {
             Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".hubsim");
             HubConfig hubConfig = configFile != null ? HubConfigLoader.load(configFile) : config != null ? config : HubConfig.defaultHub();
             Hub hub = Hub.from(hubConfig, dir);
+            EventHubSettings ehSettings = EventHubSettings.of(hub.name(), hubConfig.eventHub());
+            if (telemetryRetained != null) {
+                ehSettings = ehSettings.withRetainedEvents(telemetryRetained);
+            }
+            // The Event Hubs client checks the endpoint's host name against the certificate (real-clients.md §4.4).
+            List<String> certificateNames = new java.util.ArrayList<>(hub.hostNames());
+            if (certificateNames.stream().noneMatch(ehSettings.hostName()::equalsIgnoreCase)) {
+                certificateNames.add(ehSettings.hostName());
+            }
             TlsMaterial tls = keyStore != null ? TlsMaterial.userSupplied(keyStore, keyStorePassword)
-                    : TlsMaterial.localCa(dir.resolve("tls"), hub.hostNames());
+                    : TlsMaterial.localCa(dir.resolve("tls"), certificateNames);
             checkFree(amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
             checkFree(amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
             TokenValidator tokens = new TokenValidator(hub, clockSkew, clock);
@@ -370,10 +409,13 @@ public final class HubSimulator implements AutoCloseable {
             Traces traces = new Traces(traceFrames, traceRecordsPerConnection, 100, clock);
             HubConnections connections = new HubConnections();
             FaultPlan plan = new FaultPlan();
-            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens), new LinkPolicy(hub), c2d, limits, traces, plan,
-                    connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime());
+            EventHubTokens ehTokens = new EventHubTokens(ehSettings, hub.registry(), clockSkew, clock);
+            EventStore store = new EventStore(ehSettings, clock, persistent ? dir.resolve("events").resolve(ehSettings.name()) : null);
+            EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, ehTokens, clock);
+            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens, ehTokens), new LinkPolicy(hub), c2d, eventHub, limits, traces,
+                    plan, connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime());
             HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
-                    tls.keyStorePassword(), dir, persistent, telemetryRetained));
+                    tls.keyStorePassword(), dir, persistent));
             try {
                 broker.start();
             } catch (Exception e) {

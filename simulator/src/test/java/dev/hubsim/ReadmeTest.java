@@ -1,6 +1,8 @@
 package dev.hubsim;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +16,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadmeTest {
     private static final Pattern SNIPPET = Pattern.compile("// README:begin (\\S+)\\R(.*?)\\R\\s*// README:end \\1", Pattern.DOTALL);
 
-    @Test
-    void theReadmeQuotesTheSdkExampleExactly() throws Exception {
-        String source = Files.readString(Path.of("src/test/java/dev/hubsim/AzureSdkTest.java"));
+    @ParameterizedTest
+    @ValueSource(strings = {"AzureSdkTest.java", "EventHubSdkTest.java"})
+    void theReadmeQuotesTheSdkExamplesExactly(String testFile) throws Exception {
+        String source = Files.readString(Path.of("src/test/java/dev/hubsim/" + testFile));
         Matcher m = SNIPPET.matcher(source);
-        assertTrue(m.find(), "the example is marked in AzureSdkTest");
+        assertTrue(m.find(), "an example is marked in " + testFile);
         String readme = Files.readString(Path.of("../README.md"));
-        List<String> lines = m.group(2).lines().toList();
-        int indent = lines.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-        String expected = String.join("\n", lines.stream().map(l -> l.length() >= indent ? l.substring(indent) : l).toList());
-        assertTrue(readme.contains("```java\n" + expected + "\n```"), "README.md must quote this block:\n" + expected);
+        do {
+            List<String> lines = m.group(2).lines().toList();
+            int indent = lines.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+            String expected = String.join("\n", lines.stream().map(l -> l.length() >= indent ? l.substring(indent) : l).toList());
+            assertTrue(readme.contains("```java\n" + expected + "\n```"), "README.md must quote this block:\n" + expected);
+        } while (m.find());
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.hubsim.artemis;
 
-import org.apache.activemq.artemis.api.core.SimpleString;
-
 /**
  * Names of the broker addresses behind the hub's paths. Everything internal lives under {@code hubsim.}.
  */
@@ -10,7 +8,7 @@ public final class BrokerAddresses {
     }
 
     public static final String PREFIX = "hubsim.";
-    public static final SimpleString TELEMETRY = SimpleString.of(PREFIX + "telemetry");
+
     public static boolean isInternal(String address) {
         return address != null && address.startsWith(PREFIX);
     }

@@ -65,8 +65,13 @@ final class CbsRequestHandler implements ProtonDeliveryHandler {
         traceRequest(request, outcome);
         Claim claim = outcome.claim();
         if (claim != null) {
-            connection.addClaim(claim);
-            LOG.debug("put-token accepted for '{}' from {}", claim.audience(), connection.getRemoteAddress());
+            if (outcome.eventHub()) {
+                connection.eventHubClaims().put(claim);
+            } else {
+                connection.addClaim(claim);
+            }
+            LOG.debug("put-token accepted for {}audience '{}' from {}", outcome.eventHub() ? "Event Hub " : "",
+                    outcome.request().audience(), connection.getRemoteAddress());
         } else {
             TokenVerdict.Refused refused = (TokenVerdict.Refused) outcome.verdict();
             LOG.info("put-token refused ({}) from {} for audience '{}': {}", refused.statusCode(), connection.getRemoteAddress(),

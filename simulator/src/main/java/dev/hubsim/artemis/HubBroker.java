@@ -28,11 +28,13 @@ public final class HubBroker implements AutoCloseable {
      * @param amqpsPort       TLS port; 0 picks a free one
      * @param amqpPort        plain port; 0 picks a free one
      * @param keyStore        PKCS12 key store holding the server certificate
-     * @param telemetryRetained how many telemetry messages the hub keeps (oldest dropped first)
      */
     public record Settings(String bindHost, int amqpsPort, int amqpPort, Path keyStore, String keyStorePassword,
-                           Path dataDir, boolean persistent, long telemetryRetained) {
+                           Path dataDir, boolean persistent) {
     }
+
+    /** How often time-based retention runs over partitions nobody writes to. */
+    private static final long RETENTION_SWEEP_SECONDS = 10;
 
     private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
     private final HubContext hub;
@@ -51,7 +53,9 @@ public final class HubBroker implements AutoCloseable {
         server = embedded.getActiveMQServer();
         server.addProtocolManagerFactory(new HubProtocolManagerFactory(hub));
         server.start();
-        createQueues();
+        // Telemetry lives in the Event Hub partitions and C2D in the hub's own queues, not in broker queues (README, "Choices").
+        server.getScheduledPool().scheduleWithFixedDelay(hub.eventHub().store()::trimExpired, RETENTION_SWEEP_SECONDS,
+                RETENTION_SWEEP_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private Configuration configuration() {
@@ -87,19 +91,10 @@ public final class HubBroker implements AutoCloseable {
         return config;
     }
 
-    private void createQueues() throws Exception {
-        server.createQueue(QueueConfiguration.of(BrokerAddresses.TELEMETRY).setAutoCreateAddress(true).setRoutingType(RoutingType.ANYCAST)
-                .setDurable(settings.persistent()).setRingSize(settings.telemetryRetained()), true);
-    }
-
     /** The port an acceptor actually listens on (the chosen one when configured as 0). */
     public int port(String acceptorName) {
         Acceptor acceptor = server.getRemotingService().getAcceptor(acceptorName);
         return ((NettyAcceptor) acceptor).getActualPort();
-    }
-
-    public TelemetryLog telemetry() {
-        return new TelemetryLog(server);
     }
 
     public ActiveMQServer server() {
@@ -112,6 +107,8 @@ public final class HubBroker implements AutoCloseable {
             embedded.stop();
         } catch (Exception e) {
             throw new IllegalStateException("the broker did not stop cleanly", e);
+        } finally {
+            hub.eventHub().store().close();
         }
     }
 }

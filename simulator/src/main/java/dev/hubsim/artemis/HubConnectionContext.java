@@ -2,6 +2,10 @@ package dev.hubsim.artemis;
 
 import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.ClaimSet;
+import dev.hubsim.events.EventHubEndpoint;
+import dev.hubsim.events.EventHubErrors;
+import dev.hubsim.events.EventHubPath;
+import dev.hubsim.events.ReceiverRegistry;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.CreditPolicy;
 import dev.hubsim.limits.LimitKind;
@@ -23,6 +27,7 @@ import org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManager;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPConnectionContext;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPSessionContext;
 import org.apache.activemq.artemis.protocol.amqp.proton.ProtonDeliveryHandler;
+import org.apache.qpid.proton.amqp.DescribedType;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
@@ -45,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -57,10 +63,18 @@ import java.util.concurrent.TimeUnit;
 public final class HubConnectionContext extends AMQPConnectionContext {
     private static final Logger LOG = LoggerFactory.getLogger(HubConnectionContext.class);
     private static final Symbol TRANSFER_LIMIT_EXCEEDED = Symbol.valueOf("amqp:link:transfer-limit-exceeded");
+    /** Owner level of an Event Hub receiver (reference/iothub-amqp.md §6.3). */
+    static final Symbol EPOCH = Symbol.valueOf("com.microsoft:epoch");
+    /** The start-position filter (reference/iothub-amqp.md §6.2). */
+    static final Symbol SELECTOR_FILTER = Symbol.valueOf("apache.org:selector-filter:string");
 
     private final HubContext hub;
     private final ClaimSet claims = new ClaimSet();
     private final CbsReplies cbsReplies = new CbsReplies(this);
+    /** Claims for the Event Hub-compatible endpoint, apart from hub claims (see CbsNode.Outcome). */
+    private final ClaimSet eventHubClaims = new ClaimSet();
+    private final CbsReplies managementReplies = new CbsReplies(this);
+    private final Map<Link, EventHubSender> eventHubSenders = new ConcurrentHashMap<>();
     private final ConnectionTrace trace;
     /**
      * Links served by the hub's own handlers rather than Artemis' link contexts. Artemis closes only its own contexts
@@ -98,6 +112,10 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     public ClaimSet claims() {
         return claims;
+    }
+
+    public ClaimSet eventHubClaims() {
+        return eventHubClaims;
     }
 
     public ConnectionTrace trace() {
@@ -243,12 +261,25 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             refuse(link, fault.condition(), fault.description(), fault.info());
             return;
         }
+        EventHubPath eventHubPath = hub.eventHub().parse(address, role == LinkRole.CLIENT_RECEIVER);
+        if (eventHubPath != null) {
+            openEventHubLink(link, eventHubPath);
+            return;
+        }
         HubPath path = HubPath.parse(address, role);
         LinkDecision decision = hub.links().decide(path, claims, hub.clock().instant());
         if (decision instanceof LinkDecision.Refused refused) {
             LOG.info("refused {} link '{}' on '{}' from {}: {} {}", role == LinkRole.CLIENT_SENDER ? "sending" : "receiving",
                     link.getName(), address, getRemoteAddress(), refused.condition(), refused.description());
             refuse(link, refused.condition(), refused.description(), null);
+            return;
+        }
+        if (path instanceof HubPath.ServiceEvents events) {
+            redirect(link, events.eventHubSuffix());
+            return;
+        }
+        if (path instanceof HubPath.ServiceEventsManagement management) {
+            redirect(link, management.eventHubSuffix());
             return;
         }
         if (usage != null) {
@@ -312,6 +343,93 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         flush();
     }
 
+    /** Service receivers on the hub's events paths are sent to the Event Hub-compatible endpoint (§5). */
+    private void redirect(Link link, String eventHubSuffix) {
+        Map<Symbol, Object> info = hub.eventHub().redirectInfo(eventHubSuffix);
+        String description = EventHubErrors.redirect((String) info.get(EventHubEndpoint.INFO_ADDRESS));
+        LOG.info("redirected link '{}' from {}: {}", link.getName(), getRemoteAddress(), description);
+        refuse(link, HubErrors.LINK_REDIRECT, description, info);
+    }
+
+    private void openEventHubLink(Link link, EventHubPath path) {
+        if (path instanceof EventHubPath.Management) {
+            link.setSource(link.getRemoteSource());
+            link.setTarget(link.getRemoteTarget());
+            if (link instanceof Receiver receiver) {
+                receiver.setContext(new ManagementRequestHandler(this, receiver, managementReplies));
+                receiver.open();
+                receiver.flow(ManagementRequestHandler.CREDIT);
+            } else {
+                Sender sender = (Sender) link;
+                sender.setSenderSettleMode(sender.getRemoteSenderSettleMode());
+                sender.setContext(managementReplies.attach(sender));
+                sender.open();
+            }
+            flush();
+            return;
+        }
+        if (!(path instanceof EventHubPath.PartitionReceiver receiverPath)) {
+            refuseEventHubLink(link, path.address(), HubErrors.NOT_ALLOWED, EventHubErrors.readOnly(path.address()));
+            return;
+        }
+        Sender sender = (Sender) link;
+        Object epochValue = link.getRemoteProperties() == null ? null : link.getRemoteProperties().get(EPOCH);
+        if (epochValue != null && !(epochValue instanceof Long) && !(epochValue instanceof Integer)) {
+            refuseEventHubLink(link, path.address(), HubErrors.ARGUMENT_ERROR, EventHubErrors.epochNotALong(epochValue));
+            return;
+        }
+        Long epoch = epochValue == null ? null : ((Number) epochValue).longValue();
+        EventHubEndpoint.ReceiverDecision decision = hub.eventHub().openReceiver(receiverPath, selectorFilter(link), eventHubClaims);
+        if (decision instanceof EventHubEndpoint.ReceiverDecision.Refused refused) {
+            refuseEventHubLink(link, path.address(), refused.condition(), refused.description());
+            return;
+        }
+        EventHubEndpoint.ReceiverDecision.Open open = (EventHubEndpoint.ReceiverDecision.Open) decision;
+        boolean runtimeMetric = link.getRemoteDesiredCapabilities() != null
+                && java.util.Arrays.asList(link.getRemoteDesiredCapabilities()).contains(EventHubSender.RUNTIME_METRIC);
+        EventHubSender handler = new EventHubSender(this, sender, open.partition(), hub.eventHub().receivers(), runtimeMetric);
+        ReceiverRegistry.Admission admission = hub.eventHub().receivers().admit(receiverPath.consumerGroup(),
+                receiverPath.partitionId(), epoch, handler);
+        if (admission instanceof ReceiverRegistry.Admission.Refused refused) {
+            refuseEventHubLink(link, path.address(), refused.condition(), refused.description());
+            return;
+        }
+        link.setSource(link.getRemoteSource());
+        link.setTarget(link.getRemoteTarget());
+        sender.setSenderSettleMode(sender.getRemoteSenderSettleMode());
+        sender.setReceiverSettleMode(sender.getRemoteReceiverSettleMode());
+        if (runtimeMetric) {
+            sender.setOfferedCapabilities(new Symbol[]{EventHubSender.RUNTIME_METRIC});
+        }
+        sender.setContext(handler);
+        eventHubSenders.put(link, handler);
+        sender.open();
+        handler.start(((ReceiverRegistry.Admission.Admitted) admission).registration(), open.partition().resolve(open.start()));
+        flush();
+    }
+
+    private void refuseEventHubLink(Link link, String address, Symbol condition, String description) {
+        LOG.info("refused Event Hub link '{}' on '{}' from {}: {} {}", link.getName(), address, getRemoteAddress(), condition, description);
+        refuse(link, condition, description, null);
+    }
+
+    /** The string of the {@code apache.org:selector-filter:string} source filter, described or bare; null when absent. */
+    private static Object selectorFilter(Link link) {
+        if (!(link.getRemoteSource() instanceof Source source) || source.getFilter() == null) {
+            return null;
+        }
+        Object value = source.getFilter().get(SELECTOR_FILTER);
+        return value instanceof DescribedType described ? described.getDescribed() : value;
+    }
+
+    /** Event Hub receivers stop and give back their partition place when their link, session or connection ends. */
+    private void releaseEventHubSender(Link link) {
+        EventHubSender handler = eventHubSenders.remove(link);
+        if (handler != null) {
+            handler.release();
+        }
+    }
+
     /** The credit of a client sending link, by the profile's policy for its kind. */
     LinkCredit credit(Receiver receiver, LinkKind kind) {
         return credits.computeIfAbsent(receiver, r -> new LinkCredit(this, receiver, hub.limits().profile().credit(kind)));
@@ -371,6 +489,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     @Override
     public void onRemoteDetach(Link link) throws Exception {
+        releaseEventHubSender(link);
         closeRawLink(link);
         forget(link);
         super.onRemoteDetach(link);
@@ -378,6 +497,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     @Override
     public void onRemoteClose(Link link) throws Exception {
+        releaseEventHubSender(link);
         rawLinks.remove(link);
         forget(link);
         super.onRemoteClose(link);
@@ -386,6 +506,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     /** Frees the session's slots before its End goes out, so a client that waits for the End may reuse them. */
     @Override
     public void onRemoteClose(Session session) throws Exception {
+        List.copyOf(eventHubSenders.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::releaseEventHubSender);
         List.copyOf(rawLinks.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::closeRawLink);
         List.copyOf(countedLinks).stream().filter(l -> l.getSession() == session).forEach(this::forget);
         List.copyOf(credits.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::forget);
@@ -418,6 +539,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             return;
         }
         closed = true;
+        List.copyOf(eventHubSenders.keySet()).forEach(this::releaseEventHubSender);
         expiryTimers.forEach(t -> t.cancel(false));
         expiryTimers.clear();
         List.copyOf(rawLinks.keySet()).forEach(this::closeRawLink);

@@ -5,6 +5,7 @@ import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.c2d.CloudToDevice;
 import dev.hubsim.cbs.CbsNode;
+import dev.hubsim.events.EventHubEndpoint;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.Limits;
 import dev.hubsim.links.LinkPolicy;
@@ -17,14 +18,14 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What the Artemis-side classes need from the hub: identities, the token checker, the CBS node, the link policy,
- * cloud-to-device messaging, limits, traces, planned faults, the live connections and a scheduler. One instance per
- * simulator, shared by both acceptors.
+ * cloud-to-device messaging, the Event Hub-compatible endpoint, limits, traces, planned faults, the live connections and
+ * a scheduler. One instance per simulator, shared by every acceptor.
  *
  * @param maxTokenLifetime claims last at most this long after they are granted, whatever the token's {@code se}
  *                         (null: no cap), so tests can watch renewal happen fast
  */
-public record HubContext(Hub hub, TokenValidator tokens, CbsNode cbs, LinkPolicy links, CloudToDevice c2d, Limits limits,
-                         Traces traces, FaultPlan faults, HubConnections connections, ScheduledExecutorService scheduler,
+public record HubContext(Hub hub, TokenValidator tokens, CbsNode cbs, LinkPolicy links, CloudToDevice c2d, EventHubEndpoint eventHub,
+                         Limits limits, Traces traces, FaultPlan faults, HubConnections connections, ScheduledExecutorService scheduler,
                          Duration maxTokenLifetime) {
 
     public Clock clock() {

@@ -1,6 +1,7 @@
 package dev.hubsim.artemis;
 
 import dev.hubsim.auth.Claim;
+import dev.hubsim.events.EventHubAnnotations;
 import dev.hubsim.events.TelemetryAnnotations;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.LimitKind;
@@ -11,7 +12,6 @@ import dev.hubsim.links.HubPath;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.Permission;
 import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.protocol.amqp.broker.AMQPMessage;
@@ -19,7 +19,10 @@ import org.apache.activemq.artemis.protocol.amqp.broker.AMQPSessionCallback;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPConnectionContext;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPSessionContext;
 import org.apache.activemq.artemis.protocol.amqp.proton.ProtonServerReceiverContext;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.DeliveryAnnotations;
+import org.apache.activemq.artemis.protocol.amqp.util.NettyReadable;
+import org.apache.qpid.proton.codec.ReadableBuffer;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
@@ -32,17 +35,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A device's {@code /devices/{id}/messages/events} sender, stored on the hub's telemetry address with the
- * anti-spoofing annotations the hub stamps (reference/iothub-amqp.md §6.1). Each message is settled Accepted once
- * the broker has it.
+ * A device's {@code /devices/{id}/messages/events} sender: each message is stamped with the anti-spoofing
+ * annotations (reference/iothub-amqp.md §6.1), appended to the device's partition of the Event Hub-compatible
+ * endpoint with its x-opt-* position, and settled Accepted once stored.
  */
 final class TelemetryReceiver extends ProtonServerReceiverContext {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TelemetryReceiver.class);
     private static final SimpleString DEVICE_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_DEVICE_ID);
     private static final SimpleString MODULE_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_MODULE_ID);
     private static final SimpleString AUTH_METHOD = SimpleString.of(TelemetryAnnotations.CONNECTION_AUTH_METHOD);
     private static final SimpleString GENERATION_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_AUTH_GENERATION_ID);
     private static final SimpleString ENQUEUED_TIME = SimpleString.of(TelemetryAnnotations.ENQUEUED_TIME);
     private static final SimpleString MESSAGE_SOURCE = SimpleString.of(TelemetryAnnotations.MESSAGE_SOURCE);
+    private static final SimpleString SEQUENCE_NUMBER = SimpleString.of(EventHubAnnotations.SEQUENCE_NUMBER);
+    private static final SimpleString OFFSET = SimpleString.of(EventHubAnnotations.OFFSET);
+    private static final SimpleString X_OPT_ENQUEUED_TIME = SimpleString.of(EventHubAnnotations.ENQUEUED_TIME);
 
     private final HubConnectionContext hubConnection;
     private final HubPath.DeviceTelemetry path;
@@ -59,9 +66,6 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         initialized = true;
         receiver.setSenderSettleMode(receiver.getRemoteSenderSettleMode());
         receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
-        address = BrokerAddresses.TELEMETRY;
-        explicitRoutingType = RoutingType.ANYCAST;
-        implicitRoutingType = RoutingType.ANYCAST;
         topUpCreditIfNeeded();
     }
 
@@ -125,10 +129,39 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
                     : HubErrors.deviceDisabled(path.deviceId()));
             return;
         }
-        if (message instanceof AMQPMessage amqp) {
-            stamp(amqp, claim, device);
+        if (!(message instanceof AMQPMessage amqp)) {
+            reject(delivery, dev.hubsim.links.HubErrors.INTERNAL_ERROR, "The telemetry message could not be read as AMQP.");
+            return;
         }
-        super.actualDelivery(message, delivery, deliveryAnnotations, receiver, tx);
+        stamp(amqp, claim, device);
+        // Stored in the device's partition of the Event Hub-compatible endpoint, which numbers it; then Accepted.
+        try {
+            hubConnection.hub().eventHub().store().partitionFor(path.deviceId()).append(path.deviceId(), (sequence, offset, time) -> {
+                amqp.setAnnotation(SEQUENCE_NUMBER, sequence);
+                amqp.setAnnotation(OFFSET, Long.toString(offset));
+                // One instant for both: the hub's enqueued time is the Event Hub's.
+                amqp.setAnnotation(ENQUEUED_TIME, new Date(time));
+                amqp.setAnnotation(X_OPT_ENQUEUED_TIME, new Date(time));
+                amqp.reencode();
+                // With delivery annotations from the device, Artemis returns a pooled copy without them, ours to release.
+                boolean copied = amqp.getDeliveryAnnotations() != null;
+                ReadableBuffer encoded = amqp.getSendBuffer(1, null);
+                byte[] bytes = new byte[encoded.remaining()];
+                encoded.get(bytes);
+                if (copied && encoded instanceof NettyReadable copy) {
+                    copy.getByteBuf().release();
+                }
+                return bytes;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not store telemetry of device '{}': {}", path.deviceId(), e.toString());
+            reject(delivery, dev.hubsim.links.HubErrors.INTERNAL_ERROR, "The hub could not store the message: " + e.getMessage());
+            return;
+        }
+        incrementSettle();
+        delivery.disposition(Accepted.getInstance());
+        settle(delivery);
+        hubConnection.flush();
     }
 
     private void stamp(AMQPMessage message, Claim claim, Device device) {
@@ -140,9 +173,7 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         }
         message.setAnnotation(AUTH_METHOD, claim.authMethodJson());
         message.setAnnotation(GENERATION_ID, device.generationId());
-        message.setAnnotation(ENQUEUED_TIME, new Date(hubConnection.hub().clock().millis()));
         message.setAnnotation(MESSAGE_SOURCE, TelemetryAnnotations.SOURCE_TELEMETRY);
-        message.reencode();
     }
 
     private void reject(Delivery delivery, org.apache.qpid.proton.amqp.Symbol condition, String description) {

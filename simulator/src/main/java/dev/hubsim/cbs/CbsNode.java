@@ -4,6 +4,7 @@ import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.SasToken;
 import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.auth.TokenVerdict;
+import dev.hubsim.events.EventHubTokens;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
@@ -22,13 +23,25 @@ public final class CbsNode {
     public static final String STATUS_DESCRIPTION = "status-description";
 
     private final TokenValidator validator;
+    private final EventHubTokens eventHub;
 
     public CbsNode(TokenValidator validator) {
-        this.validator = validator;
+        this(validator, null);
     }
 
-    /** What one request produced: the reply to send, and the claim to record when the token was good. */
-    public record Outcome(Message reply, TokenVerdict verdict, PutTokenRequest request) {
+    /** With the Event Hub-compatible endpoint's rules for audiences on that endpoint; the hub's for all others. */
+    public CbsNode(TokenValidator validator, EventHubTokens eventHub) {
+        this.validator = validator;
+        this.eventHub = eventHub;
+    }
+
+    /**
+     * What one request produced: the reply to send, and the claim to record when the token was good.
+     *
+     * @param eventHub true when the claim is for the Event Hub-compatible endpoint (kept apart from hub claims, so a
+     *                 namespace-wide Event Hub token never opens hub paths)
+     */
+    public record Outcome(Message reply, TokenVerdict verdict, PutTokenRequest request, boolean eventHub) {
         public Claim claim() {
             return verdict instanceof TokenVerdict.Granted g ? g.claim() : null;
         }
@@ -40,7 +53,11 @@ public final class CbsNode {
             putToken = PutTokenRequest.from(request);
         } catch (PutTokenRequest.BadRequestException e) {
             TokenVerdict verdict = new TokenVerdict.Refused(400, e.getMessage());
-            return new Outcome(reply(request.getMessageId(), request.getReplyTo(), verdict), verdict, null);
+            return new Outcome(reply(request.getMessageId(), request.getReplyTo(), verdict), verdict, null, false);
+        }
+        if (eventHub != null && eventHub.isEventHubAudience(putToken.audience())) {
+            TokenVerdict verdict = eventHub.validate(putToken.token(), putToken.audience());
+            return new Outcome(reply(putToken.messageId(), putToken.replyTo(), verdict), verdict, putToken, true);
         }
         TokenVerdict verdict;
         try {
@@ -48,7 +65,7 @@ public final class CbsNode {
         } catch (SasToken.MalformedTokenException e) {
             verdict = new TokenVerdict.Refused(400, "Cbs message does not contain a valid token (" + e.getMessage() + ").");
         }
-        return new Outcome(reply(putToken.messageId(), putToken.replyTo(), verdict), verdict, putToken);
+        return new Outcome(reply(putToken.messageId(), putToken.replyTo(), verdict), verdict, putToken, false);
     }
 
     /**

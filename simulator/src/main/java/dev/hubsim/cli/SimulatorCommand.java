@@ -144,6 +144,12 @@ public final class SimulatorCommand implements Callable<Integer> {
         out.println("Policies:");
         info.policies().stream().filter(p -> PRINTED_POLICIES.contains(p.name()))
                 .forEach(p -> out.printf("  %-12s %s%n", p.name(), p.connectionString()));
+        out.println("Event Hub-compatible endpoint: " + info.eventHubCompatibleEndpoint() + " name '" + info.eventHubCompatibleName()
+                + "', partitions " + info.eventHubPartitionIds() + ", consumer groups " + info.eventHubConsumerGroups());
+        if (info.eventHubConnectionString() != null) {
+            out.println("  TLS       " + info.eventHubConnectionString());
+            out.println("  emulator  " + info.eventHubDevelopmentEmulatorConnectionString());
+        }
     }
 
     static String oneLine(Throwable e) {

@@ -26,13 +26,20 @@ import java.util.Set;
  *                   printed in connection strings (it must contain a dot for the Azure Java device SDK)
  * @param devices    device identities
  * @param policies   shared access policies; when absent, the five default IoT Hub policies
+ * @param eventHub   the built-in Event Hub-compatible endpoint; when absent, its defaults
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies,
-                        CloudToDeviceSpec cloudToDevice, LimitsSpec limits, String maxTokenLifetimeAsIso8601) {
+                        CloudToDeviceSpec cloudToDevice, LimitsSpec limits, String maxTokenLifetimeAsIso8601, EventHubSpec eventHub) {
 
+    /** A hub with the default limits and cloud-to-device settings, and this Event Hub-compatible endpoint. */
+    public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies, EventHubSpec eventHub) {
+        this(name, hostNames, devices, policies, null, null, null, eventHub);
+    }
+
+    /** A hub with the default limits, cloud-to-device settings and Event Hub-compatible endpoint. */
     public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies) {
-        this(name, hostNames, devices, policies, null, null, null);
+        this(name, hostNames, devices, policies, null, null, null, null);
     }
 
     /**
@@ -143,6 +150,22 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
         }
     }
 
+    /**
+     * The built-in Event Hub-compatible endpoint; every field is optional.
+     *
+     * @param name            {@code eventHubCompatibleName}; default: the hub name
+     * @param hostName        its host; must be a name in the server certificate and resolve to this machine;
+     *                        default {@code localhost}
+     * @param partitionCount  default 4
+     * @param consumerGroups  consumer groups besides {@code $Default}
+     * @param retentionHours  how long events are kept; default 24
+     * @param retainedEvents  at most this many events per partition; default 10,000
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EventHubSpec(String name, String hostName, Integer partitionCount, List<String> consumerGroups,
+                               Double retentionHours, Long retainedEvents) {
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DeviceSpec(String deviceId, String primaryKey, String secondaryKey, DeviceStatus status) {
     }
@@ -181,6 +204,7 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
                 hostNames == null || hostNames.isEmpty() ? DEFAULT_HOST_NAMES : hostNames,
                 devices == null ? List.of() : devices,
                 policies == null ? DEFAULT_POLICIES : policies,
-                cloudToDevice, limits, maxTokenLifetimeAsIso8601);
+                cloudToDevice, limits, maxTokenLifetimeAsIso8601,
+                eventHub == null ? new EventHubSpec(null, null, null, null, null, null) : eventHub);
     }
 }

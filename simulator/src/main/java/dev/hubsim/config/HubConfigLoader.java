@@ -114,7 +114,46 @@ public final class HubConfigLoader {
         } catch (IllegalArgumentException | ConfigException e) {
             throw new ConfigException(prefix + e.getMessage());
         }
+        checkEventHub(prefix, config.eventHub());
         return config;
+    }
+
+    /** Event Hub names allow letters, digits, '.', '_' and '-'; so do consumer group names (plus '$Default'). */
+    private static final Pattern ENTITY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,49}");
+
+    private static void checkEventHub(String prefix, HubConfig.EventHubSpec eh) {
+        if (eh == null) {
+            return;
+        }
+        if (eh.name() != null && !ENTITY_NAME.matcher(eh.name()).matches()) {
+            throw new ConfigException(prefix + "eventHub name '" + eh.name() + "' must be 1-50 letters, digits, '.', '_' or '-'");
+        }
+        if (eh.name() != null && (eh.name().equalsIgnoreCase("messages") || eh.name().equalsIgnoreCase("devices"))) {
+            throw new ConfigException(prefix + "eventHub name '" + eh.name() + "' would shadow the hub's own /" + eh.name() + " paths");
+        }
+        if (eh.hostName() != null && (eh.hostName().isBlank() || eh.hostName().contains("/") || eh.hostName().contains(":"))) {
+            throw new ConfigException(prefix + "eventHub hostName '" + eh.hostName() + "' must be a bare host name, without scheme, port or path");
+        }
+        if (eh.partitionCount() != null && (eh.partitionCount() < 1 || eh.partitionCount() > 128)) {
+            throw new ConfigException(prefix + "eventHub partitionCount " + eh.partitionCount() + " must be between 1 and 128");
+        }
+        if (eh.consumerGroups() != null) {
+            Set<String> groups = new HashSet<>();
+            for (String group : eh.consumerGroups()) {
+                if (group == null || !group.equals("$Default") && !ENTITY_NAME.matcher(group).matches()) {
+                    throw new ConfigException(prefix + "eventHub consumer group '" + group + "' must be 1-50 letters, digits, '.', '_' or '-'");
+                }
+                if (!groups.add(group.toLowerCase(java.util.Locale.ROOT))) {
+                    throw new ConfigException(prefix + "eventHub consumer group '" + group + "' appears twice");
+                }
+            }
+        }
+        if (eh.retentionHours() != null && !(eh.retentionHours() > 0 && eh.retentionHours() <= 168)) {
+            throw new ConfigException(prefix + "eventHub retentionHours " + eh.retentionHours() + " must be more than 0 and at most 168 (7 days)");
+        }
+        if (eh.retainedEvents() != null && eh.retainedEvents() < 1) {
+            throw new ConfigException(prefix + "eventHub retainedEvents " + eh.retainedEvents() + " must be at least 1");
+        }
     }
 
     private static void checkKey(String prefix, String what, String key) {

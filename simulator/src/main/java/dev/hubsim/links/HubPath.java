@@ -54,6 +54,32 @@ public sealed interface HubPath {
         }
     }
 
+    /**
+     * {@code /messages/events/ConsumerGroups/{cg}/Partitions/{p}}, a service receiver of device telemetry: the hub
+     * answers with a redirect to its Event Hub-compatible endpoint (reference/iothub-amqp.md §5).
+     */
+    record ServiceEvents(String address, String consumerGroup, String partitionId) implements HubPath {
+        public ResourceUri resource() {
+            return ResourceUri.path("messages", "events");
+        }
+
+        /** The same path below the Event Hub's name. */
+        public String eventHubSuffix() {
+            return "ConsumerGroups/" + consumerGroup + "/Partitions/" + partitionId;
+        }
+    }
+
+    /** {@code /messages/events/$management}, redirected like {@link ServiceEvents}. */
+    record ServiceEventsManagement(String address) implements HubPath {
+        public ResourceUri resource() {
+            return ResourceUri.path("messages", "events");
+        }
+
+        public String eventHubSuffix() {
+            return "$management";
+        }
+    }
+
     /** Anything the hub does not serve for this link role. */
     record Unknown(String address) implements HubPath {
         public ResourceUri resource() {
@@ -81,6 +107,14 @@ public sealed interface HubPath {
         }
         if (s.size() == 3 && is(s, 0, "messages") && is(s, 1, "serviceBound") && is(s, 2, "feedback") && role == LinkRole.CLIENT_RECEIVER) {
             return new ServiceFeedback(address);
+        }
+        if (s.size() >= 3 && is(s, 0, "messages") && is(s, 1, "events")) {
+            if (s.size() == 3 && is(s, 2, "$management")) {
+                return new ServiceEventsManagement(address);
+            }
+            if (s.size() == 6 && is(s, 2, "ConsumerGroups") && is(s, 4, "Partitions") && role == LinkRole.CLIENT_RECEIVER) {
+                return new ServiceEvents(address, s.get(3), s.get(5));
+            }
         }
         if (s.size() >= 4 && is(s, 0, "devices")) {
             String device = PercentEncoding.decode(s.get(1));

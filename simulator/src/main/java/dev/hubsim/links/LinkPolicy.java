@@ -30,7 +30,8 @@ public final class LinkPolicy {
         if (path instanceof HubPath.DeviceBound b) {
             return deviceLink(b, b.deviceId(), b.moduleId(), claims, now);
         }
-        if (path instanceof HubPath.ServiceDeviceBound || path instanceof HubPath.ServiceFeedback) {
+        if (path instanceof HubPath.ServiceDeviceBound || path instanceof HubPath.ServiceFeedback || path instanceof HubPath.ServiceEvents
+                || path instanceof HubPath.ServiceEventsManagement) {
             return claimed(path, Permission.SERVICE_CONNECT, claims, now);
         }
         return new LinkDecision.Refused(path, HubErrors.NOT_ALLOWED, HubErrors.unknownAddress(path.address()));

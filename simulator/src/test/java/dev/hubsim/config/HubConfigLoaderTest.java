@@ -67,6 +67,11 @@ class HubConfigLoaderTest {
             "policies: [{name: p, permissions: [Everything]}]      | is not a valid hub definition",
             "cloudToDevice: {maxDeliveryCount: 101}                | cloudToDevice.maxDeliveryCount must be 1-100 like the hub's, not 101",
             "cloudToDevice: {lockTimeoutAsIso8601: '5 seconds'}    | cloudToDevice.lockTimeoutAsIso8601 '5 seconds' is not an ISO 8601 duration",
+            "eventHub: {partitionCount: 0}                         | eventHub partitionCount 0 must be between 1 and 128",
+            "eventHub: {consumerGroups: [a, A]}                    | eventHub consumer group 'A' appears twice",
+            "eventHub: {retentionHours: 200}                       | eventHub retentionHours 200.0 must be more than 0 and at most 168",
+            "eventHub: {hostName: 'localhost:5671'}                | eventHub hostName 'localhost:5671' must be a bare host name",
+            "eventHub: {name: messages}                            | would shadow the hub's own /messages paths",
     })
     void invalidDefinitionsNameTheProblem(String yaml, String expected, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("hub.yaml");
@@ -81,6 +86,12 @@ class HubConfigLoaderTest {
         assertEquals("factory", factory.name());
         assertEquals(3, factory.devices().size());
         assertEquals(DeviceStatus.DISABLED, factory.devices().get(2).status());
+        dev.hubsim.events.EventHubSettings eh = dev.hubsim.events.EventHubSettings.of(factory.name(), factory.eventHub());
+        assertEquals("factory", eh.name(), "the Event Hub is named after the hub unless told otherwise");
+        assertEquals(2, eh.partitionCount());
+        assertEquals(java.util.List.of("$Default", "dashboards"), eh.consumerGroups());
+        assertEquals(java.time.Duration.ofHours(6), eh.retention());
+        assertEquals(1000, eh.retainedEvents());
     }
 
     @Test

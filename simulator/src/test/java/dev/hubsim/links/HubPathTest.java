@@ -45,4 +45,16 @@ class HubPathTest {
                 HubPath.parse("/devices/d1/modules/m1/messages/events", LinkRole.CLIENT_SENDER));
         assertEquals("m1", path.moduleId());
     }
+
+    @Test
+    void serviceEventPathsKeepTheConsumerGroupAndPartition() {
+        HubPath.ServiceEvents path = assertInstanceOf(HubPath.ServiceEvents.class,
+                HubPath.parse("amqps://h/messages/events/ConsumerGroups/$Default/Partitions/3", LinkRole.CLIENT_RECEIVER));
+        assertEquals("$Default", path.consumerGroup());
+        assertEquals("3", path.partitionId());
+        assertEquals("ConsumerGroups/$Default/Partitions/3", path.eventHubSuffix());
+        assertInstanceOf(HubPath.Unknown.class, HubPath.parse("/messages/events/ConsumerGroups/$Default/Partitions/3", LinkRole.CLIENT_SENDER));
+        assertInstanceOf(HubPath.Unknown.class, HubPath.parse("/messages/events/ConsumerGroups/$Default", LinkRole.CLIENT_RECEIVER));
+        assertInstanceOf(HubPath.ServiceEventsManagement.class, HubPath.parse("/messages/events/$management", LinkRole.CLIENT_RECEIVER));
+    }
 }

@@ -302,6 +302,45 @@ public final class AmqpTestClient implements AutoCloseable {
         return receiver;
     }
 
+    /**
+     * Attaches a receiver with a full source (filters), link properties and desired capabilities, grants
+     * {@code credit}, waits for the server's Attach.
+     */
+    public synchronized Receiver receiver(Session session, String name, Source source, java.util.Map<org.apache.qpid.proton.amqp.Symbol, Object> properties,
+                                          org.apache.qpid.proton.amqp.Symbol[] desiredCapabilities, int credit) {
+        Receiver receiver = session.receiver(name);
+        receiver.setSource(source);
+        receiver.setTarget(new Target());
+        receiver.setSenderSettleMode(SenderSettleMode.UNSETTLED);
+        receiver.setReceiverSettleMode(ReceiverSettleMode.SECOND);
+        if (properties != null) {
+            receiver.setProperties(properties);
+        }
+        if (desiredCapabilities != null) {
+            receiver.setDesiredCapabilities(desiredCapabilities);
+        }
+        receiver.open();
+        if (credit > 0) {
+            receiver.flow(credit);
+        }
+        pump();
+        awaitAttachAnswer(receiver);
+        return receiver;
+    }
+
+    /** Closes a link from the client side and waits for the server's answer. */
+    public synchronized void closeLink(Link link) {
+        link.close();
+        pump();
+        await("the server to answer the close of '" + link.getName() + "'", () -> link.getRemoteState() == EndpointState.CLOSED);
+    }
+
+    /** Grants more credit on a receiver. */
+    public synchronized void flow(Receiver receiver, int credit) {
+        receiver.flow(credit);
+        pump();
+    }
+
     private void awaitAttachAnswer(Link link) {
         await("the server's Attach for link '" + link.getName() + "'", () -> link.getRemoteState() != EndpointState.UNINITIALIZED);
     }

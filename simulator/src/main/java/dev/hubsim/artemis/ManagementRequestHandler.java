@@ -1,0 +1,77 @@
+package dev.hubsim.artemis;
+
+import org.apache.activemq.artemis.protocol.amqp.proton.ProtonDeliveryHandler;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.Receiver;
+import org.apache.qpid.proton.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker end of the client's {@code $management} sender on the Event Hub-compatible endpoint: each request is
+ * settled Accepted, answered by the transport-free management node, and the reply goes to the connection's
+ * {@code $management} receiver (whatever {@code reply-to} says, as for {@code $cbs}).
+ */
+final class ManagementRequestHandler implements ProtonDeliveryHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementRequestHandler.class);
+    static final int CREDIT = 100;
+
+    private final HubConnectionContext connection;
+    private final Receiver receiver;
+    private final CbsReplies replies;
+
+    ManagementRequestHandler(HubConnectionContext connection, Receiver receiver, CbsReplies replies) {
+        this.connection = connection;
+        this.receiver = receiver;
+        this.replies = replies;
+    }
+
+    @Override
+    public void onMessage(Delivery delivery) {
+        if (delivery.isPartial()) {
+            return;
+        }
+        byte[] bytes = new byte[delivery.available()];
+        receiver.recv(bytes, 0, bytes.length);
+        receiver.advance();
+        receiver.flow(1);
+        Message request = Proton.message();
+        try {
+            request.decode(bytes, 0, bytes.length);
+        } catch (RuntimeException e) {
+            Rejected rejected = new Rejected();
+            rejected.setError(new ErrorCondition(dev.hubsim.links.HubErrors.INVALID_FIELD,
+                    "The $management request is not a decodable AMQP message: " + e.getMessage()));
+            delivery.disposition(rejected);
+            delivery.settle();
+            LOG.info("rejected undecodable $management request from {}: {}", connection.getRemoteAddress(), e.getMessage());
+            connection.flush();
+            return;
+        }
+        Message reply = connection.hub().eventHub().management().handle(request, connection.eventHubClaims());
+        Object status = reply.getApplicationProperties().getValue().get(dev.hubsim.events.ManagementNode.STATUS_CODE);
+        if (!Integer.valueOf(200).equals(status)) {
+            LOG.info("$management request from {} answered {}: {}", connection.getRemoteAddress(), status,
+                    reply.getApplicationProperties().getValue().get(dev.hubsim.events.ManagementNode.STATUS_DESCRIPTION));
+        }
+        delivery.disposition(Accepted.getInstance());
+        delivery.settle();
+        replies.send(reply);
+    }
+
+    @Override
+    public void onFlow(int currentCredits, boolean drain) {
+    }
+
+    @Override
+    public void close(boolean remoteLinkClose) {
+    }
+
+    @Override
+    public void close(ErrorCondition condition) {
+    }
+}

@@ -1,0 +1,24 @@
+package dev.hubsim.testing;
+
+import java.util.function.BooleanSupplier;
+
+/** Waiting for a server-side state that has no client-visible event, bounded by {@link AmqpTestClient#TIMEOUT}. */
+public final class Waits {
+    private Waits() {
+    }
+
+    public static void until(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + AmqpTestClient.TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + AmqpTestClient.TIMEOUT.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+}
