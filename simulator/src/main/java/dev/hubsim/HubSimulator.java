@@ -416,9 +416,15 @@ public final class HubSimulator implements AutoCloseable {
                     plan, connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime());
             HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
                     tls.keyStorePassword(), dir, persistent));
+            ControlApi control = new ControlApi(tokens);
+            HttpFace http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connections::anyUsing, c2d::depth), control));
+            // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.
+            java.util.concurrent.CompletableFuture<InetSocketAddress> httpStarted = java.util.concurrent.CompletableFuture.supplyAsync(http::start);
             try {
                 broker.start();
             } catch (Exception e) {
+                httpStarted.join();
+                http.close();
                 closeQuietly(broker);
                 c2d.close();
                 scheduler.shutdownNow();
@@ -427,15 +433,13 @@ public final class HubSimulator implements AutoCloseable {
                 }
                 throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
             }
-            ControlApi control = new ControlApi(tokens);
-            HttpFace http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connections::anyUsing, c2d::depth), control));
             hub.registry().onDeviceRemoved(id -> connections.revokeDevice(id, "is no longer valid: device '" + id + "' was deleted"));
             hub.registry().onDeviceChanged(d -> {
                 if (!d.enabled()) {
                     connections.revokeDevice(d.deviceId(), "is no longer valid: device '" + d.deviceId() + "' is disabled");
                 }
             });
-            HttpsFront front = new HttpsFront(new InetSocketAddress("127.0.0.1", broker.port(HubBroker.WEBSOCKET_ACCEPTOR)), http.start());
+            HttpsFront front = new HttpsFront(new InetSocketAddress("127.0.0.1", broker.port(HubBroker.WEBSOCKET_ACCEPTOR)), httpStarted.join());
             int boundHttps;
             try {
                 boundHttps = front.start(bindHost, httpsPort, tls.keyStore(), tls.keyStorePassword());
