@@ -41,12 +41,10 @@ final class CbsRequestHandler implements ProtonDeliveryHandler {
 
     @Override
     public void onMessage(Delivery delivery) {
-        if (delivery.isPartial()) {
+        byte[] bytes = Deliveries.readComplete(receiver, delivery);
+        if (bytes == null) {
             return;
         }
-        byte[] bytes = new byte[delivery.available()];
-        receiver.recv(bytes, 0, bytes.length);
-        receiver.advance();
 
         Message request = Proton.message();
         try {

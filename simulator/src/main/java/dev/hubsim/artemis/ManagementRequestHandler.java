@@ -32,12 +32,10 @@ final class ManagementRequestHandler implements ProtonDeliveryHandler {
 
     @Override
     public void onMessage(Delivery delivery) {
-        if (delivery.isPartial()) {
+        byte[] bytes = Deliveries.readComplete(receiver, delivery);
+        if (bytes == null) {
             return;
         }
-        byte[] bytes = new byte[delivery.available()];
-        receiver.recv(bytes, 0, bytes.length);
-        receiver.advance();
         receiver.flow(1);
         Message request = Proton.message();
         try {

@@ -52,12 +52,10 @@ final class ServiceDeviceBoundLink implements ProtonDeliveryHandler {
 
     @Override
     public void onMessage(Delivery delivery) {
-        if (delivery.isPartial()) {
+        byte[] bytes = Deliveries.readComplete(receiver, delivery);
+        if (bytes == null) {
             return;
         }
-        byte[] bytes = new byte[delivery.available()];
-        receiver.recv(bytes, 0, bytes.length);
-        receiver.advance();
         if (delivery.isAborted()) {
             delivery.settle();
             connection.credit(receiver, LinkKind.CLOUD_TO_DEVICE).settled();

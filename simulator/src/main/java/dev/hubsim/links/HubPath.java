@@ -3,8 +3,6 @@ package dev.hubsim.links;
 import dev.hubsim.auth.PercentEncoding;
 import dev.hubsim.auth.ResourceUri;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -98,7 +96,7 @@ public sealed interface HubPath {
         if (address == null) {
             return new Unknown(null);
         }
-        List<String> s = segments(address);
+        List<String> s = AddressSegments.of(address);
         if (s.size() == 1 && s.get(0).equalsIgnoreCase(CbsPath.NAME)) {
             return new Cbs(address);
         }
@@ -136,18 +134,6 @@ public sealed interface HubPath {
         return new Unknown(address);
     }
 
-    /** Path segments with any {@code amqps://host} prefix removed. */
-    private static List<String> segments(String address) {
-        String path = address.trim();
-        int scheme = path.indexOf("://");
-        if (scheme >= 0) {
-            int slash = path.indexOf('/', scheme + 3);
-            path = slash < 0 ? "" : path.substring(slash);
-        }
-        List<String> out = new ArrayList<>();
-        Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).forEach(out::add);
-        return out;
-    }
 
     private static boolean is(List<String> s, int i, String literal) {
         return s.get(i).equalsIgnoreCase(literal);
