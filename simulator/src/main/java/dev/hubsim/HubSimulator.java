@@ -13,11 +13,11 @@ import dev.hubsim.c2d.CloudToDevice;
 import dev.hubsim.cbs.CbsNode;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.config.HubConfigLoader;
+import dev.hubsim.events.RecordedTelemetry;
 import dev.hubsim.events.EventHubEndpoint;
 import dev.hubsim.events.EventHubSettings;
 import dev.hubsim.events.EventHubTokens;
 import dev.hubsim.events.EventStore;
-import dev.hubsim.events.RecordedTelemetry;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.Faults;
 import dev.hubsim.https.ControlApi;
@@ -62,9 +62,9 @@ public final class HubSimulator implements AutoCloseable {
     private final Hub hub;
     private final TlsMaterial tls;
     private final HubBroker broker;
-    private final EventHubEndpoint eventHub;
     private final CloudToDevice c2d;
     private final HubContext context;
+    private final EventHubEndpoint eventHub;
     private final Faults faults;
     private final HttpFace http;
     private final HttpsFront front;
@@ -82,9 +82,9 @@ public final class HubSimulator implements AutoCloseable {
         this.httpsPort = httpsPort;
         this.hub = hub;
         this.context = context;
+        this.eventHub = context.eventHub();
         this.c2d = context.c2d();
         this.faults = faults;
-        this.eventHub = context.eventHub();
         this.tls = tls;
         this.broker = broker;
         this.clock = clock;
@@ -162,6 +162,18 @@ public final class HubSimulator implements AutoCloseable {
         return eventHub.store().telemetry(deviceId);
     }
 
+    /** The built-in Event Hub-compatible endpoint: its settings, partitions and connection strings. */
+    public EventHubEndpoint eventHub() {
+        return eventHub;
+    }
+
+    /** The policy whose key the printed Event Hub connection string uses: {@code service}, else any with ServiceConnect. */
+    private SharedAccessPolicy eventHubPolicy() {
+        return hub.registry().policy("service").filter(p -> p.allows(Permission.SERVICE_CONNECT))
+                .or(() -> hub.registry().policies().stream().filter(p -> p.allows(Permission.SERVICE_CONNECT)).findFirst())
+                .orElse(null);
+    }
+
     /** Cloud-to-device messaging: queue depths, purge, feedback waiting. */
     public CloudToDevice cloudToDevice() {
         return c2d;
@@ -204,18 +216,6 @@ public final class HubSimulator implements AutoCloseable {
 
     public long telemetryCount() {
         return eventHub.store().count();
-    }
-
-    /** The built-in Event Hub-compatible endpoint: its settings, partitions and connection strings. */
-    public EventHubEndpoint eventHub() {
-        return eventHub;
-    }
-
-    /** The policy whose key the printed Event Hub connection string uses: {@code service}, else any with ServiceConnect. */
-    private SharedAccessPolicy eventHubPolicy() {
-        return hub.registry().policy("service").filter(p -> p.allows(Permission.SERVICE_CONNECT))
-                .or(() -> hub.registry().policies().stream().filter(p -> p.allows(Permission.SERVICE_CONNECT)).findFirst())
-                .orElse(null);
     }
 
     public SimulatorInfo info() {
@@ -396,9 +396,6 @@ public final class HubSimulator implements AutoCloseable {
             checkFree(amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
             checkFree(amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
             TokenValidator tokens = new TokenValidator(hub, clockSkew, clock);
-            EventHubTokens ehTokens = new EventHubTokens(ehSettings, hub.registry(), clockSkew, clock);
-            EventStore store = new EventStore(ehSettings, clock, persistent ? dir.resolve("events").resolve(ehSettings.name()) : null);
-            EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, ehTokens, clock);
             C2dSettings settings = c2dSettings != null ? c2dSettings
                     : hubConfig.cloudToDevice() != null ? hubConfig.cloudToDevice().applyTo(C2dSettings.hubDefaults()) : C2dSettings.hubDefaults();
             Limits limits = new Limits(limitProfile != null ? limitProfile : hubConfig.limitProfile());
@@ -412,13 +409,22 @@ public final class HubSimulator implements AutoCloseable {
             Traces traces = new Traces(traceFrames, traceRecordsPerConnection, 100, clock);
             HubConnections connections = new HubConnections();
             FaultPlan plan = new FaultPlan();
-            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens, ehTokens), new LinkPolicy(hub), c2d, eventHub, limits, traces, plan,
-                    connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime());
+            EventHubTokens ehTokens = new EventHubTokens(ehSettings, hub.registry(), clockSkew, clock);
+            EventStore store = new EventStore(ehSettings, clock, persistent ? dir.resolve("events").resolve(ehSettings.name()) : null);
+            EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, ehTokens, clock);
+            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens, ehTokens), new LinkPolicy(hub), c2d, eventHub, limits, traces,
+                    plan, connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime());
             HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
                     tls.keyStorePassword(), dir, persistent));
+            ControlApi control = new ControlApi(tokens);
+            HttpFace http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connections::anyUsing, c2d::depth), control));
+            // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.
+            java.util.concurrent.CompletableFuture<InetSocketAddress> httpStarted = java.util.concurrent.CompletableFuture.supplyAsync(http::start);
             try {
                 broker.start();
             } catch (Exception e) {
+                httpStarted.join();
+                http.close();
                 closeQuietly(broker);
                 c2d.close();
                 scheduler.shutdownNow();
@@ -427,15 +433,13 @@ public final class HubSimulator implements AutoCloseable {
                 }
                 throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
             }
-            ControlApi control = new ControlApi(tokens);
-            HttpFace http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connections::anyUsing, c2d::depth), control));
             hub.registry().onDeviceRemoved(id -> connections.revokeDevice(id, "is no longer valid: device '" + id + "' was deleted"));
             hub.registry().onDeviceChanged(d -> {
                 if (!d.enabled()) {
                     connections.revokeDevice(d.deviceId(), "is no longer valid: device '" + d.deviceId() + "' is disabled");
                 }
             });
-            HttpsFront front = new HttpsFront(new InetSocketAddress("127.0.0.1", broker.port(HubBroker.WEBSOCKET_ACCEPTOR)), http.start());
+            HttpsFront front = new HttpsFront(new InetSocketAddress("127.0.0.1", broker.port(HubBroker.WEBSOCKET_ACCEPTOR)), httpStarted.join());
             int boundHttps;
             try {
                 boundHttps = front.start(bindHost, httpsPort, tls.keyStore(), tls.keyStorePassword());

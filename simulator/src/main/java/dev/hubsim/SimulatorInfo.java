@@ -16,8 +16,7 @@ import java.util.Map;
  * What a running simulator tells its users, as printed and as written to {@code --info-file}: ports, trust material
  * and working connection strings, including the Event Hubs connection string of the built-in Event Hub-compatible
  * endpoint (TLS, and plain AMQP for the Event Hubs client's {@code UseDevelopmentEmulator=true} mode).
- * {@code controlAuthorization} is an {@code iothubowner} SAS token, valid for a year, for the {@code Authorization}
- * header of the control API.
+ * {@code controlAuthorization} is an {@code iothubowner} SAS token, valid for a year, for the control API.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulatorInfo(String hubName, String hostName, List<String> hostNames, Map<String, Integer> ports,

@@ -59,7 +59,7 @@ class EventHubEndpointTest {
     @RegisterExtension
     final HubSimulatorExtension simulator = HubSimulatorExtension.builder()
             .hub(new HubConfig("simhub", null, List.of(device("device1"), device("device2"), device("device3"), device("device5")), null,
-                    null, null, null, new HubConfig.EventHubSpec(null, null, null, List.of(GROUP2), 1.0, 50L)))
+                    new HubConfig.EventHubSpec(null, null, null, List.of(GROUP2), 1.0, 50L)))
             .configure(b -> b.clock(clock))
             .build();
 

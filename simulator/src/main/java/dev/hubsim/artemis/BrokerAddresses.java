@@ -8,6 +8,7 @@ public final class BrokerAddresses {
     }
 
     public static final String PREFIX = "hubsim.";
+
     public static boolean isInternal(String address) {
         return address != null && address.startsWith(PREFIX);
     }

@@ -6,7 +6,6 @@ import dev.hubsim.cbs.CbsNode;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.LinkKind;
 import dev.hubsim.trace.TraceRecord;
-import org.apache.activemq.artemis.protocol.amqp.proton.ProtonDeliveryHandler;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
@@ -26,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * The broker end of the client's {@code $cbs} sender: each put-token is settled Accepted first, then answered on the
  * reply route (Edge Hub's order, reference/iothub-amqp.md §3.5); a granted token becomes a claim on the connection.
  */
-final class CbsRequestHandler implements ProtonDeliveryHandler {
+final class CbsRequestHandler extends RequestLinkHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CbsRequestHandler.class);
 
     private final HubConnectionContext connection;
@@ -41,12 +40,10 @@ final class CbsRequestHandler implements ProtonDeliveryHandler {
 
     @Override
     public void onMessage(Delivery delivery) {
-        if (delivery.isPartial()) {
+        byte[] bytes = Deliveries.readComplete(receiver, delivery);
+        if (bytes == null) {
             return;
         }
-        byte[] bytes = new byte[delivery.available()];
-        receiver.recv(bytes, 0, bytes.length);
-        receiver.advance();
 
         Message request = Proton.message();
         try {
@@ -119,17 +116,5 @@ final class CbsRequestHandler implements ProtonDeliveryHandler {
         }
         fields.put("verdict", outcome.claim() != null ? "granted" : "refused");
         connection.trace().record(TraceRecord.Direction.IN, TraceRecord.FrameType.CBS_REQUEST, -1, CbsNode.ADDRESS, fields);
-    }
-
-    @Override
-    public void onFlow(int currentCredits, boolean drain) {
-    }
-
-    @Override
-    public void close(boolean remoteLinkClose) {
-    }
-
-    @Override
-    public void close(ErrorCondition condition) {
     }
 }

@@ -1,5 +1,7 @@
 package dev.hubsim.artemis;
 
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
@@ -51,7 +53,7 @@ public final class HubBroker implements AutoCloseable {
         server = embedded.getActiveMQServer();
         server.addProtocolManagerFactory(new HubProtocolManagerFactory(hub));
         server.start();
-        // Telemetry lives in the Event Hub partitions, not in broker queues (README, "Choices ...").
+        // Telemetry lives in the Event Hub partitions and C2D in the hub's own queues, not in broker queues (README, "Choices").
         server.getScheduledPool().scheduleWithFixedDelay(hub.eventHub().store()::trimExpired, RETENTION_SWEEP_SECONDS,
                 RETENTION_SWEEP_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }

@@ -26,8 +26,8 @@ import org.apache.activemq.artemis.protocol.amqp.broker.AMQPSessionCallback;
 import org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManager;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPConnectionContext;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPSessionContext;
-import org.apache.qpid.proton.amqp.DescribedType;
 import org.apache.activemq.artemis.protocol.amqp.proton.ProtonDeliveryHandler;
+import org.apache.qpid.proton.amqp.DescribedType;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
@@ -50,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -61,11 +62,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HubConnectionContext extends AMQPConnectionContext {
     private static final Logger LOG = LoggerFactory.getLogger(HubConnectionContext.class);
+    private static final Symbol TRANSFER_LIMIT_EXCEEDED = Symbol.valueOf("amqp:link:transfer-limit-exceeded");
     /** Owner level of an Event Hub receiver (reference/iothub-amqp.md §6.3). */
     static final Symbol EPOCH = Symbol.valueOf("com.microsoft:epoch");
     /** The start-position filter (reference/iothub-amqp.md §6.2). */
     static final Symbol SELECTOR_FILTER = Symbol.valueOf("apache.org:selector-filter:string");
-    private static final Symbol TRANSFER_LIMIT_EXCEEDED = Symbol.valueOf("amqp:link:transfer-limit-exceeded");
 
     private final HubContext hub;
     private final ClaimSet claims = new ClaimSet();
@@ -73,6 +74,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     /** Claims for the Event Hub-compatible endpoint, apart from hub claims (see CbsNode.Outcome). */
     private final ClaimSet eventHubClaims = new ClaimSet();
     private final CbsReplies managementReplies = new CbsReplies(this);
+    private final Map<Link, EventHubSender> eventHubSenders = new ConcurrentHashMap<>();
     private final ConnectionTrace trace;
     /**
      * Links served by the hub's own handlers rather than Artemis' link contexts. Artemis closes only its own contexts
@@ -148,7 +150,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         schedule(hub.capLifetime(granted), claims);
     }
 
-    /** The same for a claim on the Event Hub-compatible endpoint; its expiry detaches the Event Hub links it opened. */
+    /** The same for a claim on the Event Hub-compatible endpoint; its expiry detaches the Event Hub receivers it opened. */
     void addEventHubClaim(Claim granted) {
         schedule(hub.capLifetime(granted), eventHubClaims);
     }
@@ -289,8 +291,15 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             redirect(link, management.eventHubSuffix());
             return;
         }
-        if (!countLink(link, address)) {
-            return;
+        if (usage != null) {
+            if (hub.limits().acquire(usage, LimitKind.LINKS_PER_CLIENT, id()) == Limits.Verdict.REFUSE) {
+                String description = LimitKind.LINKS_PER_CLIENT.reached(hub.limits().value(LimitKind.LINKS_PER_CLIENT));
+                LOG.info("refused link '{}' on connection {} from {}: {}", link.getName(), id(), getRemoteAddress(), description);
+                trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, address, Map.of("refused", "link", "description", description));
+                refuse(link, HubErrors.RESOURCE_LIMIT_EXCEEDED, description, null);
+                return;
+            }
+            countedLinks.add(link);
         }
         Claim claim = ((LinkDecision.Allowed) decision).claim();
         if (claim != null) {
@@ -351,39 +360,18 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         refuse(link, HubErrors.LINK_REDIRECT, description, info);
     }
 
-    /** Counts an accepted link against the client's link limit; refuses it (and says false) past the limit. */
-    private boolean countLink(Link link, String address) {
-        if (usage != null) {
-            if (hub.limits().acquire(usage, LimitKind.LINKS_PER_CLIENT, id()) == Limits.Verdict.REFUSE) {
-                String description = LimitKind.LINKS_PER_CLIENT.reached(hub.limits().value(LimitKind.LINKS_PER_CLIENT));
-                LOG.info("refused link '{}' on connection {} from {}: {}", link.getName(), id(), getRemoteAddress(), description);
-                trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, address, Map.of("refused", "link", "description", description));
-                refuse(link, HubErrors.RESOURCE_LIMIT_EXCEEDED, description, null);
-                return false;
-            }
-            countedLinks.add(link);
-        }
-        return true;
-    }
-
     private void openEventHubLink(Link link, EventHubPath path) {
         if (path instanceof EventHubPath.Management) {
-            if (!countLink(link, path.address())) {
-                return;
-            }
             link.setSource(link.getRemoteSource());
             link.setTarget(link.getRemoteTarget());
             if (link instanceof Receiver receiver) {
-                ManagementRequestHandler handler = new ManagementRequestHandler(this, receiver, managementReplies);
-                rawLinks.put(link, handler);
-                receiver.setContext(handler);
+                receiver.setContext(new ManagementRequestHandler(this, receiver, managementReplies));
                 receiver.open();
                 receiver.flow(ManagementRequestHandler.CREDIT);
             } else {
                 Sender sender = (Sender) link;
                 sender.setSenderSettleMode(sender.getRemoteSenderSettleMode());
                 sender.setContext(managementReplies.attach(sender));
-                rawLinks.put(link, managementReplies);
                 sender.open();
             }
             flush();
@@ -415,11 +403,6 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             refuseEventHubLink(link, path.address(), refused.condition(), refused.description());
             return;
         }
-        if (!countLink(link, path.address())) {
-            handler.release();
-            return;
-        }
-        linkAudiences.put(link, open.claim().audience());
         link.setSource(link.getRemoteSource());
         link.setTarget(link.getRemoteTarget());
         sender.setSenderSettleMode(sender.getRemoteSenderSettleMode());
@@ -428,7 +411,8 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             sender.setOfferedCapabilities(new Symbol[]{EventHubSender.RUNTIME_METRIC});
         }
         sender.setContext(handler);
-        rawLinks.put(link, handler);
+        eventHubSenders.put(link, handler);
+        linkAudiences.put(link, open.claim().audience());
         sender.open();
         handler.start(((ReceiverRegistry.Admission.Admitted) admission).registration(), open.partition().resolve(open.start()));
         flush();
@@ -446,6 +430,14 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         }
         Object value = source.getFilter().get(SELECTOR_FILTER);
         return value instanceof DescribedType described ? described.getDescribed() : value;
+    }
+
+    /** Event Hub receivers stop and give back their partition place when their link, session or connection ends. */
+    private void releaseEventHubSender(Link link) {
+        EventHubSender handler = eventHubSenders.remove(link);
+        if (handler != null) {
+            handler.release();
+        }
     }
 
     /** The credit of a client sending link, by the profile's policy for its kind. */
@@ -479,6 +471,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     /** Detaches a link from the hub's side with an error, cleaning up whichever handler served it. */
     void closeLink(Link link, ErrorCondition error) {
+        eventHubSenders.remove(link);
         ProtonDeliveryHandler raw = rawLinks.remove(link);
         try {
             if (raw != null) {
@@ -507,6 +500,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     @Override
     public void onRemoteDetach(Link link) throws Exception {
+        releaseEventHubSender(link);
         closeRawLink(link);
         forget(link);
         super.onRemoteDetach(link);
@@ -514,6 +508,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     @Override
     public void onRemoteClose(Link link) throws Exception {
+        releaseEventHubSender(link);
         rawLinks.remove(link);
         forget(link);
         super.onRemoteClose(link);
@@ -522,6 +517,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     /** Frees the session's slots before its End goes out, so a client that waits for the End may reuse them. */
     @Override
     public void onRemoteClose(Session session) throws Exception {
+        List.copyOf(eventHubSenders.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::releaseEventHubSender);
         List.copyOf(rawLinks.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::closeRawLink);
         List.copyOf(countedLinks).stream().filter(l -> l.getSession() == session).forEach(this::forget);
         List.copyOf(credits.keySet()).stream().filter(l -> l.getSession() == session).forEach(this::forget);
@@ -554,6 +550,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             return;
         }
         closed = true;
+        List.copyOf(eventHubSenders.keySet()).forEach(this::releaseEventHubSender);
         expiryTimers.forEach(t -> t.cancel(false));
         expiryTimers.clear();
         List.copyOf(rawLinks.keySet()).forEach(this::closeRawLink);

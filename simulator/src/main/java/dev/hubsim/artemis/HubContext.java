@@ -18,8 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What the Artemis-side classes need from the hub: identities, the token checker, the CBS node, the link policy,
- * cloud-to-device messaging, the Event Hub-compatible endpoint, limits, traces, planned faults, the live connections
- * and a scheduler. One instance per simulator, shared by both acceptors.
+ * cloud-to-device messaging, the Event Hub-compatible endpoint, limits, traces, planned faults, the live connections and
+ * a scheduler. One instance per simulator, shared by every acceptor.
  *
  * @param maxTokenLifetime claims last at most this long after they are granted, whatever the token's {@code se}
  *                         (null: no cap), so tests can watch renewal happen fast

@@ -1,6 +1,5 @@
 package dev.hubsim.artemis;
 
-import org.apache.activemq.artemis.protocol.amqp.proton.ProtonDeliveryHandler;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
@@ -16,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * settled Accepted, answered by the transport-free management node, and the reply goes to the connection's
  * {@code $management} receiver (whatever {@code reply-to} says, as for {@code $cbs}).
  */
-final class ManagementRequestHandler implements ProtonDeliveryHandler {
+final class ManagementRequestHandler extends RequestLinkHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementRequestHandler.class);
     static final int CREDIT = 100;
 
@@ -32,12 +31,10 @@ final class ManagementRequestHandler implements ProtonDeliveryHandler {
 
     @Override
     public void onMessage(Delivery delivery) {
-        if (delivery.isPartial()) {
+        byte[] bytes = Deliveries.readComplete(receiver, delivery);
+        if (bytes == null) {
             return;
         }
-        byte[] bytes = new byte[delivery.available()];
-        receiver.recv(bytes, 0, bytes.length);
-        receiver.advance();
         receiver.flow(1);
         Message request = Proton.message();
         try {
@@ -61,17 +58,5 @@ final class ManagementRequestHandler implements ProtonDeliveryHandler {
         delivery.disposition(Accepted.getInstance());
         delivery.settle();
         replies.send(reply);
-    }
-
-    @Override
-    public void onFlow(int currentCredits, boolean drain) {
-    }
-
-    @Override
-    public void close(boolean remoteLinkClose) {
-    }
-
-    @Override
-    public void close(ErrorCondition condition) {
     }
 }

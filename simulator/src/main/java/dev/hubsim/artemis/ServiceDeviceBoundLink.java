@@ -6,7 +6,6 @@ import dev.hubsim.c2d.EnqueueResult;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.LinkKind;
 import dev.hubsim.links.HubErrors;
-import org.apache.activemq.artemis.protocol.amqp.proton.ProtonDeliveryHandler;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
@@ -26,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * The service's {@code /messages/devicebound} sender: each transfer is settled Accepted once its message is in the
  * device's queue, or Rejected with the reason (seed iothub-amqp-support.md, "Invoke cloud-to-device messages").
  */
-final class ServiceDeviceBoundLink implements ProtonDeliveryHandler {
+final class ServiceDeviceBoundLink extends RequestLinkHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceDeviceBoundLink.class);
 
     private final HubConnectionContext connection;
@@ -52,12 +51,10 @@ final class ServiceDeviceBoundLink implements ProtonDeliveryHandler {
 
     @Override
     public void onMessage(Delivery delivery) {
-        if (delivery.isPartial()) {
+        byte[] bytes = Deliveries.readComplete(receiver, delivery);
+        if (bytes == null) {
             return;
         }
-        byte[] bytes = new byte[delivery.available()];
-        receiver.recv(bytes, 0, bytes.length);
-        receiver.advance();
         if (delivery.isAborted()) {
             delivery.settle();
             connection.credit(receiver, LinkKind.CLOUD_TO_DEVICE).settled();
@@ -100,17 +97,5 @@ final class ServiceDeviceBoundLink implements ProtonDeliveryHandler {
         delivery.settle();
         connection.credit(receiver, LinkKind.CLOUD_TO_DEVICE).settled();
         connection.flush();
-    }
-
-    @Override
-    public void onFlow(int currentCredits, boolean drain) {
-    }
-
-    @Override
-    public void close(boolean remoteLinkClose) {
-    }
-
-    @Override
-    public void close(ErrorCondition condition) {
     }
 }

@@ -30,32 +30,16 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies,
-                        CloudToDeviceSpec cloudToDevice, LimitsSpec limits, String maxTokenLifetimeAsIso8601,
-                        EventHubSpec eventHub) {
+                        CloudToDeviceSpec cloudToDevice, LimitsSpec limits, String maxTokenLifetimeAsIso8601, EventHubSpec eventHub) {
 
+    /** A hub with the default limits and cloud-to-device settings, and this Event Hub-compatible endpoint. */
+    public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies, EventHubSpec eventHub) {
+        this(name, hostNames, devices, policies, null, null, null, eventHub);
+    }
+
+    /** A hub with the default limits, cloud-to-device settings and Event Hub-compatible endpoint. */
     public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies) {
         this(name, hostNames, devices, policies, null, null, null, null);
-    }
-
-    public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies,
-                     CloudToDeviceSpec cloudToDevice, LimitsSpec limits, String maxTokenLifetimeAsIso8601) {
-        this(name, hostNames, devices, policies, cloudToDevice, limits, maxTokenLifetimeAsIso8601, null);
-    }
-
-    /**
-     * The built-in Event Hub-compatible endpoint; every field is optional.
-     *
-     * @param name            {@code eventHubCompatibleName}; default: the hub name
-     * @param hostName        its host; must be a name in the server certificate and resolve to this machine;
-     *                        default {@code localhost}
-     * @param partitionCount  default 4
-     * @param consumerGroups  consumer groups besides {@code $Default}
-     * @param retentionHours  how long events are kept; default 24
-     * @param retainedEvents  at most this many events per partition; default 10,000
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EventHubSpec(String name, String hostName, Integer partitionCount, List<String> consumerGroups,
-                               Double retentionHours, Long retainedEvents) {
     }
 
     /**
@@ -164,6 +148,22 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
                 throw new ConfigException("cloudToDevice." + field + " '" + value + "' is not an ISO 8601 duration such as PT1H or PT30S");
             }
         }
+    }
+
+    /**
+     * The built-in Event Hub-compatible endpoint; every field is optional.
+     *
+     * @param name            {@code eventHubCompatibleName}; default: the hub name
+     * @param hostName        its host; must be a name in the server certificate and resolve to this machine;
+     *                        default {@code localhost}
+     * @param partitionCount  default 4
+     * @param consumerGroups  consumer groups besides {@code $Default}
+     * @param retentionHours  how long events are kept; default 24
+     * @param retainedEvents  at most this many events per partition; default 10,000
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EventHubSpec(String name, String hostName, Integer partitionCount, List<String> consumerGroups,
+                               Double retentionHours, Long retainedEvents) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

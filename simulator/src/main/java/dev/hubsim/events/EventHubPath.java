@@ -2,8 +2,6 @@ package dev.hubsim.events;
 
 import dev.hubsim.auth.ResourceUri;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,7 +36,7 @@ public sealed interface EventHubPath {
         if (address == null) {
             return null;
         }
-        List<String> s = segments(address);
+        List<String> s = dev.hubsim.links.AddressSegments.of(address);
         if (s.size() == 1 && s.get(0).equalsIgnoreCase(MANAGEMENT)) {
             return new Management(address);
         }
@@ -52,18 +50,5 @@ public sealed interface EventHubPath {
             return new PartitionReceiver(address, s.get(2), s.get(4));
         }
         return new Unsupported(address);
-    }
-
-    /** The path after any {@code scheme://host[:port]}, split on '/'. */
-    static List<String> segments(String address) {
-        String path = address.trim();
-        int scheme = path.indexOf("://");
-        if (scheme >= 0) {
-            int slash = path.indexOf('/', scheme + 3);
-            path = slash < 0 ? "" : path.substring(slash);
-        }
-        List<String> out = new ArrayList<>();
-        Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).forEach(out::add);
-        return out;
     }
 }

@@ -82,7 +82,7 @@ public final class EventStore implements AutoCloseable {
         partitions.forEach(Partition::trim);
     }
 
-    /** Forgets every stored event in every partition. */
+    /** Forgets every retained event of every partition. */
     public void clear() {
         partitions.forEach(Partition::clear);
     }

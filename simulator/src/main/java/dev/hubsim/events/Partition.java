@@ -174,26 +174,27 @@ public final class Partition {
         }
     }
 
+    /**
+     * Forgets every retained event (a reset between tests); sequence numbers and offsets go on without reuse, as after
+     * retention.
+     */
+    public synchronized void clear() {
+        int dropped = size;
+        java.util.Arrays.fill(ring, null);
+        head = 0;
+        size = 0;
+        retainedBytes = 0;
+        if (dropped > 0 && journal != null) {
+            journal.trimmed(dropped, this::snapshotUnlocked);
+        }
+    }
+
     private List<StoredEvent> snapshotUnlocked() {
         List<StoredEvent> out = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             out.add(get(i));
         }
         return out;
-    }
-
-    /** Forgets every stored event (a reset); numbering goes on, so readers' positions stay meaningful. */
-    public synchronized void clear() {
-        int dropped = size;
-        while (size > 0) {
-            ring[head] = null;
-            head = (head + 1) % ring.length;
-            size--;
-        }
-        retainedBytes = 0;
-        if (dropped > 0 && journal != null) {
-            journal.rewriteEmpty();
-        }
     }
 
     synchronized void close() {

@@ -75,10 +75,6 @@ final class PartitionJournal {
         }
     }
 
-    void rewriteEmpty() {
-        rewrite(List.of());
-    }
-
     void close() {
         try {
             if (out != null) {

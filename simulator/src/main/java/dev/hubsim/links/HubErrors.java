@@ -16,15 +16,15 @@ public final class HubErrors {
     public static final Symbol INTERNAL_ERROR = Symbol.valueOf("amqp:internal-error");
     public static final Symbol MESSAGE_SIZE_EXCEEDED = Symbol.valueOf("amqp:link:message-size-exceeded");
     public static final Symbol RESOURCE_LIMIT_EXCEEDED = Symbol.valueOf("amqp:resource-limit-exceeded");
+    public static final Symbol DECODE_ERROR = Symbol.valueOf("amqp:decode-error");
+    /** The hub's ArgumentNull / ArgumentInvalid (reference/iothub-amqp.md §9.2): bad C2D properties, a malformed filter. */
+    public static final Symbol ARGUMENT_ERROR = Symbol.valueOf("com.microsoft:argument-error");
     /** Service receivers on /messages/events go to the Event Hub-compatible endpoint (reference/iothub-amqp.md §5.2). */
     public static final Symbol LINK_REDIRECT = Symbol.valueOf("amqp:link:redirect");
     /** An epoch receiver displaced or refused another (reference/iothub-amqp.md §6.3). */
     public static final Symbol LINK_STOLEN = Symbol.valueOf("amqp:link:stolen");
     /** Event Hubs' condition for a partition id that does not exist (reference/iothub-amqp.md §9.4). */
     public static final Symbol ARGUMENT_OUT_OF_RANGE = Symbol.valueOf("com.microsoft:argument-out-of-range");
-    public static final Symbol DECODE_ERROR = Symbol.valueOf("amqp:decode-error");
-    /** The hub's ArgumentNull / ArgumentInvalid (reference/iothub-amqp.md §9.2). */
-    public static final Symbol ARGUMENT_ERROR = Symbol.valueOf("com.microsoft:argument-error");
 
     /** Edge Hub's text for an address no template matches (reference/iothub-amqp.md §4.7). */
     public static String unknownAddress(String address) {

@@ -3,8 +3,6 @@ package dev.hubsim.links;
 import dev.hubsim.auth.PercentEncoding;
 import dev.hubsim.auth.ResourceUri;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -47,6 +45,13 @@ public sealed interface HubPath {
         }
     }
 
+    /** {@code /messages/serviceBound/feedback}, the service's receiver of delivery feedback. */
+    record ServiceFeedback(String address) implements HubPath {
+        public ResourceUri resource() {
+            return ResourceUri.path("messages", "serviceBound", "feedback");
+        }
+    }
+
     /**
      * {@code /messages/events/ConsumerGroups/{cg}/Partitions/{p}}, a service receiver of device telemetry: the hub
      * answers with a redirect to its Event Hub-compatible endpoint (reference/iothub-amqp.md §5).
@@ -73,13 +78,6 @@ public sealed interface HubPath {
         }
     }
 
-    /** {@code /messages/serviceBound/feedback}, the service's receiver of delivery feedback. */
-    record ServiceFeedback(String address) implements HubPath {
-        public ResourceUri resource() {
-            return ResourceUri.path("messages", "serviceBound", "feedback");
-        }
-    }
-
     /** Anything the hub does not serve for this link role. */
     record Unknown(String address) implements HubPath {
         public ResourceUri resource() {
@@ -98,12 +96,15 @@ public sealed interface HubPath {
         if (address == null) {
             return new Unknown(null);
         }
-        List<String> s = segments(address);
+        List<String> s = AddressSegments.of(address);
         if (s.size() == 1 && s.get(0).equalsIgnoreCase(CbsPath.NAME)) {
             return new Cbs(address);
         }
         if (s.size() == 2 && is(s, 0, "messages") && is(s, 1, "devicebound") && role == LinkRole.CLIENT_SENDER) {
             return new ServiceDeviceBound(address);
+        }
+        if (s.size() == 3 && is(s, 0, "messages") && is(s, 1, "serviceBound") && is(s, 2, "feedback") && role == LinkRole.CLIENT_RECEIVER) {
+            return new ServiceFeedback(address);
         }
         if (s.size() >= 3 && is(s, 0, "messages") && is(s, 1, "events")) {
             if (s.size() == 3 && is(s, 2, "$management")) {
@@ -112,9 +113,6 @@ public sealed interface HubPath {
             if (s.size() == 6 && is(s, 2, "ConsumerGroups") && is(s, 4, "Partitions") && role == LinkRole.CLIENT_RECEIVER) {
                 return new ServiceEvents(address, s.get(3), s.get(5));
             }
-        }
-        if (s.size() == 3 && is(s, 0, "messages") && is(s, 1, "serviceBound") && is(s, 2, "feedback") && role == LinkRole.CLIENT_RECEIVER) {
-            return new ServiceFeedback(address);
         }
         if (s.size() >= 4 && is(s, 0, "devices")) {
             String device = PercentEncoding.decode(s.get(1));
@@ -136,18 +134,6 @@ public sealed interface HubPath {
         return new Unknown(address);
     }
 
-    /** Path segments with any {@code amqps://host} prefix removed. */
-    private static List<String> segments(String address) {
-        String path = address.trim();
-        int scheme = path.indexOf("://");
-        if (scheme >= 0) {
-            int slash = path.indexOf('/', scheme + 3);
-            path = slash < 0 ? "" : path.substring(slash);
-        }
-        List<String> out = new ArrayList<>();
-        Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).forEach(out::add);
-        return out;
-    }
 
     private static boolean is(List<String> s, int i, String literal) {
         return s.get(i).equalsIgnoreCase(literal);

@@ -65,13 +65,13 @@ class HubConfigLoaderTest {
             "devices: [{deviceId: d1, primaryKey: 'c2hvcnQ='}]     | device 'd1' primaryKey decodes to fewer than 16 bytes",
             "policies: [{name: p}]                                 | policy 'p' has no permissions",
             "policies: [{name: p, permissions: [Everything]}]      | is not a valid hub definition",
+            "cloudToDevice: {maxDeliveryCount: 101}                | cloudToDevice.maxDeliveryCount must be 1-100 like the hub's, not 101",
+            "cloudToDevice: {lockTimeoutAsIso8601: '5 seconds'}    | cloudToDevice.lockTimeoutAsIso8601 '5 seconds' is not an ISO 8601 duration",
             "eventHub: {partitionCount: 0}                         | eventHub partitionCount 0 must be between 1 and 128",
             "eventHub: {consumerGroups: [a, A]}                    | eventHub consumer group 'A' appears twice",
             "eventHub: {retentionHours: 200}                       | eventHub retentionHours 200.0 must be more than 0 and at most 168",
             "eventHub: {hostName: 'localhost:5671'}                | eventHub hostName 'localhost:5671' must be a bare host name",
             "eventHub: {name: messages}                            | would shadow the hub's own /messages paths",
-            "cloudToDevice: {maxDeliveryCount: 101}                | cloudToDevice.maxDeliveryCount must be 1-100 like the hub's, not 101",
-            "cloudToDevice: {lockTimeoutAsIso8601: '5 seconds'}    | cloudToDevice.lockTimeoutAsIso8601 '5 seconds' is not an ISO 8601 duration",
     })
     void invalidDefinitionsNameTheProblem(String yaml, String expected, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("hub.yaml");
