@@ -1,0 +1,41 @@
+package dev.hubsim.conformance.probe;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.Base64;
+
+/** The kit's own SAS token signer (reference/iothub-amqp.md §1.1-§1.2): HMAC-SHA256 over sr + "\n" + se. */
+public final class SasTokens {
+    private SasTokens() {
+    }
+
+    /** A token for {@code resourceUri} (URL-encoded as a whole into sr), expiring at {@code expiry}. */
+    public static String sign(String resourceUri, String base64Key, String keyName, Instant expiry) {
+        String sr = URLEncoder.encode(resourceUri, StandardCharsets.UTF_8);
+        String se = Long.toString(expiry.getEpochSecond());
+        String sig = URLEncoder.encode(hmac(base64Key, sr + "\n" + se), StandardCharsets.UTF_8);
+        return "SharedAccessSignature sr=" + sr + "&sig=" + sig + "&se=" + se + (keyName == null ? "" : "&skn=" + keyName);
+    }
+
+    public static String deviceToken(ConnectionString device, Instant expiry) {
+        return sign(device.hostName() + "/devices/" + device.deviceId(), device.key(), null, expiry);
+    }
+
+    public static String policyToken(ConnectionString policy, Instant expiry) {
+        return sign(policy.hostName(), policy.key(), policy.keyName(), expiry);
+    }
+
+    private static String hmac(String base64Key, String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getDecoder().decode(base64Key), "HmacSHA256"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

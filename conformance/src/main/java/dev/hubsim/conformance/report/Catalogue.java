@@ -1,0 +1,45 @@
+package dev.hubsim.conformance.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The statements catalogue, features/STATEMENTS.md: one table row per statement. */
+public record Catalogue(Map<String, Statement> statements) {
+    public static final Pattern ID = Pattern.compile("(HUB|IMP)-[A-Z0-9]+-\\d{3}");
+    private static final Pattern ROW = Pattern.compile("^\\|\\s*((?:HUB|IMP)-[A-Z0-9]+-\\d{3})\\s*\\|(.*)\\|\\s*$");
+
+    /** One row: the ID, our wording, its source, MUST / SHOULD / INFO, and the scenarios or the reason there are none. */
+    public record Statement(String id, String text, String source, String strength, String checkedBy) {
+    }
+
+    public static Path defaultPath() {
+        return Path.of(System.getProperty("hubsim.specs.catalogue", "../features/STATEMENTS.md"));
+    }
+
+    public static Catalogue read(Path file) throws IOException {
+        Map<String, Statement> rows = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            Matcher m = ROW.matcher(line);
+            if (m.matches()) {
+                String[] cells = m.group(2).split("\\|", -1);
+                if (cells.length != 4) {
+                    throw new IllegalArgumentException("row " + m.group(1) + " must have 5 cells: " + line);
+                }
+                Statement s = new Statement(m.group(1), cells[0].trim(), cells[1].trim(), cells[2].trim(), cells[3].trim());
+                if (!List.of("MUST", "SHOULD", "INFO").contains(s.strength())) {
+                    throw new IllegalArgumentException("row " + s.id() + " has strength '" + s.strength() + "'");
+                }
+                if (rows.put(s.id(), s) != null) {
+                    throw new IllegalArgumentException("duplicate statement " + s.id());
+                }
+            }
+        }
+        return new Catalogue(rows);
+    }
+}

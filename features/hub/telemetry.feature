@@ -1,0 +1,36 @@
+Feature: Device telemetry
+  A device sends telemetry on a sender link to "/devices/{deviceId}/messages/events"; the hub settles each transfer
+  Accepted once it has stored the message. Path literals are case-insensitive and may carry "amqps://{host}".
+
+  Background:
+    Given device1 is connected with SASL ANONYMOUS and has put a valid device1 token
+
+  @HUB-TEL-001 @HUB-LINK-001 @MUST
+  Scenario: A telemetry message is settled Accepted
+    When a sender to "/devices/{device1}/messages/events" is attached
+    And a telemetry message of 100 bytes is sent on it
+    Then the transfer is settled "Accepted"
+
+  @HUB-LINK-002 @HUB-LINK-003 @MUST
+  Scenario Outline: Device paths are matched case-insensitively and with or without the host (<form>)
+    When a sender to "<address>" is attached
+    And a telemetry message of 100 bytes is sent on it
+    Then the transfer is settled "Accepted"
+
+    Examples:
+      | form         | address                                          |
+      | upper case   | /DEVICES/{device1}/Messages/Events               |
+      | full address | amqps://{host}/devices/{device1}/messages/events |
+
+  @HUB-LIM-001 @MUST
+  Scenario: A device-to-cloud message over 256 KB is rejected and the link keeps working
+    When a sender to "/devices/{device1}/messages/events" is attached
+    And a telemetry message of 300000 bytes is sent on it
+    Then the transfer is rejected with "amqp:link:message-size-exceeded"
+    When a telemetry message of 100 bytes is sent on it
+    Then the transfer is settled "Accepted"
+
+  @HUB-LINK-006 @MUST
+  Scenario: A device claim does not open another device's path
+    When a sender to "/devices/{device2}/messages/events" is attached
+    Then the attach is refused with "amqp:unauthorized-access"
