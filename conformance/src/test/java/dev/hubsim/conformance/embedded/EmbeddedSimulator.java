@@ -29,7 +29,7 @@ public final class EmbeddedSimulator {
 
     public static HubTarget start(LimitProfile profile) throws Exception {
         Path dataDir = Files.createTempDirectory("hubsim-specs");
-        HubSimulator hub = HubSimulator.builder().dataDir(dataDir).amqpsPort(0).amqpPort(0).limits(profile)
+        HubSimulator hub = HubSimulator.builder().dataDir(dataDir).amqpsPort(0).amqpPort(0).httpsPort(0).limits(profile)
                 .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(FEEDBACK_INTERVAL)).start();
         SimulatorInfo info = hub.info();
         Endpoint endpoint = new Endpoint("127.0.0.1", hub.amqpsPort(),

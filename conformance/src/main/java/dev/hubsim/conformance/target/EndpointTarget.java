@@ -1,0 +1,117 @@
+package dev.hubsim.conformance.target;
+
+import dev.hubsim.conformance.probe.ConnectionString;
+import dev.hubsim.conformance.probe.Endpoint;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Any hub given by settings (system property, else environment variable):
+ * {@code hubsim.specs.deviceConnectionStrings} / {@code HUBSIM_SPECS_DEVICE_CONNECTION_STRINGS} (comma-separated, two
+ * devices), {@code hubsim.specs.serviceConnectionString} / {@code HUBSIM_SPECS_SERVICE_CONNECTION_STRING}, and
+ * optionally {@code host}, {@code port} (default 5671), {@code trustStore} + {@code trustStorePassword} (PKCS12; default:
+ * the JVM's trust).
+ */
+public final class EndpointTarget implements HubTarget {
+    private final Endpoint endpoint;
+    private final List<ConnectionString> devices;
+    private final ConnectionString service;
+
+    private EndpointTarget(Endpoint endpoint, List<ConnectionString> devices, ConnectionString service) {
+        this.endpoint = endpoint;
+        this.devices = devices;
+        this.service = service;
+    }
+
+    public static String setting(String name) {
+        String value = System.getProperty("hubsim.specs." + name);
+        if (value == null || value.isBlank()) {
+            value = System.getenv("HUBSIM_SPECS_" + name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase());
+        }
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** The endpoint the settings name, or empty when they name none (then the embedded simulator is the target). */
+    public static Optional<HubTarget> fromSettings() throws Exception {
+        String deviceStrings = setting("deviceConnectionStrings");
+        if (deviceStrings == null) {
+            return Optional.empty();
+        }
+        List<ConnectionString> devices = Arrays.stream(deviceStrings.split(",")).map(String::trim).map(ConnectionString::parse).toList();
+        String serviceString = setting("serviceConnectionString");
+        if (serviceString == null) {
+            throw new IllegalArgumentException("hubsim.specs.serviceConnectionString is required with deviceConnectionStrings");
+        }
+        ConnectionString service = ConnectionString.parse(serviceString);
+        String host = setting("host") != null ? setting("host") : service.hostName();
+        int port = setting("port") != null ? Integer.parseInt(setting("port")) : 5671;
+        SSLContext tls = setting("trustStore") != null ? trust(Path.of(setting("trustStore")), setting("trustStorePassword")) : SSLContext.getDefault();
+        return Optional.of(new EndpointTarget(new Endpoint(host, port, tls, service.hostName()), devices, service));
+    }
+
+    /** An SSLContext trusting the certificates of a PKCS12 trust store, with plain JDK calls. */
+    public static SSLContext trust(Path trustStore, String password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(trustStore)) {
+            store.load(in, password == null ? null : password.toCharArray());
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    /** A target built from parts (the embedded bootstrap uses it with the simulator's printed connection strings). */
+    public static HubTarget of(String description, String hubName, Endpoint endpoint, List<ConnectionString> devices, ConnectionString service,
+                               SimulatorControl control, AutoCloseable onClose) {
+        return new HubTarget() {
+            public String describe() { return description; }
+            public String hubName() { return hubName; }
+            public Endpoint endpoint() { return endpoint; }
+            public List<ConnectionString> devices() { return devices; }
+            public ConnectionString service() { return service; }
+            public Optional<SimulatorControl> control() { return Optional.ofNullable(control); }
+            public void close() {
+                try {
+                    onClose.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+    }
+
+    @Override
+    public String describe() {
+        return "endpoint " + endpoint.host() + ":" + endpoint.port();
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public List<ConnectionString> devices() {
+        return devices;
+    }
+
+    @Override
+    public ConnectionString service() {
+        return service;
+    }
+
+    @Override
+    public Optional<SimulatorControl> control() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.hubsim.conformance.target;
+
+import dev.hubsim.conformance.probe.ConnectionString;
+import dev.hubsim.conformance.probe.Endpoint;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The hub under test: where to connect and which identities to use. Nothing here reads a verdict. */
+public interface HubTarget extends AutoCloseable {
+    /** For reports: "embedded simulator" or the endpoint's host and port. */
+    String describe();
+
+    Endpoint endpoint();
+
+    /** The hub's name as SASL user names and feedback user-ids carry it. */
+    default String hubName() {
+        return service().hubName();
+    }
+
+    /** Devices the scenarios may use, in order: spec name "device1" is the first, "device2" the second. */
+    List<ConnectionString> devices();
+
+    /** A policy with ServiceConnect (e.g. {@code service} or {@code iothubowner}). */
+    ConnectionString service();
+
+    /** The control the simulator offers to arrange situations; empty for any other endpoint. */
+    Optional<SimulatorControl> control();
+
+    @Override
+    default void close() {
+    }
+}
