@@ -18,6 +18,11 @@ import java.util.Map;
 public record SasToken(String resourceUri, String signature, String expiry, long expirySeconds, String keyName) {
 
     public static final String SCHEME = "SharedAccessSignature";
+    /**
+     * The latest {@code se} accepted: 9999-12-31T23:59:59Z, the end of .NET's DateTime range the hub parses into; later
+     * (or negative) values are malformed rather than instants the validator cannot add its clock skew to.
+     */
+    public static final long MAX_EXPIRY_SECONDS = 253_402_300_799L;
 
     /** A token that cannot be parsed; the message names what is wrong and never echoes the signature. */
     public static final class MalformedTokenException extends Exception {
@@ -51,6 +56,9 @@ public record SasToken(String resourceUri, String signature, String expiry, long
         long seconds;
         try {
             seconds = Long.parseLong(se);
+            if (seconds < 0 || seconds > MAX_EXPIRY_SECONDS) {
+                throw new NumberFormatException("out of range");
+            }
         } catch (NumberFormatException e) {
             throw new MalformedTokenException("the token field 'se' must be seconds since the epoch, not '" + abbreviate(se) + "'");
         }

@@ -43,22 +43,32 @@ public final class HubConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage(), e);
         }
+        return parse(text, file.toString());
+    }
+
+    /** Reads a hub definition from text; {@code source} names it in messages. Bad input is only ever a ConfigException. */
+    public static HubConfig parse(String text, String source) {
         HubConfig config;
         try {
             config = Parser.MAPPER.readValue(text, HubConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException("config file " + file + " has an unknown field '" + e.getPropertyName() + "' at "
+            throw new ConfigException("config file " + source + " has an unknown field '" + e.getPropertyName() + "' at "
                     + fieldPath(e) + " (expected one of " + new java.util.TreeSet<>(e.getKnownPropertyIds().stream().map(String::valueOf).toList()) + ")", e);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new ConfigException("config file " + file + " is not a valid hub definition" + where + ": "
-                    + e.getOriginalMessage(), e);
+            // SnakeYAML's messages span lines; the CLI promises one line on stderr.
+            throw new ConfigException("config file " + source + " is not a valid hub definition" + where + ": "
+                    + oneLine(e.getOriginalMessage()), e);
         }
         if (config == null) {
-            throw new ConfigException("config file " + file + " is empty");
+            throw new ConfigException("config file " + source + " is empty");
         }
-        return validate(config.withDefaults(), file.toString());
+        return validate(config.withDefaults(), source);
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static String fieldPath(JsonMappingException e) {

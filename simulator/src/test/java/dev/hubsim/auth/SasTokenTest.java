@@ -38,6 +38,8 @@ class SasTokenTest {
             "SharedAccessSignature sig=x&se=1                            | the token has no 'sr' field",
             "SharedAccessSignature sr=h&se=1                             | the token has no 'sig' field",
             "SharedAccessSignature sr=h&sig=x&se=soon                    | the token field 'se' must be seconds since the epoch, not 'soon'",
+            "SharedAccessSignature sr=h&sig=x&se=-1                      | the token field 'se' must be seconds since the epoch, not '-1'",
+            "SharedAccessSignature sr=h&sig=x&se=9223372036854775807     | the token field 'se' must be seconds since the epoch, not '9223372036854775807'",
             "SharedAccessSignature sr=h&sig=x&se=1&se=2                  | the token field 'se' appears more than once",
             "SharedAccessSignature sr=h&sig=x&se=1&junk                  | the token field 'junk' is not of the form name=value",
     })
