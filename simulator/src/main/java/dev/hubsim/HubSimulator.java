@@ -58,6 +58,10 @@ public final class HubSimulator implements AutoCloseable {
     /** The HTTPS and AMQP-over-WebSockets port the Azure IoT SDKs hard-code (real-clients.md §2.5, §3.2). */
     public static final int SDK_HTTPS_PORT = 443;
     public static final int DEFAULT_AMQP_PORT = 5672;
+    /** Edge Hub's DefaultAmqpConnectionIdleTimeoutInMilliSeconds (reference/iothub-amqp.md §2.5). */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(4);
+    /** Artemis' own handshake timeout. */
+    public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(10);
 
     private final Hub hub;
     private final TlsMaterial tls;
@@ -274,6 +278,8 @@ public final class HubSimulator implements AutoCloseable {
         private Duration maxTokenLifetime;
         private boolean traceFrames = true;
         private int traceRecordsPerConnection = 10_000;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
 
         private Builder() {
         }
@@ -377,6 +383,22 @@ public final class HubSimulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The AMQP idle timeout (Edge Hub's 240 s by default): a connection that sends nothing, not even an empty
+         * frame, for this long is closed with {@code amqp:resource-limit-exceeded}; the Open advertises half of it, so
+         * clients know how often to send heartbeats.
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** How long a new socket may take to send its protocol header and its AMQP Open before it is closed (10 s). */
+        public Builder openTimeout(Duration timeout) {
+            this.openTimeout = timeout;
+            return this;
+        }
+
         public HubSimulator start() {
             long t0 = System.nanoTime();
             Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".hubsim");
@@ -413,9 +435,9 @@ public final class HubSimulator implements AutoCloseable {
             EventStore store = new EventStore(ehSettings, clock, persistent ? dir.resolve("events").resolve(ehSettings.name()) : null);
             EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, ehTokens, clock);
             HubContext context = new HubContext(hub, tokens, new CbsNode(tokens, ehTokens), new LinkPolicy(hub), c2d, eventHub, limits, traces,
-                    plan, connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime());
+                    plan, connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime(), openTimeout);
             HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
-                    tls.keyStorePassword(), dir, persistent));
+                    tls.keyStorePassword(), dir, persistent, idleTimeout, openTimeout));
             ControlApi control = new ControlApi(tokens);
             HttpFace http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connections::anyUsing, c2d::depth), control));
             // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.

@@ -28,9 +28,13 @@ public final class HubBroker implements AutoCloseable {
      * @param amqpsPort       TLS port; 0 picks a free one
      * @param amqpPort        plain port; 0 picks a free one
      * @param keyStore        PKCS12 key store holding the server certificate
+     * @param idleTimeout     the AMQP idle timeout: a connection with no input for this long is closed
+     *                        ({@code amqp:resource-limit-exceeded}); the Open advertises half of it
+     * @param openTimeout     a socket that has not finished its TLS handshake or sent its protocol header after this
+     *                        long is closed (Artemis' handshake timeouts, whole seconds)
      */
     public record Settings(String bindHost, int amqpsPort, int amqpPort, Path keyStore, String keyStorePassword,
-                           Path dataDir, boolean persistent) {
+                           Path dataDir, boolean persistent, java.time.Duration idleTimeout, java.time.Duration openTimeout) {
     }
 
     /** How often time-based retention runs over partitions nobody writes to. */
@@ -78,11 +82,15 @@ public final class HubBroker implements AutoCloseable {
         config.setLargeMessagesDirectory(broker.resolve("large-messages").toString());
         config.setNodeManagerLockDirectory(broker.toString());
         config.addAddressSetting("#", new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false));
-        String common = "protocols=AMQP;saslMechanisms=PLAIN,ANONYMOUS,MSSBCBS;amqpMinLargeMessageSize=-1";
+        long openSeconds = Math.max(1, (settings.openTimeout().toMillis() + 999) / 1000);
+        String common = "protocols=AMQP;saslMechanisms=PLAIN,ANONYMOUS,MSSBCBS;amqpMinLargeMessageSize=-1"
+                + ";amqpIdleTimeout=" + settings.idleTimeout().toMillis()
+                + ";handshake-timeout=" + openSeconds;
         try {
             config.addAcceptorConfiguration(AMQPS_ACCEPTOR, "tcp://" + settings.bindHost() + ":" + settings.amqpsPort() + "?" + common
                     + ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + settings.keyStore().toAbsolutePath()
-                    + ";keyStorePassword=" + settings.keyStorePassword() + ";enabledProtocols=TLSv1.2,TLSv1.3");
+                    + ";keyStorePassword=" + settings.keyStorePassword() + ";enabledProtocols=TLSv1.2,TLSv1.3"
+                    + ";sslHandshakeTimeout=" + openSeconds);
             config.addAcceptorConfiguration(AMQP_ACCEPTOR, "tcp://" + settings.bindHost() + ":" + settings.amqpPort() + "?" + common);
             config.addAcceptorConfiguration(WEBSOCKET_ACCEPTOR, "tcp://127.0.0.1:0?" + common);
         } catch (Exception e) {

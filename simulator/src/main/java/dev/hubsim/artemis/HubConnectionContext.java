@@ -96,6 +96,12 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     private Limits.Usage usage;
     private boolean connectionCounted;
     private boolean closed;
+    private final CloseWatch closeWatch;
+    /** The remote IP, counted against {@link LimitKind#CONNECTIONS_PER_ADDRESS} while {@code addressUsage} is set. */
+    private final String remoteHost;
+    private Limits.Usage addressUsage;
+    private volatile boolean remoteOpened;
+    private final java.util.concurrent.ScheduledFuture<?> openTimer;
 
     HubConnectionContext(ProtonProtocolManager manager, HubConnectionCallback callback, String containerId, int idleTimeout,
                          int maxFrameSize, int channelMax, boolean useCoreSubscriptionNaming,
@@ -104,10 +110,144 @@ public final class HubConnectionContext extends AMQPConnectionContext {
                 scheduledPool, true, null, null, null, null, false);
         this.hub = hub;
         this.trace = hub.traces().open(getRemoteAddress());
-        if (hub.traces().framesEnabled()) {
-            ((TransportImpl) getHandler().getTransport()).setProtocolTracer(new FrameTracer(trace));
-        }
+        closeWatch = new CloseWatch(hub.traces().framesEnabled() ? new FrameTracer(trace) : null);
+        ((TransportImpl) getHandler().getTransport()).setProtocolTracer(closeWatch);
         hub.connections().add(this);
+        remoteHost = hostOf(getRemoteAddress());
+        Limits.Usage perAddress = hub.limits().addressUsage(remoteHost);
+        if (hub.limits().acquire(perAddress, LimitKind.CONNECTIONS_PER_ADDRESS, remoteHost) == Limits.Verdict.REFUSE) {
+            String description = LimitKind.CONNECTIONS_PER_ADDRESS.reached(hub.limits().value(LimitKind.CONNECTIONS_PER_ADDRESS));
+            LOG.info("closed connection {} from {} at once: {}", id(), getRemoteAddress(), description);
+            trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, null, Map.of("refused", "connection", "description", description));
+            openTimer = null;
+            // Nothing is said: answering costs what the cap is there to save.
+            channel().eventLoop().execute(() -> channel().close());
+            return;
+        }
+        addressUsage = perAddress;
+        openTimer = hub.scheduler().schedule(() -> runLater(this::openTimedOut), hub.openTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Channel channel() {
+        return ((NettyConnection) getConnectionCallback().getTransportConnection()).getChannel();
+    }
+
+    private static String hostOf(String remoteAddress) {
+        String a = remoteAddress.startsWith("/") ? remoteAddress.substring(1) : remoteAddress;
+        int colon = a.lastIndexOf(':');
+        return colon > 0 ? a.substring(0, colon) : a;
+    }
+
+    /** A peer that sent a protocol header but no Open in time: Artemis' idle timeout only starts at the Open. */
+    private void openTimedOut() {
+        if (remoteOpened || closed || !channel().isActive()) {
+            return;
+        }
+        LOG.info("closed connection {} from {}: no AMQP Open within {} ms", id(), getRemoteAddress(), hub.openTimeout().toMillis());
+        trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.LIMIT, -1, null, Map.of("closed", "no open", "timeout-ms", hub.openTimeout().toMillis()));
+        channel().close();
+    }
+
+    /**
+     * After input the transport could not take (a frame Proton-J cannot classify, a broken SASL frame) the transport
+     * holds an error and reads nothing more, but Artemis does not always close the socket. It is closed here, once
+     * what the transport wrote (its Close, if any) has gone out.
+     */
+    @Override
+    public void inputBuffer(io.netty.buffer.ByteBuf buffer) {
+        super.inputBuffer(buffer);
+        ErrorCondition error = getHandler().getTransport().getCondition();
+        if (error != null && !inputFailed) {
+            inputFailed = true;
+            LOG.info("closing connection {} from {} after unreadable input: {} {}", id(), getRemoteAddress(), error.getCondition(), error.getDescription());
+            // The transport writes its Close on a later pass of the event loop; give it that, then close once flushed.
+            Channel channel = channel();
+            channel.eventLoop().schedule(() -> channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE), INPUT_ERROR_CLOSE_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private boolean inputFailed;
+    static final long INPUT_ERROR_CLOSE_DELAY_MS = 200;
+
+    /**
+     * How long a peer has to answer our Close (or a failed SASL outcome) before its socket is closed under it. Artemis
+     * waits for the peer's Close, and after some input errors (a performative Proton-J cannot classify, a string that is
+     * not UTF-8) it sends a Close but never closes the socket; a hostile client would keep it for ever.
+     */
+    static final long CLOSE_TIMEOUT_MS = 2000;
+
+    /** Sees every frame leaving the connection: traces it when frame tracing is on, and arms the close timeout. */
+    private final class CloseWatch implements org.apache.qpid.proton.engine.impl.ProtocolTracer {
+        private final FrameTracer frames;
+        private boolean armed;
+
+        CloseWatch(FrameTracer frames) {
+            this.frames = frames;
+        }
+
+        @Override
+        public void receivedFrame(org.apache.qpid.proton.framing.TransportFrame frame) {
+            if (frames != null) {
+                frames.receivedFrame(frame);
+            }
+        }
+
+        @Override
+        public void sentFrame(org.apache.qpid.proton.framing.TransportFrame frame) {
+            if (frames != null) {
+                frames.sentFrame(frame);
+            }
+            if (frame.getBody() instanceof org.apache.qpid.proton.amqp.transport.Close close) {
+                arm("no Close answered " + (close.getError() == null ? "" : close.getError().getCondition() + " "));
+            }
+        }
+
+        @Override
+        public void receivedSaslBody(org.apache.qpid.proton.amqp.security.SaslFrameBody body) {
+            if (frames != null) {
+                frames.receivedSaslBody(body);
+            }
+        }
+
+        @Override
+        public void sentSaslBody(org.apache.qpid.proton.amqp.security.SaslFrameBody body) {
+            if (frames != null) {
+                frames.sentSaslBody(body);
+            }
+            if (body instanceof org.apache.qpid.proton.amqp.security.SaslOutcome outcome
+                    && outcome.getCode() != org.apache.qpid.proton.amqp.security.SaslCode.OK) {
+                arm("still open after SASL outcome " + outcome.getCode() + " ");
+            }
+        }
+
+        @Override
+        public void receivedHeader(String header) {
+            if (frames != null) {
+                frames.receivedHeader(header);
+            }
+        }
+
+        @Override
+        public void sentHeader(String header) {
+            if (frames != null) {
+                frames.sentHeader(header);
+            }
+        }
+
+        void arm(String why) {
+            if (armed) {
+                return;
+            }
+            armed = true;
+            hub.scheduler().schedule(() -> {
+                Channel channel = channel();
+                if (channel.isActive()) {
+                    LOG.info("closed the socket of connection {} from {}: {}within {} ms", id(), getRemoteAddress(), why, CLOSE_TIMEOUT_MS);
+                    channel.close();
+                }
+            }, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
     }
 
     public ClaimSet claims() {
@@ -219,6 +359,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     @Override
     public void onRemoteOpen(Connection connection) throws Exception {
+        remoteOpened = true;
         String client = clientIdentity(connection);
         usage = hub.limits().usage(client);
         if (hub.limits().acquire(usage, LimitKind.CONNECTIONS_PER_CLIENT, client) == Limits.Verdict.REFUSE) {
@@ -550,6 +691,13 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             return;
         }
         closed = true;
+        if (openTimer != null) {
+            openTimer.cancel(false);
+        }
+        if (addressUsage != null) {
+            hub.limits().release(addressUsage, LimitKind.CONNECTIONS_PER_ADDRESS);
+            addressUsage = null;
+        }
         List.copyOf(eventHubSenders.keySet()).forEach(this::releaseEventHubSender);
         expiryTimers.forEach(t -> t.cancel(false));
         expiryTimers.clear();

@@ -23,10 +23,11 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * @param maxTokenLifetime claims last at most this long after they are granted, whatever the token's {@code se}
  *                         (null: no cap), so tests can watch renewal happen fast
+ * @param openTimeout      how long a connection may take from its protocol header to its AMQP Open
  */
 public record HubContext(Hub hub, TokenValidator tokens, CbsNode cbs, LinkPolicy links, CloudToDevice c2d, EventHubEndpoint eventHub,
                          Limits limits, Traces traces, FaultPlan faults, HubConnections connections, ScheduledExecutorService scheduler,
-                         Duration maxTokenLifetime) {
+                         Duration maxTokenLifetime, Duration openTimeout) {
 
     public Clock clock() {
         return tokens.clock();

@@ -57,6 +57,15 @@ public final class HubProtocolManager extends ProtonProtocolManager {
         return new ConnectionEntry(delegate, executor, System.currentTimeMillis(), ttl <= 0 ? -1 : ttl);
     }
 
+    /**
+     * Bytes that are not an AMQP header go to the AMQP layer too, which answers with its header and closes. Without
+     * this, Artemis looks for a protocol it does not have (CORE), logs an error on every read and keeps the socket.
+     */
+    @Override
+    public boolean acceptsNoHandshake() {
+        return true;
+    }
+
     @Override
     public List<String> websocketSubprotocolIdentifiers() {
         return WEBSOCKET_SUBPROTOCOLS;

@@ -10,7 +10,12 @@ public enum LimitKind {
     LINKS_PER_CLIENT("link"),
     D2C_MESSAGE_BYTES("device-to-cloud message size"),
     C2D_MESSAGE_BYTES("cloud-to-device message size"),
-    C2D_QUEUE_DEPTH("cloud-to-device queue depth");
+    C2D_QUEUE_DEPTH("cloud-to-device queue depth"),
+    /**
+     * AMQP connections open at once from one remote address (IP), counted from the protocol header on, so clients that
+     * connect and never finish opening are bounded too; past it the socket is closed at once.
+     */
+    CONNECTIONS_PER_ADDRESS("connections per address");
 
     private final String noun;
 

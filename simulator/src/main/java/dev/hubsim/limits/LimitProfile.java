@@ -15,6 +15,8 @@ public final class LimitProfile {
     public static final int IMP_CONNECTIONS = 4;
     public static final int IMP_SESSIONS = 16;
     public static final int IMP_LINKS = 64;
+    /** A guard against runaway clients, far above what a test suite opens from one machine. */
+    public static final int CONNECTIONS_PER_ADDRESS = 10_000;
 
     private final String name;
     private final Map<LimitKind, Limit> limits;
@@ -34,6 +36,7 @@ public final class LimitProfile {
         limits.put(LimitKind.D2C_MESSAGE_BYTES, new Limit(LimitKind.D2C_MESSAGE_BYTES, D2C_MAX_BYTES, LimitMode.ENFORCE));
         limits.put(LimitKind.C2D_MESSAGE_BYTES, new Limit(LimitKind.C2D_MESSAGE_BYTES, C2D_MAX_BYTES, LimitMode.ENFORCE));
         limits.put(LimitKind.C2D_QUEUE_DEPTH, new Limit(LimitKind.C2D_QUEUE_DEPTH, C2D_MAX_DEPTH, LimitMode.ENFORCE));
+        limits.put(LimitKind.CONNECTIONS_PER_ADDRESS, new Limit(LimitKind.CONNECTIONS_PER_ADDRESS, CONNECTIONS_PER_ADDRESS, LimitMode.ENFORCE));
         Map<LinkKind, CreditPolicy> credit = new EnumMap<>(LinkKind.class);
         credit.put(LinkKind.TELEMETRY, CreditPolicy.window(1000));
         credit.put(LinkKind.CLOUD_TO_DEVICE, CreditPolicy.window(100));

@@ -28,12 +28,14 @@ public final class Limits {
         final AtomicInteger connections = new AtomicInteger();
         final AtomicInteger sessions = new AtomicInteger();
         final AtomicInteger links = new AtomicInteger();
+        final AtomicInteger perAddress = new AtomicInteger();
 
         AtomicInteger counter(LimitKind kind) {
             return switch (kind) {
                 case CONNECTIONS_PER_CLIENT -> connections;
                 case SESSIONS_PER_CLIENT -> sessions;
                 case LINKS_PER_CLIENT -> links;
+                case CONNECTIONS_PER_ADDRESS -> perAddress;
                 default -> throw new IllegalArgumentException(kind + " is not counted per client");
             };
         }
@@ -54,6 +56,19 @@ public final class Limits {
         return usage.computeIfAbsent(client, c -> new Usage());
     }
 
+    /** The counts of one remote address (IP) for {@link LimitKind#CONNECTIONS_PER_ADDRESS}. */
+    public Usage addressUsage(String host) {
+        return usage(ADDRESS_PREFIX + host);
+    }
+
+    /** Connections open now from this remote address. */
+    public int connectionsFrom(String host) {
+        Usage u = usage.get(ADDRESS_PREFIX + host);
+        return u == null ? 0 : u.perAddress.get();
+    }
+
+    private static final String ADDRESS_PREFIX = "address:";
+
     /**
      * Takes one slot of a per-client limit. A refused slot is not taken; an allowed one must be given back with
      * {@link #release} when its object closes.
@@ -61,16 +76,21 @@ public final class Limits {
     public Verdict acquire(Usage client, LimitKind kind, String who) {
         Limit limit = profile.limit(kind);
         AtomicInteger counter = client.counter(kind);
-        int now = counter.incrementAndGet();
-        if (now <= limit.value() || limit.mode() == LimitMode.OFF) {
-            return Verdict.ALLOW;
+        // Compare-and-set, so a refused attempt never shows (or takes) a slot, even for a moment.
+        while (true) {
+            int now = counter.get();
+            if (now + 1L <= limit.value() || limit.mode() != LimitMode.ENFORCE) {
+                if (counter.compareAndSet(now, now + 1)) {
+                    if (now + 1L > limit.value() && limit.mode() == LimitMode.WARN) {
+                        warn(kind, limit, who);
+                        return Verdict.WARNED;
+                    }
+                    return Verdict.ALLOW;
+                }
+            } else {
+                return Verdict.REFUSE;
+            }
         }
-        if (limit.mode() == LimitMode.WARN) {
-            warn(kind, limit, who);
-            return Verdict.WARNED;
-        }
-        counter.decrementAndGet();
-        return Verdict.REFUSE;
     }
 
     public void release(Usage client, LimitKind kind) {

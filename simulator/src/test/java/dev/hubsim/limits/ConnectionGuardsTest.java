@@ -1,0 +1,217 @@
+package dev.hubsim.limits;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.hubsim.HubSimulator;
+import dev.hubsim.testing.AmqpTestClient;
+import dev.hubsim.testing.AmqpTestClient.SaslMode;
+import dev.hubsim.testing.CbsClient;
+import dev.hubsim.testing.RawAmqp;
+import dev.hubsim.testing.Waits;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.transport.Begin;
+import org.apache.qpid.proton.amqp.transport.Close;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.amqp.transport.Open;
+import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.message.Message;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Idle and half-open connections (reference/iothub-amqp.md §2.5): the Open advertises half the idle timeout; a silent
+ * client is closed with {@code amqp:resource-limit-exceeded}, one that sends heartbeats is not; sockets that never
+ * finish opening are closed after the open timeout; connections per remote address are capped, so thousands of
+ * half-open ones stay bounded while a well-behaved client keeps working.
+ */
+class ConnectionGuardsTest {
+    private static final Duration IDLE = Duration.ofSeconds(2);
+    private static final Duration OPEN = Duration.ofSeconds(1);
+    private static final int CAP = 200;
+
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private HubSimulator hub;
+
+    @BeforeEach
+    void start(@TempDir Path dir) {
+        log.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
+        hub = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).idleTimeout(IDLE).openTimeout(OPEN)
+                .limits(LimitProfile.iothub().with(LimitKind.CONNECTIONS_PER_ADDRESS, CAP, LimitMode.ENFORCE)).start();
+    }
+
+    @AfterEach
+    void stop() {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
+        hub.close();
+    }
+
+    private List<String> stackTraces() {
+        return log.list.stream().filter(e -> e.getThrowableProxy() != null).map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+    }
+
+    @Test
+    void theOpenAdvertisesHalfTheIdleTimeoutAndASilentClientIsClosedWithResourceLimitExceeded() throws Exception {
+        try (RawAmqp raw = RawAmqp.plain(hub.amqpPort())) {
+            Open open = raw.handshake("silent");
+            assertEquals(IDLE.toMillis() / 2, open.getIdleTimeOut().longValue(), "the peer must send something at least this often");
+            long opened = System.nanoTime();
+            assertTrue(raw.readUntil(f -> f instanceof Close, Duration.ofSeconds(10)));
+            double seconds = (System.nanoTime() - opened) / 1e9;
+            Close close = (Close) raw.frames().stream().filter(f -> f instanceof Close).findFirst().orElseThrow();
+            assertNotNull(close.getError());
+            assertEquals("amqp:resource-limit-exceeded", close.getError().getCondition().toString());
+            assertEquals("local-idle-timeout expired", close.getError().getDescription());
+            assertTrue(seconds >= IDLE.toMillis() / 1000.0 * 0.9, "closed only after the idle timeout, not after " + seconds + " s");
+            raw.readUntil(f -> false, Duration.ofSeconds(5));
+            assertTrue(raw.serverClosedSocket(), "the socket follows the Close");
+        }
+        Waits.until("the connection to be released", () -> hub.connectionCount() == 0 && hub.limits().connectionsFrom("127.0.0.1") == 0);
+        assertEquals(List.of(), stackTraces(), "an idle close is one log line, not a stack trace");
+    }
+
+    @Test
+    void aClientThatSendsHeartbeatsStaysOpenPastTheIdleTimeout() throws Exception {
+        try (RawAmqp raw = RawAmqp.plain(hub.amqpPort())) {
+            raw.handshake("heartbeats");
+            long end = System.nanoTime() + IDLE.multipliedBy(2).toNanos();
+            byte[] emptyFrame = {0, 0, 0, 8, 2, 0, 0, 0};
+            while (System.nanoTime() < end) {
+                raw.write(emptyFrame);
+                // The client's own pace: a heartbeat every quarter of the idle timeout.
+                assertTrue(!raw.readUntil(f -> f instanceof Close, IDLE.dividedBy(4)), "closed despite heartbeats: " + raw.frames());
+            }
+            raw.write(RawAmqp.frame(0, 0, RawAmqp.begin(), null));
+            assertTrue(raw.readUntil(f -> f instanceof Begin, Duration.ofSeconds(5)));
+            assertTrue(raw.frames().stream().anyMatch(f -> f instanceof Begin), "still served after " + IDLE.multipliedBy(2));
+        }
+    }
+
+    @Test
+    void socketsThatNeverFinishOpeningAreClosedAfterTheOpenTimeout() throws Exception {
+        long started = System.nanoTime();
+        try (Socket tcpOnly = new Socket();
+             RawAmqp tlsOnly = RawAmqp.tls(hub.amqpsPort(), hub.tls().clientContext());
+             RawAmqp headerOnly = RawAmqp.plain(hub.amqpPort());
+             RawAmqp saslHeaderOnly = RawAmqp.tls(hub.amqpsPort(), hub.tls().clientContext())) {
+            tcpOnly.connect(new InetSocketAddress("127.0.0.1", hub.amqpsPort())); // no TLS ClientHello
+            headerOnly.write(RawAmqp.AMQP_HEADER);
+            saslHeaderOnly.write(RawAmqp.SASL_HEADER);
+            for (RawAmqp raw : List.of(tlsOnly, headerOnly, saslHeaderOnly)) {
+                raw.readUntil(f -> false, Duration.ofSeconds(10));
+                assertTrue(raw.serverClosedSocket(), "closed after " + raw.frames());
+                System.out.println("half-open closed after " + (System.nanoTime() - started) / 1_000_000 + " ms: " + raw.frames());
+            }
+            tcpOnly.setSoTimeout(10_000);
+            assertEquals(-1, tcpOnly.getInputStream().read(), "the TCP-only socket is closed too");
+            System.out.println("tcp-only closed after " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertTrue(seconds >= OPEN.toMillis() / 1000.0 * 0.9, "after the open timeout, not " + seconds + " s");
+        }
+        Waits.until("the half-open connections to be released", () -> hub.connectionCount() == 0 && hub.limits().connectionsFrom("127.0.0.1") == 0);
+        assertEquals(List.of(), stackTraces());
+    }
+
+    @Test
+    void thousandsOfHalfOpenConnectionsStayBoundedByThePerAddressCapWhileAWellBehavedClientKeepsSending() throws Exception {
+        AmqpTestClient good = AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous()).awaitOpen();
+        new CbsClient(good).putToken(UUID.randomUUID(), "127.0.0.1/devices/device1", hub.deviceToken("device1", Duration.ofHours(1)));
+        Sender sender = good.sender(good.session(), "good", "/devices/device1/messages/events");
+        List<Socket> halfOpen = new ArrayList<>();
+        int peak = 0;
+        int sent = 0;
+        long t0 = System.nanoTime();
+        try {
+            for (int i = 0; i < 2000; i++) {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress("127.0.0.1", hub.amqpPort()));
+                s.getOutputStream().write(RawAmqp.AMQP_HEADER); // and never an Open
+                halfOpen.add(s);
+                peak = Math.max(peak, hub.limits().connectionsFrom("127.0.0.1"));
+                if (i % 100 == 0) {
+                    Message m = Proton.message();
+                    m.setBody(new Data(new Binary(("during half-open flood " + i).getBytes(StandardCharsets.UTF_8))));
+                    assertInstanceOf(Accepted.class, good.send(sender, m));
+                    sent++;
+                }
+            }
+ System.out.println("flood sent after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            assertTrue(peak <= CAP, "at most " + CAP + " connections from one address, saw " + peak);
+            assertEquals(CAP, peak, "the cap was reached (2,000 attempts in well under the open timeout)");
+            Waits.until("every half-open connection to be closed by the open timeout or the cap",
+                    () -> hub.limits().connectionsFrom("127.0.0.1") == 1);
+            int closedByServer = 0;
+            for (Socket s : halfOpen) {
+                s.setSoTimeout(5000);
+                try {
+                    if (s.getInputStream().read(new byte[64]) != 0) {
+                        closedByServer++; // the server's header or end of stream: either way it answered and let go
+                    }
+                } catch (java.io.IOException reset) {
+                    closedByServer++;
+                }
+            }
+            assertEquals(2000, closedByServer);
+            System.out.println("flood checked after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            Message m = Proton.message();
+            m.setBody(new Data(new Binary("after the flood".getBytes(StandardCharsets.UTF_8))));
+            assertInstanceOf(Accepted.class, good.send(sender, m));
+            sent++;
+            long stored = hub.telemetry("device1").stream().map(t -> new String(t.body(), StandardCharsets.UTF_8))
+                    .filter(b -> b.startsWith("during half-open flood") || b.equals("after the flood")).count();
+            assertEquals(sent, stored);
+            // A new well-behaved connection is welcome again once the flood is gone.
+            try (AmqpTestClient again = AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous())) {
+                again.awaitOpen();
+            }
+            System.out.println("half-open flood: 2000 attempts, peak " + peak + " connections from 127.0.0.1 (cap " + CAP + "), "
+                    + sent + " messages from the good client all stored, " + log.list.size() + " log lines");
+        } finally {
+            for (Socket s : halfOpen) {
+                s.close();
+            }
+            good.close();
+        }
+        assertEquals(List.of(), stackTraces());
+    }
+
+    @Test
+    void aPeerThatNeverAnswersOurCloseLosesItsSocketAfterTheCloseTimeout() throws Exception {
+        // A refused connection (connections-per-client limit 0) gets Open then Close; this peer never answers the Close.
+        hub.close();
+        hub = HubSimulator.builder().dataDir(java.nio.file.Files.createTempDirectory("guards")).amqpsPort(0).amqpPort(0).httpsPort(0)
+                .limits(LimitProfile.iothub().with(LimitKind.CONNECTIONS_PER_CLIENT, 0, LimitMode.ENFORCE)).start();
+        try (RawAmqp raw = RawAmqp.plain(hub.amqpPort())) {
+            raw.handshake("never-answers");
+            assertTrue(raw.readUntil(f -> f instanceof Close, Duration.ofSeconds(5)));
+            long closeSeen = System.nanoTime();
+            ErrorCondition error = raw.firstError();
+            assertEquals("amqp:resource-limit-exceeded", error.getCondition().toString());
+            raw.readUntil(f -> false, Duration.ofSeconds(10));
+            double seconds = (System.nanoTime() - closeSeen) / 1e9;
+            assertTrue(raw.serverClosedSocket(), "the server let go of the socket");
+            assertTrue(seconds >= 1.5 && seconds < 5, "after the 2 s close timeout, not " + seconds + " s");
+        }
+    }
+}
