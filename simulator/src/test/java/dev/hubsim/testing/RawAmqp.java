@@ -80,6 +80,10 @@ public final class RawAmqp implements AutoCloseable {
         return new RawAmqp(s);
     }
 
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     public RawAmqp write(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
