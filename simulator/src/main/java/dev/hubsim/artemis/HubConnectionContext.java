@@ -481,6 +481,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             CbsRequestHandler handler = new CbsRequestHandler(this, receiver, cbsReplies);
             rawLinks.put(link, handler);
             receiver.setContext(handler);
+            receiver.setMaxMessageSize(org.apache.qpid.proton.amqp.UnsignedLong.valueOf(MAX_REQUEST_BYTES));
             receiver.open();
             credit(receiver, LinkKind.CBS).start();
         } else {
@@ -507,6 +508,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             link.setTarget(link.getRemoteTarget());
             if (link instanceof Receiver receiver) {
                 receiver.setContext(new ManagementRequestHandler(this, receiver, managementReplies));
+                receiver.setMaxMessageSize(org.apache.qpid.proton.amqp.UnsignedLong.valueOf(MAX_REQUEST_BYTES));
                 receiver.open();
                 receiver.flow(ManagementRequestHandler.CREDIT);
             } else {
@@ -598,6 +600,17 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     @Override
     public void onDelivery(Delivery delivery) throws Exception {
         Link link = delivery.getLink();
+        if (link instanceof Receiver && delivery.isPartial() && delivery.available() > partialCap(link)) {
+            // Proton-J buffers a delivery until its last frame: without this a client could fill the heap with one.
+            String description = "A delivery on '" + targetAddress(link) + "' grew past " + partialCap(link)
+                    + " bytes before its last frame.";
+            LOG.info("detached link '{}' on connection {} from {}: {}", link.getName(), id(), getRemoteAddress(), description);
+            trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.VIOLATION, -1, targetAddress(link),
+                    Map.of("violation", "delivery too large", "bytes", delivery.available()));
+            closeLink(link, new ErrorCondition(HubErrors.MESSAGE_SIZE_EXCEEDED, description));
+            flush();
+            return;
+        }
         if (link instanceof Receiver receiver && seenDeliveries.add(delivery) && receiver.getQueued() > receiver.getCredit()) {
             String description = "A transfer arrived on '" + targetAddress(link) + "' with no link credit.";
             LOG.info("protocol violation on connection {} from {}: {}", id(), getRemoteAddress(), description);
@@ -608,6 +621,22 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             return;
         }
         super.onDelivery(delivery);
+    }
+
+    /** The largest $cbs or $management request: a token, even a JWT, is a few kilobytes. */
+    static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /** Edge Hub's AmqpMaxMessageSize (reference/iothub-amqp.md §8.1), or the hub's own size limits if higher. */
+    static final long MAX_DELIVERY_BYTES = 1024 * 1024;
+
+    /**
+     * How many bytes a delivery still in transit may hold on this link: request links get {@link #MAX_REQUEST_BYTES};
+     * the others room for a whole message over the size limits, which is then Rejected as documented.
+     */
+    private long partialCap(Link link) {
+        if (link.getContext() instanceof CbsRequestHandler || link.getContext() instanceof ManagementRequestHandler) {
+            return MAX_REQUEST_BYTES;
+        }
+        return Math.max(MAX_DELIVERY_BYTES, Math.max(hub.limits().value(LimitKind.D2C_MESSAGE_BYTES), hub.limits().value(LimitKind.C2D_MESSAGE_BYTES)));
     }
 
     /** Detaches a link from the hub's side with an error, cleaning up whichever handler served it. */

@@ -23,6 +23,8 @@ public record SasToken(String resourceUri, String signature, String expiry, long
      * (or negative) values are malformed rather than instants the validator cannot add its clock skew to.
      */
     public static final long MAX_EXPIRY_SECONDS = 253_402_300_799L;
+    /** Real tokens are a few hundred characters; anything this long is refused before any work is done on it. */
+    public static final int MAX_TOKEN_CHARS = 8192;
 
     /** A token that cannot be parsed; the message names what is wrong and never echoes the signature. */
     public static final class MalformedTokenException extends Exception {
@@ -34,6 +36,9 @@ public record SasToken(String resourceUri, String signature, String expiry, long
     public static SasToken parse(String token) throws MalformedTokenException {
         if (token == null || token.isBlank()) {
             throw new MalformedTokenException("the token is empty");
+        }
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw new MalformedTokenException("the token is " + token.length() + " characters long; the hub accepts at most " + MAX_TOKEN_CHARS);
         }
         String[] parts = token.trim().split("\\s+");
         if (parts.length != 2 || !parts[0].equals(SCHEME)) {
