@@ -59,6 +59,11 @@ final class CbsRequestHandler extends RequestLinkHandler {
             return;
         }
         CbsNode.Outcome outcome = connection.hub().cbs().handle(request);
+        if (outcome.claim() != null && connection.claimWouldExceedCap(outcome.claim(), outcome.eventHub())) {
+            TokenVerdict refused = new TokenVerdict.Refused(403, CbsNode.tooManyClaims(connection.hub().limits().value(dev.hubsim.limits.LimitKind.CLAIMS_PER_CONNECTION)));
+            outcome = new CbsNode.Outcome(CbsNode.reply(request.getMessageId(), request.getReplyTo(), refused), refused, outcome.request(),
+                    outcome.eventHub());
+        }
         traceRequest(request, outcome);
         Claim claim = outcome.claim();
         if (claim != null) {

@@ -87,8 +87,16 @@ public final class HubConnectionContext extends AMQPConnectionContext {
      */
     private final Map<Link, dev.hubsim.auth.ResourceUri> linkAudiences = new HashMap<>();
     private final Map<Link, LinkCredit> credits = new HashMap<>();
-    /** Expiry timers of the claims granted here, cancelled when the connection ends so they do not hold it in memory. */
-    private final List<java.util.concurrent.ScheduledFuture<?>> expiryTimers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * One expiry timer per audience (and claim set): a renewal re-arms it instead of adding another, so a client that
+     * renews in a loop holds one timer, not one per put-token. Cancelled when the connection ends.
+     */
+    private final Map<Object, ExpiryTimer> expiryTimers = new ConcurrentHashMap<>();
+
+    private record ExpiryTimer(Instant at, java.util.concurrent.ScheduledFuture<?> future) {
+    }
+
+
     private final Set<Session> countedSessions = new HashSet<>();
     private final Set<Link> countedLinks = new HashSet<>();
     private final Set<Delivery> seenDeliveries = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
@@ -301,14 +309,35 @@ public final class HubConnectionContext extends AMQPConnectionContext {
         if (claim.scope().deviceId() != null) {
             trace.addIdentity(claim.scope().deviceId());
         }
-        long delay = Math.max(0, Duration.between(hub.clock().instant(), claim.expiresAt()).toMillis());
-        java.util.concurrent.ScheduledFuture<?>[] timer = new java.util.concurrent.ScheduledFuture<?>[1];
-        timer[0] = hub.scheduler().schedule(() -> runLater(() -> {
-            expiryTimers.remove(timer[0]);
-            expire(claim, "expired at " + claim.expiresAt());
-        }), delay, TimeUnit.MILLISECONDS);
-        expiryTimers.add(timer[0]);
+        Object key = List.of(set == claims ? "hub" : "event-hub", claim.audience());
+        ExpiryTimer existing = expiryTimers.get(key);
+        if (existing != null && !existing.at().isAfter(claim.expiresAt())) {
+            return; // it fires first, finds this renewal and re-arms for it
+        }
+        if (existing != null) {
+            existing.future().cancel(false);
+        }
+        arm(key, claim, set);
     }
+
+    private void arm(Object key, Claim claim, ClaimSet set) {
+        long delay = Math.max(0, Duration.between(hub.clock().instant(), claim.expiresAt()).toMillis());
+        expiryTimers.put(key, new ExpiryTimer(claim.expiresAt(), hub.scheduler().schedule(() -> runLater(() -> {
+            expiryTimers.remove(key);
+            expire(claim, "expired at " + claim.expiresAt());
+            if (!closed) {
+                set.all().stream().filter(c -> c.audience().equals(claim.audience())).findFirst().ifPresent(renewal -> arm(key, renewal, set));
+            }
+        }), delay, TimeUnit.MILLISECONDS)));
+    }
+
+    /** True when a claim for a new audience would go over {@link LimitKind#CLAIMS_PER_CONNECTION}. */
+    boolean claimWouldExceedCap(Claim claim, boolean eventHub) {
+        List<Claim> held = (eventHub ? eventHubClaims : claims).all();
+        return held.stream().noneMatch(c -> c.audience().equals(claim.audience()))
+                && hub.limits().check(LimitKind.CLAIMS_PER_CONNECTION, held.size() + 1L, id()) == Limits.Verdict.REFUSE;
+    }
+
 
     /** A claim's time is up (or a fault says so): its links are detached, a SASL PLAIN connection is closed. */
     void expire(Claim claim, String why) {
@@ -728,7 +757,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             addressUsage = null;
         }
         List.copyOf(eventHubSenders.keySet()).forEach(this::releaseEventHubSender);
-        expiryTimers.forEach(t -> t.cancel(false));
+        expiryTimers.values().forEach(t -> t.future().cancel(false));
         expiryTimers.clear();
         List.copyOf(rawLinks.keySet()).forEach(this::closeRawLink);
         List.copyOf(countedLinks).forEach(this::forget);
@@ -805,6 +834,8 @@ public final class HubConnectionContext extends AMQPConnectionContext {
             d.put("id", id());
             d.put("remoteAddress", trace.remoteAddress());
             d.put("identities", trace.identities());
+            d.put("claims", claims.all().size() + eventHubClaims.all().size());
+            d.put("expiryTimers", expiryTimers.size());
             List<Map<String, Object>> links = new java.util.ArrayList<>();
             for (AMQPSessionContext session : getSessions().values()) {
                 for (Receiver r : session.getReceivers().keySet()) {

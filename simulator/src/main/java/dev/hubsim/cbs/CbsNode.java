@@ -68,11 +68,17 @@ public final class CbsNode {
         return new Outcome(reply(putToken.messageId(), putToken.replyTo(), verdict), verdict, putToken, false);
     }
 
+    /** The 403 for a put-token that would hold one claim too many on its connection (IoT Hub's IotHubMaxCbsTokenExceeded). */
+    public static String tooManyClaims(long max) {
+        return "IotHubMaxCbsTokenExceeded: this connection already holds claims for " + max
+                + " audiences; renew one of them or open another connection.";
+    }
+
     /**
      * The reply: {@code correlation-id} is the request's {@code message-id} object itself, so it keeps its AMQP type
      * (uuid, string, ulong, binary); {@code status-code} is a Java Integer, which encodes as AMQP int.
      */
-    static Message reply(Object messageId, String replyTo, TokenVerdict verdict) {
+    public static Message reply(Object messageId, String replyTo, TokenVerdict verdict) {
         Message reply = Proton.message();
         reply.setCorrelationId(messageId);
         if (replyTo != null) {

@@ -68,6 +68,12 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--max-token-lifetime", paramLabel = "SECONDS", description = "Claims last at most this long whatever the token says, to see renewals happen fast.")
     Long maxTokenLifetimeSeconds;
 
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Close a connection that sends nothing for this long (the Open advertises half). Default: 240")
+    long idleTimeoutSeconds = dev.hubsim.HubSimulator.DEFAULT_IDLE_TIMEOUT.toSeconds();
+
+    @Option(names = "--open-timeout", paramLabel = "SECONDS", description = "Close a socket that has not finished TLS, its protocol header and its AMQP Open after this long. Default: 10")
+    long openTimeoutSeconds = dev.hubsim.HubSimulator.DEFAULT_OPEN_TIMEOUT.toSeconds();
+
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO, DEBUG or TRACE. Default: ${DEFAULT-VALUE}")
     String logLevel = "INFO";
 
@@ -97,7 +103,8 @@ public final class SimulatorCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.toLevel(logLevel, Level.INFO));
         HubSimulator.Builder builder = HubSimulator.builder().dataDir(dataDir).bindHost(bind).amqpsPort(amqpsPort).amqpPort(amqpPort).httpsPort(httpsPort)
-                .persistent(persistent).clockSkew(Duration.ofSeconds(clockSkewSeconds));
+                .persistent(persistent).clockSkew(Duration.ofSeconds(clockSkewSeconds))
+                .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds)).openTimeout(Duration.ofSeconds(openTimeoutSeconds));
         if (config != null) {
             builder.configFile(config);
         }

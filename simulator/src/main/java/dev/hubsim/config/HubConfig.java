@@ -78,7 +78,7 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
                 }
             }
             throw new ConfigException("limits: unknown limit '" + name + "' (connectionsPerClient, sessionsPerClient, linksPerClient, "
-                    + "d2cMessageBytes, c2dMessageBytes, c2dQueueDepth, connectionsPerAddress)");
+                    + "d2cMessageBytes, c2dMessageBytes, c2dQueueDepth, connectionsPerAddress, claimsPerConnection)");
         }
 
         private static LinkKind linkKind(String name) {

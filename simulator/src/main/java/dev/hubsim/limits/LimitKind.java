@@ -15,7 +15,12 @@ public enum LimitKind {
      * AMQP connections open at once from one remote address (IP), counted from the protocol header on, so clients that
      * connect and never finish opening are bounded too; past it the socket is closed at once.
      */
-    CONNECTIONS_PER_ADDRESS("connections per address");
+    CONNECTIONS_PER_ADDRESS("connections per address"),
+    /**
+     * Claims (distinct CBS audiences) one connection may hold; past it a put-token for a new audience is answered 403
+     * (IoT Hub's IotHubMaxCbsTokenExceeded). Renewals of a held audience always pass.
+     */
+    CLAIMS_PER_CONNECTION("claims per connection");
 
     private final String noun;
 

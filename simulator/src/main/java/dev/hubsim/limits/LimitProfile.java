@@ -17,6 +17,8 @@ public final class LimitProfile {
     public static final int IMP_LINKS = 64;
     /** A guard against runaway clients, far above what a test suite opens from one machine. */
     public static final int CONNECTIONS_PER_ADDRESS = 10_000;
+    /** The Java SDK multiplexes at most 1,000 devices on one AMQPS connection (reference/iothub-amqp.md §8.6). */
+    public static final int CLAIMS_PER_CONNECTION = 2_000;
 
     private final String name;
     private final Map<LimitKind, Limit> limits;
@@ -37,6 +39,7 @@ public final class LimitProfile {
         limits.put(LimitKind.C2D_MESSAGE_BYTES, new Limit(LimitKind.C2D_MESSAGE_BYTES, C2D_MAX_BYTES, LimitMode.ENFORCE));
         limits.put(LimitKind.C2D_QUEUE_DEPTH, new Limit(LimitKind.C2D_QUEUE_DEPTH, C2D_MAX_DEPTH, LimitMode.ENFORCE));
         limits.put(LimitKind.CONNECTIONS_PER_ADDRESS, new Limit(LimitKind.CONNECTIONS_PER_ADDRESS, CONNECTIONS_PER_ADDRESS, LimitMode.ENFORCE));
+        limits.put(LimitKind.CLAIMS_PER_CONNECTION, new Limit(LimitKind.CLAIMS_PER_CONNECTION, CLAIMS_PER_CONNECTION, LimitMode.ENFORCE));
         Map<LinkKind, CreditPolicy> credit = new EnumMap<>(LinkKind.class);
         credit.put(LinkKind.TELEMETRY, CreditPolicy.window(1000));
         credit.put(LinkKind.CLOUD_TO_DEVICE, CreditPolicy.window(100));
