@@ -58,6 +58,9 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
                 for (Map.Entry<String, LimitSpec> e : limits.entrySet()) {
                     LimitKind kind = kind(e.getKey());
                     LimitSpec spec = e.getValue();
+                    if (spec == null) {
+                        throw new ConfigException("limits: limit '" + e.getKey() + "' has no value or mode");
+                    }
                     long value = spec.value() != null ? spec.value() : p.limit(kind).value();
                     LimitMode mode = spec.mode() != null ? LimitMode.valueOf(spec.mode().toUpperCase(Locale.ROOT)) : LimitMode.ENFORCE;
                     p = p.with(kind, value, mode);
@@ -65,6 +68,9 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
             }
             if (credit != null) {
                 for (Map.Entry<String, String> e : credit.entrySet()) {
+                    if (e.getValue() == null) {
+                        throw new ConfigException("limits.credit: link kind '" + e.getKey() + "' has no policy");
+                    }
                     p = p.withCredit(linkKind(e.getKey()), CreditPolicy.parse(e.getValue()));
                 }
             }

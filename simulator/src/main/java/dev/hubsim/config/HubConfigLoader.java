@@ -92,6 +92,9 @@ public final class HubConfigLoader {
         }
         Set<String> seen = new HashSet<>();
         for (HubConfig.DeviceSpec d : config.devices()) {
+            if (d == null) {
+                throw new ConfigException(prefix + "a device entry is empty");
+            }
             if (d.deviceId() == null || !DEVICE_ID.matcher(d.deviceId()).matches()) {
                 throw new ConfigException(prefix + "device id '" + d.deviceId() + "' is missing or has characters IoT Hub does not allow");
             }
@@ -103,6 +106,9 @@ public final class HubConfigLoader {
         }
         seen.clear();
         for (HubConfig.PolicySpec p : config.policies()) {
+            if (p == null) {
+                throw new ConfigException(prefix + "a policy entry is empty");
+            }
             if (p.name() == null || p.name().isBlank()) {
                 throw new ConfigException(prefix + "a policy has no name");
             }

@@ -78,6 +78,19 @@ class HubConfigFuzzTest {
         }
     }
 
+    /** Found by the long run: empty list entries were NullPointerExceptions. */
+    @net.jqwik.api.Example
+    void emptyEntriesAreConfigErrors() {
+        for (String text : List.of("devices: [null]", "policies: [~]", "limits: {limits: {linksPerClient: null}}", "limits: {credit: {cbs: null}}")) {
+            try {
+                HubConfigLoader.parse(text, "empty.yaml");
+                throw new AssertionError("accepted: " + text);
+            } catch (ConfigException expected) {
+                assertNotNull(expected.getMessage());
+            }
+        }
+    }
+
     @Property
     void aValidHubWrittenAsYamlReadsBackEqual(@ForAll("hubs") HubConfig hub) throws Exception {
         assertEquals(hub.withDefaults(), HubConfigLoader.parse(YAML.writeValueAsString(hub), "written.yaml"));
