@@ -451,14 +451,14 @@ public final class AmqpTestClient implements AutoCloseable {
 
     /** Sends one message (unsettled) and waits for the server's outcome. */
     public synchronized DeliveryState send(Sender sender, Message message) {
-        await("credit on link '" + sender.getName() + "'", () -> sender.getCredit() > 0 || sender.getRemoteState() == EndpointState.CLOSED);
+        await("credit on link '" + sender.getName() + "'", () -> sender.getCredit() > 0 || sender.getRemoteState() == EndpointState.CLOSED || socketClosed);
         byte[] encoded = encode(message);
         Delivery delivery = sender.delivery(Long.toString(tags.incrementAndGet()).getBytes(StandardCharsets.US_ASCII));
         sender.send(encoded, 0, encoded.length);
         sender.advance();
         pump();
         await("the outcome of a transfer on '" + sender.getName() + "'", () -> delivery.getRemoteState() != null
-                || sender.getRemoteState() == EndpointState.CLOSED);
+                || sender.getRemoteState() == EndpointState.CLOSED || socketClosed);
         DeliveryState state = delivery.getRemoteState();
         delivery.settle();
         pump();
