@@ -87,6 +87,12 @@ final class SimulatorProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+    void killHard() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     String stderr() {
         synchronized (stderr) {
             return stderr.toString();
