@@ -404,6 +404,10 @@ public final class HubSimulator implements AutoCloseable {
             Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".hubsim");
             HubConfig hubConfig = configFile != null ? HubConfigLoader.load(configFile) : config != null ? config : HubConfig.defaultHub();
             Hub hub = Hub.from(hubConfig, dir);
+            if (persistent) {
+                // Registry changes made at run time survive restarts like queued messages do.
+                dev.hubsim.registry.RegistryJournal.attach(hub.registry(), dir.resolve("registry").resolve(hub.name() + ".json"));
+            }
             EventHubSettings ehSettings = EventHubSettings.of(hub.name(), hubConfig.eventHub());
             if (telemetryRetained != null) {
                 ehSettings = ehSettings.withRetainedEvents(telemetryRetained);

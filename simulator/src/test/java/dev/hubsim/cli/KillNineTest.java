@@ -51,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KillNineTest {
     private static final Duration START = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LIVE_KEY = java.util.Base64.getEncoder().encodeToString("a-key-for-the-live-device-0123456789".getBytes());
 
     private static String key(SimulatorInfo info, String deviceId) {
         return info.devices().stream().filter(d -> d.deviceId().equals(deviceId)).findFirst().orElseThrow().primaryKey();
@@ -93,6 +94,18 @@ class KillNineTest {
         return out;
     }
 
+    private static HttpResponse<String> registry(SimulatorInfo info, String method, String deviceId, String body) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(ExportedTrust.sslContext(info)).build();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + info.ports().get("https") + "/devices/" + deviceId
+                + "?api-version=2021-04-12")).header("Authorization", info.controlAuthorization());
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            b.header("If-Match", "*").method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void nothingAcknowledgedIsLostAndSequenceNumbersContinueAfterKillNine(@TempDir Path dir) throws Exception {
         // Feedback batches go out after 1 s instead of 15, so the recovered records come while the test waits.
@@ -107,6 +120,11 @@ class KillNineTest {
         try (SimulatorProcess first = new SimulatorProcess(args)) {
             first.awaitLine("hubsim ready", START);
             SimulatorInfo info = SimulatorInfo.readFrom(dir.resolve("info.json"));
+            // Registry changes over HTTPS: one device created, one created and deleted.
+            assertEquals(200, registry(info, "PUT", "created-live", "{\"deviceId\":\"created-live\",\"authentication\":{\"type\":\"sas\","
+                    + "\"symmetricKey\":{\"primaryKey\":\"" + LIVE_KEY + "\",\"secondaryKey\":\"" + LIVE_KEY + "\"}}}").statusCode());
+            assertEquals(200, registry(info, "PUT", "removed-live", "{\"deviceId\":\"removed-live\"}").statusCode());
+            assertEquals(204, registry(info, "DELETE", "removed-live", null).statusCode());
             try (AmqpTestClient service = service(info); AmqpTestClient device3 = device(info, "device3"); AmqpTestClient device1 = device(info, "device1")) {
                 Sender outbox = service.sender(service.session(), "c2d", "/messages/devicebound");
                 for (int i = 0; i < 30; i++) {
@@ -189,6 +207,14 @@ class KillNineTest {
                     }
                 }
                 assertEquals(new HashSet<>(completedByDevice3), reported, "pending feedback survived");
+
+                assertEquals(404, registry(info, "GET", "removed-live", null).statusCode(), "a deletion survived");
+                assertEquals(200, registry(info, "GET", "created-live", null).statusCode(), "a creation survived");
+                try (AmqpTestClient live = AmqpTestClient.plain(info.ports().get("amqp"), SaslMode.anonymous()).awaitOpen()) {
+                    assertEquals(200, new CbsClient(live).putToken(UUID.randomUUID(), "127.0.0.1/devices/created-live",
+                            SasTokens.create("127.0.0.1/devices/created-live", LIVE_KEY, Instant.now().plusSeconds(600), null)).statusCode(),
+                            "with the key it was created with");
+                }
             }
         }
     }
