@@ -52,6 +52,11 @@ class SoakTest {
     private static final int SECONDS = Integer.getInteger("hubsim.soak.seconds", 10);
     private static final int DEVICES = Integer.getInteger("hubsim.soak.devices", 1000);
     private static final int PER_CONNECTION = 100;
+    /**
+     * Telemetry messages a second over all devices (0: as fast as they go). Every stored event stays in memory for the
+     * final count, so long runs are paced: {@code -Psoak-long} sends 500 a second, 300,000 in ten minutes.
+     */
+    private static final int RATE = Integer.getInteger("hubsim.soak.rate", 0);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HubSimulator hub;
@@ -114,9 +119,14 @@ class SoakTest {
             }
         }
 
-        void run() {
+        void run(int connections) {
             long seq = 0;
+            long started = System.nanoTime();
             while (running) {
+                if (RATE > 0) {
+                    long due = started + seq * 1_000_000_000L * connections / RATE;
+                    sleepQuietly(Math.max(0, (due - System.nanoTime()) / 1_000_000));
+                }
                 try {
                     if (broken()) {
                         reconnect();
@@ -172,7 +182,7 @@ class SoakTest {
 
             List<Thread> threads = new ArrayList<>();
             for (Gateway g : gateways) {
-                threads.add(new Thread(g::run, "soak-" + g.devices.get(0)));
+                threads.add(new Thread(() -> g.run(gateways.size()), "soak-" + g.devices.get(0)));
             }
             AtomicInteger drops = new AtomicInteger();
             Random random = new Random(SECONDS * 31L + DEVICES);
