@@ -57,6 +57,9 @@ public final class HubBroker implements AutoCloseable {
         server = embedded.getActiveMQServer();
         server.addProtocolManagerFactory(new HubProtocolManagerFactory(hub));
         server.start();
+        for (String name : new String[]{AMQPS_ACCEPTOR, AMQP_ACCEPTOR}) {
+            AmqpOnlyProtocolHandler.install((NettyAcceptor) server.getRemotingService().getAcceptor(name), server.getScheduledPool());
+        }
         // Telemetry lives in the Event Hub partitions and C2D in the hub's own queues, not in broker queues (README, "Choices").
         server.getScheduledPool().scheduleWithFixedDelay(hub.eventHub().store()::trimExpired, RETENTION_SWEEP_SECONDS,
                 RETENTION_SWEEP_SECONDS, java.util.concurrent.TimeUnit.SECONDS);

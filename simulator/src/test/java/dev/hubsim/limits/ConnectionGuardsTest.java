@@ -137,6 +137,21 @@ class ConnectionGuardsTest {
     }
 
     @Test
+    void anHttpRequestOnAnAmqpPortIsClosedAtOnce() throws Exception {
+        for (RawAmqp raw : List.of(RawAmqp.plain(hub.amqpPort()), RawAmqp.tls(hub.amqpsPort(), hub.tls().clientContext()))) {
+            try (raw) {
+                long started = System.nanoTime();
+                raw.write("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2000000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                raw.readUntil(f -> false, Duration.ofSeconds(10));
+                double seconds = (System.nanoTime() - started) / 1e9;
+                assertTrue(raw.serverClosedSocket(), "Artemis' HTTP transport would keep it open");
+                assertTrue(seconds < OPEN.toMillis() / 1000.0, "closed at once, not by the open timeout: " + seconds + " s");
+                assertEquals(List.of(), raw.frames(), "nothing is answered");
+            }
+        }
+    }
+
+    @Test
     void thousandsOfHalfOpenConnectionsStayBoundedByThePerAddressCapWhileAWellBehavedClientKeepsSending() throws Exception {
         AmqpTestClient good = AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous()).awaitOpen();
         new CbsClient(good).putToken(UUID.randomUUID(), "127.0.0.1/devices/device1", hub.deviceToken("device1", Duration.ofHours(1)));
