@@ -303,6 +303,16 @@ public class Amqp implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers for the steps
 
+    /** The Proton-J link of a sender (null before it started), for subclasses that change how transfers go out. */
+    protected static Sender link(AmqpSender sender) {
+        return (Sender) sender.endpoint;
+    }
+
+    /** A sender's waiting transfers, oldest first; touch only on the loop thread. */
+    protected static java.util.Deque<AmqpTransfer> queue(AmqpSender sender) {
+        return sender.queue;
+    }
+
     /** Marks the object open and emits its OPEN event, once. */
     protected final void opened(AmqpObject o) {
         if (o.openEmitted || o.released || o.ended) {

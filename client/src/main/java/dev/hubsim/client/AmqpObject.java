@@ -31,9 +31,15 @@ public abstract class AmqpObject implements AutoCloseable {
     /** CONNECTION, SESSION, SENDER or RECEIVER: the prefix of this object's events. */
     public abstract String kind();
 
-    /** True from the OPEN event until the object is closed, fails or is released. */
+    /** True from the OPEN event until the object (or its parent) is closed, fails or is released. */
     public boolean isOpen() {
-        return open;
+        // The parent counts at once: a release closes the children on the loop thread a moment later.
+        return open && (parent == null || parent.isOpen());
+    }
+
+    /** The connection of a session, the session of a link; null for a connection. */
+    public AmqpObject parent() {
+        return parent;
     }
 
     /** Releases the object (the imp runtime's deallocation): closes it and, first, its children. No event follows. */

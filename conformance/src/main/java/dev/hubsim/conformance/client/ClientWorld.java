@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
  * shares no code with any client: expected strings come from the features.
  */
 public final class ClientWorld {
-    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long the kit waits for what a statement says must happen ({@code -Dhubsim.clientkit.timeoutSeconds}). */
+    public static final Duration TIMEOUT = Duration.ofSeconds(Long.getLong("hubsim.clientkit.timeoutSeconds", 10));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AdapterChannel adapter;

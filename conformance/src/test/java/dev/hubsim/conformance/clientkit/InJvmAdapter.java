@@ -6,8 +6,10 @@ import dev.hubsim.conformance.client.AdapterChannel;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
 import java.util.function.Function;
 
 /** An adapter in this JVM: the reference client's AdapterServer over pipes, with any agent factory (broken variants). */
@@ -16,10 +18,13 @@ final class InJvmAdapter {
     }
 
     static AdapterChannel start(String name, Function<SSLContext, Amqp> factory) throws IOException {
-        PipedOutputStream kitOut = new PipedOutputStream();
-        PipedInputStream adapterIn = new PipedInputStream(kitOut, 1 << 16);
-        PipedOutputStream adapterOut = new PipedOutputStream();
-        PipedInputStream kitIn = new PipedInputStream(adapterOut, 1 << 16);
+        // NIO pipes, not Piped*Stream: those fail with "Write end dead" once a thread that wrote (a loop thread) ends.
+        Pipe toAdapter = Pipe.open();
+        Pipe fromAdapter = Pipe.open();
+        InputStream adapterIn = Channels.newInputStream(toAdapter.source());
+        OutputStream kitOut = Channels.newOutputStream(toAdapter.sink());
+        InputStream kitIn = Channels.newInputStream(fromAdapter.source());
+        OutputStream adapterOut = Channels.newOutputStream(fromAdapter.sink());
         Thread server = new Thread(() -> {
             try {
                 new AdapterServer(name, factory, adapterOut).serve(adapterIn);
