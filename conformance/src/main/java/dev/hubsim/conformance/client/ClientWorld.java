@@ -100,8 +100,9 @@ public final class ClientWorld {
     // ------------------------------------------------------------------ opening
 
     public String deviceUrl(String deviceId) {
-        String user = URLEncoder.encode(deviceId + "@sas." + hub.hubName(), StandardCharsets.UTF_8);
-        String password = URLEncoder.encode(hub.deviceToken(deviceId), StandardCharsets.UTF_8);
+        // URI user info: percent-encoding with %20 for spaces (URLEncoder's '+' is form encoding, not URI encoding).
+        String user = URLEncoder.encode(deviceId + "@sas." + hub.hubName(), StandardCharsets.UTF_8).replace("+", "%20");
+        String password = URLEncoder.encode(hub.deviceToken(deviceId), StandardCharsets.UTF_8).replace("+", "%20");
         return hub.amqpsUrl().replace("amqps://", "amqps://" + user + ":" + password + "@");
     }
 
