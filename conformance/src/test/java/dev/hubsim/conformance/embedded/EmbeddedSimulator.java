@@ -8,6 +8,7 @@ import dev.hubsim.conformance.probe.Endpoint;
 import dev.hubsim.conformance.target.EndpointTarget;
 import dev.hubsim.conformance.target.HubTarget;
 import dev.hubsim.conformance.target.SimulatorControl;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.Scope;
 import dev.hubsim.limits.LimitProfile;
 
@@ -28,9 +29,16 @@ public final class EmbeddedSimulator {
     }
 
     public static HubTarget start(LimitProfile profile) throws Exception {
+        return start(profile, new Deviation[0]);
+    }
+
+    /** A simulator that departs on purpose from the documents, for the kit's self-test (see {@link Deviation}). */
+    public static HubTarget start(LimitProfile profile, Deviation... deviations) throws Exception {
         Path dataDir = Files.createTempDirectory("hubsim-specs");
         HubSimulator hub = HubSimulator.builder().dataDir(dataDir).amqpsPort(0).amqpPort(0).httpsPort(0).limits(profile)
-                .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(FEEDBACK_INTERVAL)).start();
+                .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(FEEDBACK_INTERVAL)).deviate(deviations).start();
+        String label = "embedded simulator (" + profile.name() + " profile" + (deviations.length == 0 ? "" : ", deviating: "
+                + java.util.Arrays.toString(deviations)) + ")";
         SimulatorInfo info = hub.info();
         Endpoint endpoint = new Endpoint("127.0.0.1", hub.amqpsPort(),
                 EndpointTarget.trust(Path.of(info.trustStore()), info.trustStorePassword()), info.hostName());
@@ -38,7 +46,7 @@ public final class EmbeddedSimulator {
         ConnectionString service = info.policies().stream().filter(p -> p.name().equals("service")).findFirst()
                 .map(p -> ConnectionString.parse(p.connectionString())).orElseThrow();
         Control control = new Control(hub);
-        return EndpointTarget.of("embedded simulator (" + profile.name() + " profile)", info.hubName(), endpoint, devices, service, control, () -> {
+        return EndpointTarget.of(label, info.hubName(), endpoint, devices, service, control, () -> {
             control.closeImp();
             hub.close();
         });
