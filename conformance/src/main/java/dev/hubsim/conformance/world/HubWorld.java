@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.conformance.probe.CbsProbe;
 import dev.hubsim.conformance.probe.ConnectionString;
+import dev.hubsim.conformance.probe.Endpoint;
+import dev.hubsim.conformance.probe.EventHubProbe;
 import dev.hubsim.conformance.probe.ProbeConnection;
 import dev.hubsim.conformance.probe.ProbeConnection.LinkOutcome;
 import dev.hubsim.conformance.probe.ProbeConnection.Received;
@@ -78,6 +80,9 @@ public final class HubWorld {
     private Delivery serviceDelivery;
     private Received received;
     private Message feedback;
+    private Message sentTelemetry;
+    private EventHubProbe eventHub;
+    private Map<String, Long> notedSequenceNumbers;
     private ProbeConnection lastExtra;
     private Session lastSession;
     private final Verdicts verdicts;
@@ -306,6 +311,7 @@ public final class HubWorld {
         Message message = Proton.message();
         message.setMessageId(UUID.randomUUID().toString());
         message.setBody(new Data(new Binary(new byte[bytes])));
+        sentTelemetry = message;
         delivery = connection().send(sender, message);
         outcome = connection().awaitOutcome(delivery);
     }
@@ -564,6 +570,82 @@ public final class HubWorld {
         verdicts.expectEqual("feedback user-id", target.hubName(), observedUser);
     }
 
+    // --- redirect and the Event Hub-compatible endpoint ---------------------------------------------------------
+
+    /** Attaches a receiver and keeps the outcome, whether it attached or was refused (a redirect is a refusal). */
+    public void attachReceiver(String actor, String address) {
+        currentActor = actor;
+        Receiver receiver = connection().receiver(session(), "probe-receiver-" + UUID.randomUUID(), expand(address), 10);
+        attach = connection().awaitAttach(receiver);
+    }
+
+    private Map<?, ?> refusalInfo() {
+        return attach.error() == null || attach.error().getInfo() == null ? Map.of() : attach.error().getInfo();
+    }
+
+    private Object infoValue(String key) {
+        return refusalInfo().get(org.apache.qpid.proton.amqp.Symbol.valueOf(key));
+    }
+
+    public void expectRefusalInfoKeys(List<String> keys) {
+        List<String> missing = keys.stream().filter(k -> infoValue(k) == null).toList();
+        verdicts.expect(missing.isEmpty(), "keys of the refusal's info map", keys + " (symbol keys)", refusalInfo() + ", missing " + missing);
+    }
+
+    public void expectRefusalInfoEndsWith(String key, String suffix) {
+        Object value = infoValue(key);
+        verdicts.expect(value != null && value.toString().endsWith(expand(suffix)), "refusal info " + key, "... " + expand(suffix), Verdicts.typed(value));
+    }
+
+    /**
+     * Attaches to a hub events path, expects the redirect, and connects to the endpoint it names. The Event Hub name is
+     * taken to be the hub's name, as the .NET sample does (reference/iothub-amqp.md §5.3), so a redirect without a
+     * usable address still lets the endpoint be checked on its own.
+     */
+    public void followRedirect(String address) throws Exception {
+        attachReceiver(SERVICE, address);
+        expectRefused("amqp:link:redirect");
+        Object host = infoValue("network-host");
+        Object port = infoValue("port");
+        Object hostName = infoValue("hostname");
+        verdicts.expect(host != null && port instanceof Number && hostName != null, "where the redirect points",
+                "network-host, port (a number) and hostname", refusalInfo());
+        Endpoint endpoint = new Endpoint(host.toString(), ((Number) port).intValue(), target.endpoint().tls(), hostName.toString());
+        eventHub = EventHubProbe.connect(endpoint, hostName.toString(), target.hubName(), target.service());
+    }
+
+    public void notePartitions() {
+        notedSequenceNumbers = new LinkedHashMap<>();
+        for (String id : eventHub.partitionIds()) {
+            notedSequenceNumbers.put(id, eventHub.lastSequenceNumber(id));
+        }
+        verdicts.expect(!notedSequenceNumbers.isEmpty(), "partition_ids of the Event Hub", "at least one", notedSequenceNumbers);
+    }
+
+    /** Finds the partition the telemetry went to (the one whose last sequence number moved) and reads the message there. */
+    public void readTelemetryFromEventHub(String consumerGroup) {
+        Map<String, Long> grown = new LinkedHashMap<>();
+        notedSequenceNumbers.forEach((id, before) -> {
+            long now = eventHub.lastSequenceNumber(id);
+            if (now != before) {
+                grown.put(id, now);
+            }
+        });
+        verdicts.expect(grown.size() == 1, "partitions whose last_enqueued_sequence_number moved after one telemetry message",
+                "exactly one", grown + " (before: " + notedSequenceNumbers + ")");
+        String partition = grown.keySet().iterator().next();
+        Receiver receiver = eventHub.receiverAfter(expand(consumerGroup), partition, notedSequenceNumbers.get(partition), 10);
+        received = eventHub.connection().awaitMessage(receiver);
+        eventHub.connection().settle(received, Accepted.getInstance());
+        verdicts.expectEqual("message-id of the first event after the noted sequence number", sentTelemetry.getMessageId(),
+                received.message().getMessageId());
+    }
+
+    public void expectAnnotationText(String key, String value) {
+        Object observed = annotation(key);
+        verdicts.expect(observed instanceof String && observed.equals(expand(value)), "annotation " + key, expand(value) + " (string)", Verdicts.typed(observed));
+    }
+
     // --- token lifecycle and limits ---------------------------------------------------------------------------
 
     public void expireClaims(String actor) {
@@ -630,6 +712,9 @@ public final class HubWorld {
 
     /** Closes every connection the scenario opened. */
     public void close() {
+        if (eventHub != null) {
+            eventHub.close();
+        }
         connections.values().forEach(ProbeConnection::close);
         extraConnections.forEach(ProbeConnection::close);
     }

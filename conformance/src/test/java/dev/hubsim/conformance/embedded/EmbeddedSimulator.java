@@ -34,6 +34,18 @@ public final class EmbeddedSimulator {
 
     /** A simulator that departs on purpose from the documents, for the kit's self-test (see {@link Deviation}). */
     public static HubTarget start(LimitProfile profile, Deviation... deviations) throws Exception {
+        return start(profile, true, deviations);
+    }
+
+    /**
+     * The simulator seen as any other endpoint: connection strings and trust only, no control, as a run against a real
+     * hub would see it.
+     */
+    public static HubTarget startWithoutControl() throws Exception {
+        return start(LimitProfile.iothub(), false);
+    }
+
+    private static HubTarget start(LimitProfile profile, boolean withControl, Deviation... deviations) throws Exception {
         Path dataDir = Files.createTempDirectory("hubsim-specs");
         HubSimulator hub = HubSimulator.builder().dataDir(dataDir).amqpsPort(0).amqpPort(0).httpsPort(0).limits(profile)
                 .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(FEEDBACK_INTERVAL)).deviate(deviations).start();
@@ -46,7 +58,8 @@ public final class EmbeddedSimulator {
         ConnectionString service = info.policies().stream().filter(p -> p.name().equals("service")).findFirst()
                 .map(p -> ConnectionString.parse(p.connectionString())).orElseThrow();
         Control control = new Control(hub);
-        return EndpointTarget.of(label, info.hubName(), endpoint, devices, service, control, () -> {
+        return EndpointTarget.of(withControl ? label : "simulator as a plain endpoint 127.0.0.1:" + hub.amqpsPort(), info.hubName(), endpoint,
+                devices, service, withControl ? control : null, () -> {
             control.closeImp();
             hub.close();
         });

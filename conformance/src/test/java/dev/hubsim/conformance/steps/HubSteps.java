@@ -275,6 +275,43 @@ public class HubSteps {
         world.expectNextIsLater(actor);
     }
 
+    // --- redirect and the Event Hub-compatible endpoint
+
+    @When("{actor} attaches a receiver to {string}")
+    public void attachesReceiver(String actor, String address) {
+        world.attachReceiver(actor, address);
+    }
+
+    @Then("the refusal's info carries {string}, {string}, {string} and {string}")
+    public void refusalInfoKeys(String a, String b, String c, String d) {
+        world.expectRefusalInfoKeys(List.of(a, b, c, d));
+    }
+
+    @Then("the refusal's info {string} ends with {string}")
+    public void refusalInfoEndsWith(String key, String suffix) {
+        world.expectRefusalInfoEndsWith(key, suffix);
+    }
+
+    @Given("the service has followed the redirect of {string} to the Event Hub-compatible endpoint")
+    public void followedRedirect(String address) throws Exception {
+        world.followRedirect(address);
+    }
+
+    @Given("the service has noted the last sequence number of every partition")
+    public void notedPartitions() {
+        world.notePartitions();
+    }
+
+    @Then("the service reads that message in consumer group {string} from the one partition that grew")
+    public void readsFromEventHub(String consumerGroup) {
+        world.readTelemetryFromEventHub(consumerGroup);
+    }
+
+    @Then("its annotation {string} is {string}")
+    public void annotationText(String key, String value) {
+        world.expectAnnotationText(key, value);
+    }
+
     @Then("its delivery tag is 16 bytes and is the \"x-opt-lock-token\" annotation in .NET Guid byte order")
     public void lockTokenTag() {
         world.expectLockTokenTag();
