@@ -406,6 +406,26 @@ public final class HubWorld {
         serviceSends(sentC2d);
     }
 
+    /** A message whose absolute-expiry-time has already passed when the hub gets it. */
+    public void sendExpiredC2d(String actor) {
+        sentC2d = c2dMessage(devicebound(actor), 64);
+        sentC2d.setExpiryTime(0);
+        org.apache.qpid.proton.amqp.messaging.Properties properties = sentC2d.getProperties() == null
+                ? new org.apache.qpid.proton.amqp.messaging.Properties() : sentC2d.getProperties();
+        properties.setAbsoluteExpiryTime(new java.util.Date(System.currentTimeMillis() - 1000));
+        sentC2d.setProperties(properties);
+        serviceSends(sentC2d);
+    }
+
+    /** Receives the sent message and releases it, {@code times} times over. */
+    public void receiveAndRelease(String actor, int times) {
+        for (int i = 0; i < times; i++) {
+            receiveThat(actor);
+            verdicts.expectEqual("message-id of delivery " + (i + 1), sentC2d.getMessageId(), received.message().getMessageId());
+            settle(actor, "Released");
+        }
+    }
+
     public void sendAnotherC2d(String actor) {
         laterC2d = c2dMessage(devicebound(actor), 64);
         serviceSends(laterC2d);
@@ -700,6 +720,20 @@ public final class HubWorld {
     public void beginSessions(int count) {
         for (int i = 0; i < count; i++) {
             lastSession = connection().awaitSession();
+        }
+    }
+
+    public void expectConnectionClosed(String condition, String prefix) {
+        ErrorCondition error = connection().awaitConnectionClosed();
+        String observed = error == null ? "no error" : error.getCondition() + " '" + error.getDescription() + "'";
+        verdicts.expect(error != null && condition.equals(String.valueOf(error.getCondition())) && error.getDescription() != null
+                && error.getDescription().startsWith(prefix), "Close error of the connection", condition + " '" + prefix + "...'", observed);
+    }
+
+    public void attachSenders(int count, String address) {
+        for (int i = 0; i < count; i++) {
+            attachSender(address);
+            verdicts.expect(attach.attached(), "attach of sender " + (i + 1) + " to " + expand(address), "attached", describe(attach));
         }
     }
 

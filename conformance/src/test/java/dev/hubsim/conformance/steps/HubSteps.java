@@ -265,6 +265,26 @@ public class HubSteps {
         world.receiveThat(actor);
     }
 
+    @When("{actor} receives and releases that message {int} times")
+    public void receivesAndReleases(String actor, int times) {
+        world.receiveAndRelease(actor, times);
+    }
+
+    @When("the service sends {actor} a cloud-to-device message whose absolute-expiry-time has passed")
+    public void sendsExpired(String actor) {
+        world.sendExpiredC2d(actor);
+    }
+
+    @When("{actor} attaches {int} senders to {string}")
+    public void attachesSenders(String actor, int count, String address) {
+        world.attachSenders(count, address);
+    }
+
+    @Then("the connection is closed with {string} and a description starting {string}")
+    public void connectionClosedWithPrefix(String condition, String prefix) {
+        world.expectConnectionClosed(condition, prefix);
+    }
+
     @When("{actor} settles it with {string}")
     public void settles(String actor, String outcome) {
         world.settle(actor, outcome);
