@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one class of the kit that knows the simulator: it starts an embedded hub through the public builder and hands
@@ -32,20 +33,29 @@ public final class EmbeddedSimulator {
         return start(profile, new Deviation[0]);
     }
 
-    /** A simulator that departs on purpose from the documents, for the kit's self-test (see {@link Deviation}). */
-    public static HubTarget start(LimitProfile profile, Deviation... deviations) throws Exception {
-        return start(profile, true, deviations);
-    }
-
     /**
      * The simulator seen as any other endpoint: connection strings and trust only, no control, as a run against a real
      * hub would see it.
      */
     public static HubTarget startWithoutControl() throws Exception {
-        return start(LimitProfile.iothub(), false);
+        Path dataDir = Files.createTempDirectory("hubsim-specs");
+        HubSimulator hub = HubSimulator.builder().dataDir(dataDir).amqpsPort(0).amqpPort(0).httpsPort(0)
+                .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(FEEDBACK_INTERVAL)).start();
+        SimulatorInfo info = hub.info();
+        // The settings a user passes as hubsim.specs.* properties, read by the same code.
+        Map<String, String> settings = Map.of(
+                "deviceConnectionStrings", String.join(",", info.devices().stream().map(d -> d.connectionString()).toList()),
+                "serviceConnectionString", info.policies().stream().filter(p -> p.name().equals("service")).findFirst().orElseThrow().connectionString(),
+                "port", Integer.toString(hub.amqpsPort()),
+                "trustStore", info.trustStore(),
+                "trustStorePassword", info.trustStorePassword(),
+                "hubName", info.hubName());
+        HubTarget endpoint = EndpointTarget.fromSettings(settings::get).orElseThrow();
+        return EndpointTarget.of(endpoint.describe(), endpoint.hubName(), endpoint.endpoint(), endpoint.devices(), endpoint.service(), null, hub::close);
     }
 
-    private static HubTarget start(LimitProfile profile, boolean withControl, Deviation... deviations) throws Exception {
+    /** A simulator that departs on purpose from the documents, for the kit's self-test (see {@link Deviation}). */
+    public static HubTarget start(LimitProfile profile, Deviation... deviations) throws Exception {
         Path dataDir = Files.createTempDirectory("hubsim-specs");
         HubSimulator hub = HubSimulator.builder().dataDir(dataDir).amqpsPort(0).amqpPort(0).httpsPort(0).limits(profile)
                 .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(FEEDBACK_INTERVAL)).deviate(deviations).start();
@@ -58,8 +68,7 @@ public final class EmbeddedSimulator {
         ConnectionString service = info.policies().stream().filter(p -> p.name().equals("service")).findFirst()
                 .map(p -> ConnectionString.parse(p.connectionString())).orElseThrow();
         Control control = new Control(hub);
-        return EndpointTarget.of(withControl ? label : "simulator as a plain endpoint 127.0.0.1:" + hub.amqpsPort(), info.hubName(), endpoint,
-                devices, service, withControl ? control : null, () -> {
+        return EndpointTarget.of(label, info.hubName(), endpoint, devices, service, control, () -> {
             control.closeImp();
             hub.close();
         });
