@@ -69,11 +69,11 @@ class CatalogueCheckTest {
                     tagged.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(FEATURES.relativize(feature).toString());
                 }
                 String above = i > 0 ? lines.get(i - 1) : "";
-                boolean tagged = above.trim().startsWith("@");
+                boolean hasTags = above.trim().startsWith("@");
                 String where = FEATURES.relativize(feature) + ":" + (i + 1);
-                if (line.trim().startsWith("Scenario") && (tagged || !line.trim().startsWith("Scenario Outline"))) {
+                if (line.trim().startsWith("Scenario") && (hasTags || !line.trim().startsWith("Scenario Outline"))) {
                     checkStrengthTag(catalogue, where, above, problems);
-                } else if (line.trim().startsWith("Scenario Outline") || (line.trim().startsWith("Examples") && tagged)) {
+                } else if (line.trim().startsWith("Scenario Outline") || (line.trim().startsWith("Examples") && hasTags)) {
                     // An outline may carry its tags per Examples block instead (sasl.feature's mechanisms).
                     if (line.trim().startsWith("Examples")) {
                         checkStrengthTag(catalogue, where, above, problems);
