@@ -390,6 +390,9 @@ public final class HubSimulator implements AutoCloseable {
             Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".hubsim");
             HubConfig hubConfig = configFile != null ? HubConfigLoader.load(configFile) : config != null ? config : HubConfig.defaultHub();
             Hub hub = Hub.from(hubConfig, dir);
+            if (persistent) {
+                dev.hubsim.registry.RegistryJournal.restoreAndFollow(dir.resolve("registry").resolve(hub.name() + ".json"), hub.registry());
+            }
             EventHubSettings ehSettings = EventHubSettings.of(hub.name(), hubConfig.eventHub());
             if (telemetryRetained != null) {
                 ehSettings = ehSettings.withRetainedEvents(telemetryRetained);
