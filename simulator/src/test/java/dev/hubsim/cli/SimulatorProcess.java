@@ -93,6 +93,14 @@ final class SimulatorProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the killed simulator process did not end");
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();

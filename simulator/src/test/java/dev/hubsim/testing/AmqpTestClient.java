@@ -225,6 +225,23 @@ public final class AmqpTestClient implements AutoCloseable {
         }
     }
 
+    /** Waits (releasing the lock) until the condition holds or the deadline ({@link System#nanoTime}) passes; false then. */
+    public synchronized boolean awaitUntil(long deadlineNanos, BooleanSupplier condition) {
+        while (!condition.getAsBoolean()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Waits for a condition outside any client (e.g. in the simulator), checking it every 10 ms up to the timeout. */
     public static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
