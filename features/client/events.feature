@@ -1,3 +1,4 @@
+@needs-impApi
 Feature: Events and object lifecycle of the imp amqp API
   Every object (connection, session, sender, receiver) is returned at once and opens asynchronously: isopen() is false
   until its OPEN event, which comes only after the broker answered its Open, Begin or Attach. Events are

@@ -1,3 +1,4 @@
+@needs-impApi
 Feature: Per-agent limits and the message rate of the imp amqp API
   An agent may hold 4 connections, 16 sessions and 64 links (senders and receivers combined). Past a limit, and past
   the message credit (40 at once, regenerating 2 per second up to 40), the call fails at once with the documented

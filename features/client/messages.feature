@@ -1,3 +1,4 @@
+@needs-impApi
 Feature: Messages of the imp amqp API and the IoT Hub flow
   createmessage sends its string as an AMQP value; createbinarymessage sends a data section. Property keys are strings
   and values integers, floats, booleans or strings; other types are converted to strings. The IoT Hub flow the

@@ -1,3 +1,4 @@
+@needs-impApi
 Feature: Transfers of the imp amqp API
   Each send attempt is one transfer. Transfers are queued until the receiving end grants credit and go out in the
   order they were sent; never more are in flight than the credit granted (seeds/imp-amqpsender-createtransfer.txt).

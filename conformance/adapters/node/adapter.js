@@ -171,7 +171,7 @@ const handlers = {
   release: (c) => release(agent.objects.get(c.object)),
 };
 
-write({ type: 'hello', protocol: 'hubsim-imp-adapter', version: 1, name: 'rhea (Node.js ' + process.version + ')', capabilities: ['binary'] });
+write({ type: 'hello', protocol: 'hubsim-imp-adapter', version: 1, name: 'rhea (Node.js ' + process.version + ')', capabilities: ['impApi', 'binary'] });
 readline.createInterface({ input: process.stdin }).on('line', (line) => {
   if (!line.trim()) return;
   const c = JSON.parse(line);

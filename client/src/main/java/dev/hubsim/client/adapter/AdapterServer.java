@@ -43,7 +43,7 @@ import java.util.function.Function;
  */
 public final class AdapterServer {
     public static final int VERSION = 1;
-    public static final List<String> CAPABILITIES = List.of("receiver", "binary");
+    public static final List<String> CAPABILITIES = List.of("impApi", "receiver", "binary");
 
     private final ObjectMapper json = new ObjectMapper();
     private final Function<SSLContext, Amqp> factory;

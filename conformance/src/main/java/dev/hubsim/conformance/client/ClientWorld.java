@@ -52,6 +52,7 @@ public final class ClientWorld {
     private long releaseIndex = -1;
     private int names;
     private String lastDelivery;
+    private int tokenSeconds;
 
     public ClientWorld(AdapterChannel adapter, HubSide hub, String statement) {
         this.adapter = adapter;
@@ -506,17 +507,64 @@ public final class ClientWorld {
         lastDelivery = r.event.path("delivery").asText();
     }
 
-    public void sendCloudToDevice(String deviceId, String body, String property, long value) {
+    public void sendCloudToDevice(String deviceId, String body, String property, Object value) {
         hub.sendCloudToDevice(deviceId, body, property, value);
+    }
+
+    public void expectReceivedText(String receiver, String property, String value) {
+        Received r = adapter.await(eventStart, e -> "message".equals(e.type()) && receiver.equals(e.event.path("receiver").asText()), TIMEOUT);
+        expect(r != null, "messages on " + receiver, "one within " + TIMEOUT, adapter.events(eventStart) + "; the hub's frames: "
+                + frames(f -> "ATTACH".equals(f.type()) || "TRANSFER".equals(f.type()) || "DETACH".equals(f.type()) || "DISPOSITION".equals(f.type())));
+        JsonNode v = r.event.path("properties").path(property);
+        expect(value.equals(v.asText(null)), "property " + property + " of the received message", value, v);
+    }
+
+    // ------------------------------------------------------------------ SDK-style device clients (capability deviceSdk)
+
+    public void deviceOpen(String name, String deviceId, int tokenSeconds) {
+        this.tokenSeconds = tokenSeconds;
+        call("deviceopen", fields("object", name, "connectionString", hub.deviceConnectionString(deviceId), "tokenSeconds", tokenSeconds));
+    }
+
+    public void deviceSend(String name, String body) {
+        call("devicesend", fields("object", name, "transfer", autoName("t"), "body", body, "properties", Map.of()));
+    }
+
+    /** Two put-tokens for the device's audience on one connection, the second before the first token's lifetime ran out. */
+    public void expectRenewalBeforeExpiry(String deviceId) {
+        Predicate<WireFrame> putToken = f -> "CBS_REQUEST".equals(f.type()) && String.valueOf(f.fields().get("name")).endsWith("/devices/" + deviceId);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos() + Duration.ofSeconds(4L * tokenSeconds).toNanos();
+        List<WireFrame> requests;
+        while ((requests = hub.framesSince(mark).stream().filter(putToken).toList()).size() < 2 && System.nanoTime() < deadline) {
+            pause(50);
+        }
+        expect(requests.size() >= 2, "put-tokens for " + deviceId, "a renewal within " + 4 * tokenSeconds + " s",
+                frames(f -> !"FLOW".equals(f.type()) && !"EMPTY".equals(f.type())));
+        WireFrame first = requests.get(0);
+        WireFrame second = requests.get(1);
+        expect(second.connectionId().equals(first.connectionId()), "connection of the renewal", first.connectionId(), second.connectionId());
+        Duration after = Duration.between(first.time(), second.time());
+        expect(after.compareTo(Duration.ofSeconds(tokenSeconds)) < 0, "renewal time after the first put-token",
+                "under " + tokenSeconds + " s (the token's lifetime)", after.toMillis() + " ms");
+    }
+
+    public void expectNoDetachWith(String condition) {
+        List<String> detaches = frames(f -> "OUT".equals(f.direction()) && "DETACH".equals(f.type()) && condition.equals(f.fields().get("condition")));
+        expect(detaches.isEmpty(), "the hub's detaches with " + condition, "none", detaches);
     }
 
     public void accept() {
         call("accept", fields("delivery", lastDelivery));
     }
 
+    /** The client's disposition of the cloud-to-device delivery (same connection, its delivery-id). */
     public void expectSettled(String state) {
-        WireFrame d = awaitFrame(f -> "IN".equals(f.direction()) && "DISPOSITION".equals(f.type()) && "receiver".equals(f.fields().get("role")),
-                "the client's disposition");
+        WireFrame t = awaitFrame(f -> "OUT".equals(f.direction()) && "TRANSFER".equals(f.type()) && f.path() != null
+                && f.path().toLowerCase(java.util.Locale.ROOT).endsWith("/messages/devicebound"), "the hub's cloud-to-device transfer");
+        Object deliveryId = t.fields().get("delivery-id");
+        WireFrame d = awaitFrame(f -> "IN".equals(f.direction()) && "DISPOSITION".equals(f.type()) && "receiver".equals(f.fields().get("role"))
+                && f.connectionId().equals(t.connectionId()) && deliveryId != null
+                && String.valueOf(deliveryId).equals(String.valueOf(f.fields().get("first"))), "the client's disposition of delivery " + deliveryId);
         expect(state.equals(d.fields().get("state")) && Boolean.TRUE.equals(d.fields().get("settled")), "the client's disposition",
                 "settled " + state, d.text());
     }

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public interface HubSide {
     /** One frame or note of the hub's trace. {@code direction} is IN (from the client), OUT (to it) or LOCAL. */
-    record WireFrame(long sequence, String connectionId, String direction, String type, String path, Map<String, Object> fields) {
+    record WireFrame(long sequence, java.time.Instant time, String connectionId, String direction, String type, String path, Map<String, Object> fields) {
         public String text() {
             return sequence + " " + connectionId + " " + ("IN".equals(direction) ? "<-" : "OUT".equals(direction) ? "->" : "**")
                     + " " + type + (path != null ? " " + path : "") + (fields.isEmpty() ? "" : " " + fields);
@@ -31,6 +31,9 @@ public interface HubSide {
 
     String deviceToken(String deviceId);
 
+    /** {@code HostName=...;DeviceId=...;SharedAccessKey=...} for SDK-style clients. */
+    String deviceConnectionString(String deviceId);
+
     /** The sequence number the next trace record will have at least: frames after it belong to what follows. */
     long mark();
 
@@ -43,8 +46,8 @@ public interface HubSide {
     /** Grants {@code credit} more to the client sending links to {@code path} on the connection. */
     void grantCredit(String connectionId, String path, int credit);
 
-    /** Queues a cloud-to-device message for the device, with one integer application property. */
-    void sendCloudToDevice(String deviceId, String body, String property, long value);
+    /** Queues a cloud-to-device message for the device, with one application property (a long or a string). */
+    void sendCloudToDevice(String deviceId, String body, String property, Object value);
 
     /** Whether the hub still holds the connection open. */
     boolean connectionOpen(String connectionId);

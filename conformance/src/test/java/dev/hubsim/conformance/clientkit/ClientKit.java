@@ -21,6 +21,9 @@ public final class ClientKit {
     record Run(AdapterChannel adapter, ImpHub hub, Set<String> capabilities) {
     }
 
+    /** The statements only checked through the deviceSdk capability (features/client/device-sdk.feature). */
+    public static final java.util.List<String> DEVICE_SDK_STATEMENTS = java.util.List.of("IMP-WIRE-001", "IMP-WIRE-002", "IMP-FLOW-002");
+
     private static volatile Run current;
     private static ImpHub hub;
 
@@ -55,11 +58,15 @@ public final class ClientKit {
         return hub;
     }
 
-    public static synchronized Result run(String name, AdapterChannel adapter) throws Exception {
+    public static Result run(String name, AdapterChannel adapter) throws Exception {
+        return run(name, adapter, hub());
+    }
+
+    public static synchronized Result run(String name, AdapterChannel adapter, ImpHub hub) throws Exception {
         Path dir = Path.of("target", "client-kit", name.replaceAll("[^A-Za-z0-9._-]", "_"));
         Files.createDirectories(dir);
         System.setProperty("cucumber.publish.quiet", "true");
-        current = new Run(adapter, hub(), adapter.capabilities());
+        current = new Run(adapter, hub, adapter.capabilities());
         try {
             Main.run(new String[] {
                     "--glue", "dev.hubsim.conformance.clientkit",

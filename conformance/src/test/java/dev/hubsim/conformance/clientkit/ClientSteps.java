@@ -305,6 +305,41 @@ public class ClientSteps {
         world.sendCloudToDevice(device, body, property, value);
     }
 
+    @When("the device client {string} opens for {word}")
+    public void deviceOpen(String name, String device) {
+        world.deviceOpen(name, device, 3600);
+    }
+
+    @When("the device client {string} opens for {word} with tokens valid for {int} seconds")
+    public void deviceOpenShort(String name, String device, int seconds) {
+        world.deviceOpen(name, device, seconds);
+    }
+
+    @When("{string} sends the telemetry {string}")
+    public void deviceSend(String name, String body) {
+        world.deviceSend(name, body);
+    }
+
+    @Then("{string} receives a message with property {string} {string}")
+    public void receivesText(String receiver, String property, String value) {
+        world.expectReceivedText(receiver, property, value);
+    }
+
+    @Then("the hub sees a second put-token for {word} on the same connection before the first token expired")
+    public void renewal(String device) {
+        world.expectRenewalBeforeExpiry(device);
+    }
+
+    @Then("the hub detached no link of the connection with {string}")
+    public void noDetach(String condition) {
+        world.expectNoDetachWith(condition);
+    }
+
+    @When("the hub sends {word} a cloud-to-device message {string} with property {string} {string}")
+    public void c2dText(String device, String body, String property, String value) {
+        world.sendCloudToDevice(device, body, property, value);
+    }
+
     @When("the agent accepts that delivery")
     public void accept() {
         world.accept();

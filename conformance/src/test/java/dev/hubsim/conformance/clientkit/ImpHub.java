@@ -27,8 +27,13 @@ public final class ImpHub implements HubSide, AutoCloseable {
     private final HubSimulator hub;
 
     public ImpHub() throws Exception {
-        hub = HubSimulator.builder().dataDir(Files.createTempDirectory("hubsim-client-kit")).amqpsPort(0).amqpPort(0).httpsPort(0)
-                .limits(LimitProfile.imp().withCredit(LinkKind.TELEMETRY, CreditPolicy.manual(0))).start();
+        this(0, LimitProfile.imp().withCredit(LinkKind.TELEMETRY, CreditPolicy.manual(0)));
+    }
+
+    /** On {@code amqpsPort} (the Azure SDKs need 5671) with the given profile. */
+    public ImpHub(int amqpsPort, LimitProfile profile) throws Exception {
+        hub = HubSimulator.builder().dataDir(Files.createTempDirectory("hubsim-client-kit")).amqpsPort(amqpsPort).amqpPort(0).httpsPort(0)
+                .limits(profile).start();
     }
 
     @Override
@@ -61,6 +66,11 @@ public final class ImpHub implements HubSide, AutoCloseable {
     }
 
     @Override
+    public String deviceConnectionString(String deviceId) {
+        return hub.deviceConnectionString(deviceId);
+    }
+
+    @Override
     public long mark() {
         return hub.traces().connections().stream().flatMap(c -> c.records().stream()).mapToLong(TraceRecord::sequence).max().orElse(0) + 1;
     }
@@ -71,7 +81,7 @@ public final class ImpHub implements HubSide, AutoCloseable {
         for (ConnectionTrace c : hub.traces().connections()) {
             for (TraceRecord r : c.records()) {
                 if (r.sequence() >= mark) {
-                    out.add(new WireFrame(r.sequence(), r.connectionId(), r.direction().name(), r.type().name(), r.path(),
+                    out.add(new WireFrame(r.sequence(), r.time(), r.connectionId(), r.direction().name(), r.type().name(), r.path(),
                             new LinkedHashMap<>(r.fields())));
                 }
             }
@@ -91,11 +101,12 @@ public final class ImpHub implements HubSide, AutoCloseable {
     }
 
     @Override
-    public void sendCloudToDevice(String deviceId, String body, String property, long value) {
+    public void sendCloudToDevice(String deviceId, String body, String property, Object value) {
         Message m = Message.Factory.create();
         m.setAddress("/devices/" + deviceId + "/messages/devicebound");
         m.setMessageId(java.util.UUID.randomUUID().toString());
-        m.setBody(new org.apache.qpid.proton.amqp.messaging.AmqpValue(body));
+        // A data section, as service SDKs send (the device SDK drops a connection on an AMQP value body).
+        m.setBody(new org.apache.qpid.proton.amqp.messaging.Data(new org.apache.qpid.proton.amqp.Binary(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         m.setApplicationProperties(new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(new java.util.HashMap<>(java.util.Map.of(property, value))));
         byte[] buffer = new byte[4096];
         int n = m.encode(buffer, 0, buffer.length);
