@@ -53,6 +53,9 @@ public final class ClientWorld {
     private int names;
     private String lastDelivery;
     private int tokenSeconds;
+    private int burstTaken;
+    private String burstError;
+    private long burstMillis;
 
     public ClientWorld(AdapterChannel adapter, HubSide hub, String statement) {
         this.adapter = adapter;
@@ -374,10 +377,24 @@ public final class ClientWorld {
         expect(sendErrors.isEmpty(), "errors of sendasync", "none", sendErrors);
     }
 
-    public void expectSendFails(String sender, String expectedError) {
-        String error = send(sender, "one more", Map.of(), false);
-        expect(expectedError.equals(error), "sendasync past the message credit", "synchronous error '" + expectedError + "'",
-                error == null ? "no error" : "error '" + error + "'");
+    /** Sends until sendasync fails (or {@code max} were taken): how many were taken, in how long, and the error. */
+    public void sendUntilFailure(String sender, int max) {
+        long start = System.nanoTime();
+        burstTaken = 0;
+        burstError = null;
+        while (burstTaken < max && (burstError = send(sender, "burst " + burstTaken, Map.of(), false)) == null) {
+            burstTaken++;
+        }
+        burstMillis = (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** The credit regenerates while the burst goes on: allow what the documented rate gives back in that time. */
+    public void expectBurst(int least, int capacity, int perSecond, String expectedError) {
+        long most = capacity + (long) Math.floor(perSecond * burstMillis / 1000.0);
+        expect(burstTaken >= least && burstTaken <= most && expectedError.equals(burstError),
+                "sendasync calls taken in a burst of " + burstMillis + " ms",
+                least + ".." + most + " taken, then the error '" + expectedError + "'",
+                burstTaken + " taken, then " + (burstError == null ? "no error" : "the error '" + burstError + "'"));
     }
 
     public void expectSent(int count, String outcome) {

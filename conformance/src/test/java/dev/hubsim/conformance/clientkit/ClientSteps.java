@@ -215,9 +215,14 @@ public class ClientSteps {
         world.expectNoSendErrors();
     }
 
-    @Then("sending one more on {string} fails with {string}")
-    public void sendFails(String sender, String error) {
-        world.expectSendFails(sender, error);
+    @When("the agent sends messages on {string} until one fails, at most {int}")
+    public void sendUntilFailure(String sender, int max) {
+        world.sendUntilFailure(sender, max);
+    }
+
+    @Then("at least {int} and at most {int} plus {int} per second of sending were taken before the error {string}")
+    public void burst(int least, int capacity, int perSecond, String error) {
+        world.expectBurst(least, capacity, perSecond, error);
     }
 
     @When("{int} ms pass")
