@@ -411,6 +411,11 @@ public class Amqp implements AutoCloseable {
                 // closing anyway
             }
         }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // the loop is over either way
+        }
     }
 
     private void startConnection(AmqpConnection c) {

@@ -1,7 +1,6 @@
 package dev.hubsim.conformance.clientkit;
 
 import dev.hubsim.conformance.client.AdapterChannel;
-import dev.hubsim.limits.LimitProfile;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +15,7 @@ class AzureDeviceSdkAdapterTest {
     @Test
     void azureDeviceSdkThroughTheKit() throws Exception {
         ClientKit.Result result;
-        try (ImpHub hub = new ImpHub(5671, LimitProfile.iothub()); AdapterChannel adapter = AzureDeviceSdkAdapter.start()) {
+        try (ImpHub hub = ImpHub.forSdks(); AdapterChannel adapter = AzureDeviceSdkAdapter.start()) {
             result = ClientKit.run("azure-iot-device-sdk-2.5.0", adapter, hub);
         }
         System.out.println("client kit, Azure IoT device SDK 2.5.0: " + result.verdicts() + "\n" + result.failures());

@@ -30,8 +30,12 @@ public final class ImpHub implements HubSide, AutoCloseable {
         this(0, LimitProfile.imp().withCredit(LinkKind.TELEMETRY, CreditPolicy.manual(0)));
     }
 
-    /** On {@code amqpsPort} (the Azure SDKs need 5671) with the given profile. */
-    public ImpHub(int amqpsPort, LimitProfile profile) throws Exception {
+    /** For SDK-style clients: the default iothub profile on 5671, the port the Azure SDKs insist on. */
+    public static ImpHub forSdks() throws Exception {
+        return new ImpHub(HubSimulator.SDK_AMQPS_PORT, LimitProfile.iothub());
+    }
+
+    private ImpHub(int amqpsPort, LimitProfile profile) throws Exception {
         hub = HubSimulator.builder().dataDir(Files.createTempDirectory("hubsim-client-kit")).amqpsPort(amqpsPort).amqpPort(0).httpsPort(0)
                 .limits(profile).start();
     }
