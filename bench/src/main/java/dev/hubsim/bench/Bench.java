@@ -130,8 +130,11 @@ public final class Bench {
                 String label = (size / 1024) + " KB, " + senders + (senders == 1 ? " sender" : " senders");
                 List<Double> hubRates = new ArrayList<>();
                 List<Double> bareRates = new ArrayList<>();
-                d2cRound(true, senders, perSender, encoded); // warm-up of both paths, not counted
-                d2cRound(false, senders, perSender, encoded);
+                // Warm-up of both paths, not counted: the JIT needs a few rounds (the first figures came out 5x low).
+                for (int w = 0; w < (size == 1024 && senders == 1 ? 4 : 1); w++) {
+                    d2cRound(true, senders, perSender, encoded);
+                    d2cRound(false, senders, perSender, encoded);
+                }
                 for (int r = 0; r < rounds; r++) {
                     boolean hubFirst = r % 2 == 0;
                     double a = d2cRound(hubFirst, senders, perSender, encoded);
