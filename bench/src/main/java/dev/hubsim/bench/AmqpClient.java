@@ -74,6 +74,7 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
     private final String saslPassword;
     private Channel channel;
     private long tags;
+    private java.util.concurrent.ScheduledFuture<?> heartbeat;
 
     private AmqpClient(String saslMechanism, String user, String password, int maxFrameSize) {
         this.saslMechanism = saslMechanism;
@@ -128,6 +129,13 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
         connection.setContainer("bench-" + UUID.randomUUID());
         connection.open();
         process();
+        // Heartbeats: Artemis drops a connection that sends nothing for its TTL (60 s); a storm of 10,000 idles longer.
+        heartbeat = ctx.executor().scheduleAtFixedRate(() -> {
+            if (channel.isActive()) {
+                transport.tick(System.nanoTime() / 1_000_000);
+                process();
+            }
+        }, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Override
@@ -158,6 +166,9 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
         fail(new IllegalStateException("connection closed by the server"));
         closed.complete(null);
     }

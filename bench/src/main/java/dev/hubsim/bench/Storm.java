@@ -63,7 +63,12 @@ final class Storm {
         // hub's own cost rather than 10,000 TLS handshakes on a cold JVM; 1,000 over TLS shows what TLS adds.
         List<Config> configs = bench.quick ? List.of(new Config(100, false), new Config(1000, false), new Config(100, true))
                 : List.of(new Config(1000, false), new Config(10_000, false), new Config(1000, true));
-        int rounds = bench.quick ? 1 : 3;
+        String chosen = System.getProperty("bench.storm.configs"); // e.g. 10000:tcp,1000:tls
+        if (chosen != null) {
+            configs = java.util.Arrays.stream(chosen.split(",")).map(c -> c.split(":"))
+                    .map(c -> new Config(Integer.parseInt(c[0]), c[1].equalsIgnoreCase("tls"))).toList();
+        }
+        int rounds = Integer.getInteger("bench.storm.rounds", bench.quick ? 1 : 3);
         int frameSize = Integer.getInteger("bench.storm.maxFrameSize", FRAME_SIZE);
         for (Config config : configs) {
             int n = config.devices();
@@ -77,7 +82,15 @@ final class Storm {
             for (int r = 0; r < rounds; r++) {
                 boolean hubFirst = r % 2 == 0;
                 for (boolean hub : new boolean[]{hubFirst, !hubFirst}) {
-                    double[] result = round(hub, n, config.tls(), frameSize);
+                    double[] result;
+                    try {
+                        result = round(hub, n, config.tls(), frameSize);
+                    } catch (Exception e) { // one side failing must not hide the other's figures
+                        Bench.progress("storm %d %s round %d/%d %s FAILED: %s", n, transport, r + 1, rounds, hub ? "hub" : "Artemis", e);
+                        bench.report.add(new Report.Figure("storm", n + " devices (" + transport + "), " + (hub ? "hub" : "Artemis") + " round " + (r + 1),
+                                "", null, null, null, null, "FAILED: " + e));
+                        continue;
+                    }
                     (hub ? hubTime : bareTime).add(result[0]);
                     (hub ? hubHeap : bareHeap).add(result[1] / (1024 * 1024));
                     (hub ? hubPer : barePer).add(result[2] / 1024);
