@@ -94,8 +94,12 @@ final class BareArtemis implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        embedded.stop();
+    public void close() {
+        try {
+            embedded.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("bare Artemis did not stop cleanly", e);
+        }
     }
 
     /** Cold start baseline: a fresh JVM starting one plain AMQP acceptor; prints a ready line and waits for stdin to close. */
@@ -105,6 +109,7 @@ final class BareArtemis implements AutoCloseable {
             System.setProperty("logback.configurationFile", "hubsim-logback.xml"); // the CLI's log set-up, for a fair start
         }
         Path dir = Files.createTempDirectory("bare-artemis");
+        dir.toFile().deleteOnExit(); // not persistent: the directory stays empty
         try (BareArtemis broker = new BareArtemis(dir, null, null, true, List.of())) {
             System.out.printf("bare artemis ready in %d ms on amqp://127.0.0.1:%d%n", (System.nanoTime() - t0) / 1_000_000, broker.port(TCP));
             System.out.flush();

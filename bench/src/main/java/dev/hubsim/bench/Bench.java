@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -96,6 +95,7 @@ public final class Bench {
         } finally {
             report.print();
             report.write(out, quick);
+            deleteTree(dataDir);
         }
     }
 
@@ -289,7 +289,15 @@ public final class Bench {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    static String newId() {
-        return UUID.randomUUID().toString();
+    /** Best effort: temporary directories of a run (keys, journals) go when it ends. */
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            progress("could not delete %s: %s", dir, e);
+        }
     }
 }

@@ -68,6 +68,7 @@ final class Startup {
             bareWarm.add(hubFirst ? b : a);
             Bench.progress("startup warm round %d/%d: simulator %.1f ms, bare Artemis %.1f ms", r + 1, warmRounds, hubWarm.get(r), bareWarm.get(r));
         }
+        Bench.deleteTree(dir);
         Report.Stat hw = Report.Stat.of(hubWarm);
         bench.report.add(new Report.Figure("startup", "warm: a further one in the same JVM", "ms", hw, Report.Stat.of(bareWarm), "<= 50 ms", hw.median() <= 50,
                 "HubSimulator.builder()...start() with ports 0 and an existing data directory, until listening; baseline: BareArtemis with one plain acceptor"));

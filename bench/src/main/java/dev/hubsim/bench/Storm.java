@@ -127,6 +127,7 @@ final class Storm {
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
         Process server = pb.start();
         List<AmqpClient> clients = new ArrayList<>(n);
+        Path serverDir = null;
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             PrintStream in = new PrintStream(server.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -138,6 +139,7 @@ final class Storm {
                 throw new IllegalStateException("storm server did not start: " + ready);
             }
             int port = Integer.parseInt(ready.split(" ")[useTls ? 1 : 2]);
+            serverDir = Path.of(ready.split(" ", 4)[3]);
             in.println("heap");
             long before = Long.parseLong(out.readLine().split(" ")[1]);
             SSLContext tls = useTls ? bench.tls : null;
@@ -226,6 +228,7 @@ final class Storm {
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
                 server.destroyForcibly().waitFor();
             }
+            Bench.deleteTree(serverDir);
             for (AmqpClient c : clients) {
                 c.close();
             }

@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
 /**
  * The broker side of the connection storm, in a JVM of its own (its heap is the figure, and client and server
  * sockets of 10,000 connections in one process would pass the 20,000 file descriptors allowed here):
- * {@code StormServer hub|bare N maxFrameSize keyStore keyStorePassword}. Prints {@code ready <tls-port> <tcp-port>},
+ * {@code StormServer hub|bare N maxFrameSize keyStore keyStorePassword}. Prints {@code ready <tls-port> <tcp-port> <data-dir>},
  * then answers {@code heap} on stdin with {@code heap <bytes used after GC>}; ends when stdin closes.
  */
 public final class StormServer {
@@ -50,7 +50,7 @@ public final class StormServer {
             tlsPort = bare.port(BareArtemis.TLS);
             tcpPort = bare.port(BareArtemis.TCP);
         }
-        System.out.println("ready " + tlsPort + " " + tcpPort);
+        System.out.println("ready " + tlsPort + " " + tcpPort + " " + dir);
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
