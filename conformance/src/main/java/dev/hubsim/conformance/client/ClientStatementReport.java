@@ -57,14 +57,10 @@ public final class ClientStatementReport implements ConcurrentEventListener {
     private synchronized void write() {
         try {
             Catalogue catalogue = Catalogue.read(Catalogue.defaultPath());
-            // The client rows: the catalogue's section after its "## Client statements" heading.
-            List<String> lines = Files.readAllLines(Catalogue.defaultPath());
-            String section = String.join("\n", lines.subList(Math.max(0, lines.indexOf(lines.stream()
-                    .filter(l -> l.startsWith("## Client statements")).findFirst().orElse(""))), lines.size()));
             Map<String, Object> rows = new LinkedHashMap<>();
             Map<String, Integer> summary = new TreeMap<>();
             for (Catalogue.Statement s : catalogue.statements().values()) {
-                if (!section.contains("| " + s.id() + " |")) {
+                if (!s.client()) {
                     continue;
                 }
                 String verdict = verdict(statuses.get(s.id()));

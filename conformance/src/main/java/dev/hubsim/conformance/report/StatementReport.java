@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Prints a progress line per feature as the run goes, and at the end the statement summary ("N of M MUST statements
+ * Prints a progress line per feature as the run goes, and at the end the summary of the hub's statements ("N of M MUST statements
  * pass, ..."), also written as {@code statements.json} in the report directory (the plugin's argument, else
  * target/hub-specs) with each statement's verdict and, for each failed scenario, its message: the statement IDs,
  * expected and observed. A statement passes when every scenario that checks it passed, fails when one failed, and is
@@ -80,6 +80,9 @@ public final class StatementReport implements ConcurrentEventListener {
             Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
             Map<String, Object> statements = new TreeMap<>();
             for (Catalogue.Statement s : catalogue.statements().values()) {
+                if (s.client()) {
+                    continue;
+                }
                 List<TestCaseFinished> cases = byStatement.getOrDefault(s.id(), List.of());
                 String verdict = verdict(cases);
                 counts.computeIfAbsent(s.strength(), k -> new LinkedHashMap<>()).merge(verdict, 1, Integer::sum);
