@@ -65,3 +65,16 @@ Feature: Cloud-to-device messages
     And the service sends another cloud-to-device message to device1
     Then the service's transfer is rejected with "amqp:resource-limit-exceeded"
     And device1 completes 50 waiting messages
+
+  @HUB-C2D-012 @MUST
+  Scenario: After ten abandons the message is dead-lettered: it does not come an eleventh time
+    When the service sends a cloud-to-device message to device1
+    And device1 receives and releases that message 10 times
+    And the service sends another cloud-to-device message to device1
+    Then the next message device1 receives is the later one
+
+  @HUB-C2D-013 @MUST
+  Scenario: A message whose absolute-expiry-time has passed is never delivered
+    When the service sends device1 a cloud-to-device message whose absolute-expiry-time has passed
+    And the service sends another cloud-to-device message to device1
+    Then the next message device1 receives is the later one

@@ -32,3 +32,12 @@ Feature: Limits and credit
     When device1 opens 1 connections with SASL PLAIN
     And a sender to "/devices/{device1}/messages/events" is attached
     Then the hub grants it exactly 40 credit
+
+  # Needs the simulator: see above.
+  @IMP-LIMIT-003 @MUST @simulator
+  Scenario: The sixty-fifth link of one client is attached, then detached
+    Given the target plays the imp limit profile
+    When device1 opens 1 connections with SASL PLAIN
+    And device1 attaches 64 senders to "/devices/{device1}/messages/events"
+    And a sender to "/devices/{device1}/messages/events" is attached
+    Then the attach is refused with "amqp:resource-limit-exceeded" and a description starting "max link limit reached (64)"

@@ -42,3 +42,11 @@ Feature: SASL and connection open
     Examples: what the C SDK uses
       | mechanism |
       | MSSBCBS   |
+
+  # Needs the simulator: a real hub's tokens cannot be made to lapse on demand within a test run.
+  @HUB-SASL-006 @MUST @simulator
+  Scenario: When the SASL PLAIN token lapses, the connection is closed
+    When device1 connects with SASL PLAIN as "{device1}@sas.{hub}" with a valid device1 token
+    Then the connection is open
+    When the simulator expires device1's claims
+    Then the connection is closed with "amqp:unauthorized-access" and a description starting "Token Invalid."

@@ -18,6 +18,7 @@ import dev.hubsim.events.EventHubEndpoint;
 import dev.hubsim.events.EventHubSettings;
 import dev.hubsim.events.EventHubTokens;
 import dev.hubsim.events.EventStore;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.Faults;
 import dev.hubsim.https.ControlApi;
@@ -276,6 +277,7 @@ public final class HubSimulator implements AutoCloseable {
         private C2dSettings c2dSettings;
         private LimitProfile limitProfile;
         private Duration maxTokenLifetime;
+        private final java.util.EnumSet<Deviation> deviations = java.util.EnumSet.noneOf(Deviation.class);
         private boolean traceFrames = true;
         private int traceRecordsPerConnection = 10_000;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -371,6 +373,12 @@ public final class HubSimulator implements AutoCloseable {
         }
 
         /** Claims last at most this long after they are granted, whatever the token says (e.g. 30 s to watch renewals). */
+        /** Departs on purpose from one documented statement per deviation, to test a conformance kit; none by default. */
+        public Builder deviate(Deviation... chosen) {
+            deviations.addAll(List.of(chosen));
+            return this;
+        }
+
         public Builder maxTokenLifetime(Duration lifetime) {
             this.maxTokenLifetime = lifetime;
             return this;
@@ -405,8 +413,7 @@ public final class HubSimulator implements AutoCloseable {
             HubConfig hubConfig = configFile != null ? HubConfigLoader.load(configFile) : config != null ? config : HubConfig.defaultHub();
             Hub hub = Hub.from(hubConfig, dir);
             if (persistent) {
-                // Registry changes made at run time survive restarts like queued messages do.
-                dev.hubsim.registry.RegistryJournal.attach(hub.registry(), dir.resolve("registry").resolve(hub.name() + ".json"));
+                dev.hubsim.registry.RegistryJournal.restoreAndFollow(dir.resolve("registry").resolve(hub.name() + ".json"), hub.registry());
             }
             EventHubSettings ehSettings = EventHubSettings.of(hub.name(), hubConfig.eventHub());
             if (telemetryRetained != null) {
@@ -439,7 +446,8 @@ public final class HubSimulator implements AutoCloseable {
             EventStore store = new EventStore(ehSettings, clock, persistent ? dir.resolve("events").resolve(ehSettings.name()) : null);
             EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, ehTokens, clock);
             HubContext context = new HubContext(hub, tokens, new CbsNode(tokens, ehTokens), new LinkPolicy(hub), c2d, eventHub, limits, traces,
-                    plan, connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime(), openTimeout);
+                    plan, connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime(),
+                    java.util.Set.copyOf(deviations), openTimeout);
             HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
                     tls.keyStorePassword(), dir, persistent, idleTimeout, openTimeout));
             ControlApi control = new ControlApi(tokens);

@@ -22,6 +22,35 @@ class CatalogueCheckTest {
     private static final Pattern TAG = Pattern.compile("@([A-Z]+-[A-Z0-9]+-\\d+)");
     private static final Path FEATURES = Path.of("../features");
 
+    private static boolean examplesTagged(List<String> lines, int outline) {
+        for (int j = outline + 1; j < lines.size() && !lines.get(j).trim().startsWith("Scenario"); j++) {
+            if (lines.get(j).trim().startsWith("Examples") && !lines.get(j - 1).trim().startsWith("@")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A scenario names its statements and one strength, the strength its statements have in the catalogue. */
+    private static void checkStrengthTag(Catalogue catalogue, String where, String tagLine, List<String> problems) {
+        List<String> strengths = Stream.of("MUST", "SHOULD", "INFO").filter(st -> tagLine.contains("@" + st)).toList();
+        Matcher m = TAG.matcher(tagLine);
+        List<String> ids = new ArrayList<>();
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        if (ids.isEmpty() || strengths.size() != 1) {
+            problems.add(where + ": a scenario needs its statement IDs and exactly one of @MUST/@SHOULD/@INFO on the line above it");
+            return;
+        }
+        for (String id : ids) {
+            Catalogue.Statement row = catalogue.statements().get(id);
+            if (row != null && !row.strength().equals(strengths.get(0))) {
+                problems.add(where + ": tagged @" + strengths.get(0) + " but " + id + " is " + row.strength() + " in STATEMENTS.md");
+            }
+        }
+    }
+
     @Test
     void everyTagNamesARowAndEveryMustRowIsCheckedOrExplained() throws Exception {
         Catalogue catalogue = Catalogue.read(Catalogue.defaultPath());
@@ -30,15 +59,30 @@ class CatalogueCheckTest {
         try (Stream<Path> walk = Files.walk(FEATURES)) {
             features = walk.filter(p -> p.toString().endsWith(".feature")).toList();
         }
+        List<String> problems = new ArrayList<>();
         for (Path feature : features) {
-            for (String line : Files.readAllLines(feature)) {
+            List<String> lines = Files.readAllLines(feature);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
                 Matcher m = TAG.matcher(line);
                 while (m.find()) {
                     tagged.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(FEATURES.relativize(feature).toString());
                 }
+                String above = i > 0 ? lines.get(i - 1) : "";
+                boolean hasTags = above.trim().startsWith("@");
+                String where = FEATURES.relativize(feature) + ":" + (i + 1);
+                if (line.trim().startsWith("Scenario") && (hasTags || !line.trim().startsWith("Scenario Outline"))) {
+                    checkStrengthTag(catalogue, where, above, problems);
+                } else if (line.trim().startsWith("Scenario Outline") || (line.trim().startsWith("Examples") && hasTags)) {
+                    // An outline may carry its tags per Examples block instead (sasl.feature's mechanisms).
+                    if (line.trim().startsWith("Examples")) {
+                        checkStrengthTag(catalogue, where, above, problems);
+                    } else if (!examplesTagged(lines, i)) {
+                        problems.add(where + ": an untagged outline needs tags on each of its Examples blocks");
+                    }
+                }
             }
         }
-        List<String> problems = new ArrayList<>();
         tagged.forEach((id, files) -> {
             if (!catalogue.statements().containsKey(id)) {
                 problems.add(id + " is tagged in " + files + " but has no row in STATEMENTS.md");
@@ -58,6 +102,7 @@ class CatalogueCheckTest {
             }
         }
         assertTrue(problems.isEmpty(), "catalogue check:\n" + String.join("\n", problems));
+        assertTrue(tagged.size() >= 50, "statements tagged: " + tagged.size());
         assertTrue(catalogue.statements().size() >= 40, "the catalogue has " + catalogue.statements().size() + " rows");
     }
 }

@@ -1,19 +1,37 @@
 package dev.hubsim.conformance;
 
-import org.junit.platform.suite.api.ConfigurationParameter;
-import org.junit.platform.suite.api.IncludeEngines;
-import org.junit.platform.suite.api.SelectDirectories;
-import org.junit.platform.suite.api.Suite;
+import dev.hubsim.conformance.embedded.EmbeddedSimulator;
+import dev.hubsim.conformance.run.HubSpecs;
+import dev.hubsim.conformance.run.SpecsResult;
+import dev.hubsim.conformance.target.EndpointTarget;
+import dev.hubsim.conformance.target.HubTarget;
+import dev.hubsim.limits.LimitProfile;
+import org.junit.jupiter.api.Test;
 
-import static io.cucumber.junit.platform.engine.Constants.GLUE_PROPERTY_NAME;
-import static io.cucumber.junit.platform.engine.Constants.PLUGIN_PROPERTY_NAME;
+import java.nio.file.Path;
+import java.util.List;
 
-/** Runs the hub specs under features/hub against the target (the embedded simulator unless settings name another). */
-@Suite
-@IncludeEngines("cucumber")
-@SelectDirectories("../features/hub")
-@ConfigurationParameter(key = GLUE_PROPERTY_NAME, value = "dev.hubsim.conformance.steps")
-@ConfigurationParameter(key = PLUGIN_PROPERTY_NAME, value = "html:target/hub-specs/cucumber.html,json:target/hub-specs/cucumber.json,"
-        + "junit:target/hub-specs/cucumber-junit.xml,dev.hubsim.conformance.report.StatementReport")
-public class HubSpecsTest {
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the hub specs under features/hub against the target: the endpoint the hubsim.specs.* settings name, else an
+ * embedded simulator. The build fails when a MUST statement fails; SHOULD and INFO failures are reported only.
+ */
+class HubSpecsTest {
+    @Test
+    void everyMustStatementHolds() throws Exception {
+        SpecsResult result;
+        try (HubTarget target = target()) {
+            result = HubSpecs.run(target, Path.of("target", "hub-specs"), List.of(Path.of("../features/hub")), null);
+        }
+        List<String> failedMust = result.withVerdict("fail", "MUST");
+        assertEquals(List.of(), failedMust, "MUST statements failed:\n" + result.describe(failedMust));
+        assertTrue(result.withVerdict("pass", "MUST").size() >= 40, "MUST statements that passed: " + result.withVerdict("pass", "MUST"));
+    }
+
+    private static HubTarget target() throws Exception {
+        HubTarget endpoint = EndpointTarget.fromSettings().orElse(null);
+        return endpoint != null ? endpoint : EmbeddedSimulator.start(LimitProfile.iothub());
+    }
 }

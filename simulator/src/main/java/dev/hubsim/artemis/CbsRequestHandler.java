@@ -3,6 +3,7 @@ package dev.hubsim.artemis;
 import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.TokenVerdict;
 import dev.hubsim.cbs.CbsNode;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.LinkKind;
 import dev.hubsim.trace.TraceRecord;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -102,12 +104,23 @@ final class CbsRequestHandler extends RequestLinkHandler {
 
     private void send(Message reply) {
         Map<String, Object> props = reply.getApplicationProperties().getValue();
+        deviate(reply, props);
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("correlation-id", String.valueOf(reply.getCorrelationId()));
         fields.put("status-code", props.get(CbsNode.STATUS_CODE));
         fields.put("status-description", props.get(CbsNode.STATUS_DESCRIPTION));
         connection.trace().record(TraceRecord.Direction.OUT, TraceRecord.FrameType.CBS_REPLY, -1, CbsNode.ADDRESS, fields);
         replies.send(reply);
+    }
+
+    private void deviate(Message reply, Map<String, Object> props) {
+        Set<Deviation> deviations = connection.hub().deviations();
+        if (deviations.contains(Deviation.CBS_STATUS_CODE_AS_LONG)) {
+            props.put(CbsNode.STATUS_CODE, ((Number) props.get(CbsNode.STATUS_CODE)).longValue());
+        }
+        if (deviations.contains(Deviation.CBS_CORRELATION_ID_AS_STRING) && reply.getCorrelationId() != null) {
+            reply.setCorrelationId(reply.getCorrelationId().toString());
+        }
     }
 
     private void traceRequest(Message request, CbsNode.Outcome outcome) {

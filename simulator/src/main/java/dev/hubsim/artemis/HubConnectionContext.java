@@ -6,6 +6,7 @@ import dev.hubsim.events.EventHubEndpoint;
 import dev.hubsim.events.EventHubErrors;
 import dev.hubsim.events.EventHubPath;
 import dev.hubsim.events.ReceiverRegistry;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.CreditPolicy;
 import dev.hubsim.limits.LimitKind;
@@ -527,6 +528,9 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     private void redirect(Link link, String eventHubSuffix) {
         Map<Symbol, Object> info = hub.eventHub().redirectInfo(eventHubSuffix);
         String description = EventHubErrors.redirect((String) info.get(EventHubEndpoint.INFO_ADDRESS));
+        if (hub.deviations().contains(Deviation.REDIRECT_WITHOUT_ADDRESS)) {
+            info.remove(EventHubEndpoint.INFO_ADDRESS);
+        }
         LOG.info("redirected link '{}' from {}: {}", link.getName(), getRemoteAddress(), description);
         refuse(link, HubErrors.LINK_REDIRECT, description, info);
     }

@@ -56,7 +56,7 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--key-store-password", paramLabel = "PASSWORD", description = "Password of --key-store.")
     String keyStorePassword;
 
-    @Option(names = "--persistent", description = "Keep queued messages across restarts of the same data directory.")
+    @Option(names = "--persistent", description = "Keep queued and retained messages, pending feedback and registry changes across restarts (a killed process too) of the same data directory.")
     boolean persistent;
 
     @Option(names = "--clock-skew", paramLabel = "SECONDS", description = "How long past its expiry a token is still accepted. Default: ${DEFAULT-VALUE}")

@@ -5,76 +5,62 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.TreeSet;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * With persistence on, the registry changes made while the hub runs (devices created, updated, disabled, deleted over
- * HTTPS or the API) are kept in one JSON file and applied over the config file's devices on the next start. The file is
- * rewritten whole (write, then atomic move) on every change, so a killed process leaves the last complete state.
+ * Keeps the device registry on disk when persistence is on: the whole device list, rewritten to a temporary file and
+ * moved into place after every change, before the change is answered, so a killed process loses none. On start the
+ * saved list wins over the hub definition's devices (a device deleted through the REST API stays deleted).
  */
 public final class RegistryJournal {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** What the file holds: devices put since the config, and IDs removed since. */
-    record Changes(Map<String, Device> put, TreeSet<String> removed) {
-    }
-
     private final Path file;
-    private final Changes changes;
+    private final DeviceRegistry registry;
 
-    private RegistryJournal(Path file, Changes changes) {
+    private RegistryJournal(Path file, DeviceRegistry registry) {
         this.file = file;
-        this.changes = changes;
+        this.registry = registry;
     }
 
-    /** Applies the saved changes to {@code registry}, then records every later change. */
-    public static RegistryJournal attach(DeviceRegistry registry, Path file) {
-        Changes saved = read(file);
-        saved.put().values().forEach(registry::put);
-        saved.removed().forEach(registry::remove);
-        RegistryJournal journal = new RegistryJournal(file, saved);
-        registry.onDeviceChanged(journal::changed);
-        registry.onDeviceRemoved(journal::removed);
+    /** Restores the saved devices into {@code registry} (if any were saved) and saves every later change. */
+    public static RegistryJournal restoreAndFollow(Path file, DeviceRegistry registry) {
+        if (Files.exists(file)) {
+            List<Device> saved;
+            try {
+                saved = JSON.readValue(file.toFile(), new TypeReference<List<Device>>() { });
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the saved registry " + file + ": " + e.getMessage(), e);
+            }
+            Set<String> keep = new HashSet<>();
+            saved.forEach(d -> keep.add(d.deviceId()));
+            registry.devices().stream().filter(d -> !keep.contains(d.deviceId())).forEach(d -> registry.remove(d.deviceId()));
+            saved.forEach(registry::put);
+        }
+        RegistryJournal journal = new RegistryJournal(file, registry);
+        journal.save();
+        registry.onDeviceChanged(d -> journal.save());
+        registry.onDeviceRemoved(id -> journal.save());
         return journal;
     }
 
-    private static Changes read(Path file) {
-        if (!Files.exists(file)) {
-            return new Changes(new LinkedHashMap<>(), new TreeSet<>());
-        }
-        try {
-            Changes c = JSON.readValue(file.toFile(), new TypeReference<Changes>() { });
-            return new Changes(new LinkedHashMap<>(c.put()), new TreeSet<>(c.removed()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("registry journal " + file + " cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    private synchronized void changed(Device device) {
-        changes.put().put(device.deviceId(), device);
-        changes.removed().remove(device.deviceId());
-        write();
-    }
-
-    private synchronized void removed(String deviceId) {
-        changes.put().remove(deviceId);
-        changes.removed().add(deviceId);
-        write();
-    }
-
-    private void write() {
+    private synchronized void save() {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), changes);
+            Files.write(tmp, JSON.writeValueAsBytes(registry.devices()));
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("registry journal " + file + " cannot be written: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot save the registry to " + file, e);
         }
     }
 }

@@ -87,15 +87,17 @@ final class SimulatorProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
-    void killHard() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
-    }
-
     String stderr() {
         synchronized (stderr) {
             return stderr.toString();
+        }
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the killed simulator process did not end");
         }
     }
 

@@ -225,6 +225,23 @@ public final class AmqpTestClient implements AutoCloseable {
         }
     }
 
+    /** Waits (releasing the lock) until the condition holds or the deadline ({@link System#nanoTime}) passes; false then. */
+    public synchronized boolean awaitUntil(long deadlineNanos, BooleanSupplier condition) {
+        while (!condition.getAsBoolean()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Waits for a condition outside any client (e.g. in the simulator), checking it every 10 ms up to the timeout. */
     public static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -451,14 +468,14 @@ public final class AmqpTestClient implements AutoCloseable {
 
     /** Sends one message (unsettled) and waits for the server's outcome. */
     public synchronized DeliveryState send(Sender sender, Message message) {
-        await("credit on link '" + sender.getName() + "'", () -> sender.getCredit() > 0 || sender.getRemoteState() == EndpointState.CLOSED || socketClosed);
+        await("credit on link '" + sender.getName() + "'", () -> sender.getCredit() > 0 || sender.getRemoteState() == EndpointState.CLOSED);
         byte[] encoded = encode(message);
         Delivery delivery = sender.delivery(Long.toString(tags.incrementAndGet()).getBytes(StandardCharsets.US_ASCII));
         sender.send(encoded, 0, encoded.length);
         sender.advance();
         pump();
         await("the outcome of a transfer on '" + sender.getName() + "'", () -> delivery.getRemoteState() != null
-                || sender.getRemoteState() == EndpointState.CLOSED || socketClosed);
+                || sender.getRemoteState() == EndpointState.CLOSED);
         DeliveryState state = delivery.getRemoteState();
         delivery.settle();
         pump();

@@ -181,9 +181,14 @@ public final class ProbeConnection implements AutoCloseable {
     }
 
     public synchronized Receiver receiver(Session session, String name, String address, int credit) {
-        Receiver receiver = session.receiver(name);
         Source source = new Source();
         source.setAddress(address);
+        return receiver(session, name, source, credit);
+    }
+
+    /** A receiver with a source of the caller's making (filters, as the Event Hub-compatible endpoint reads them). */
+    public synchronized Receiver receiver(Session session, String name, Source source, int credit) {
+        Receiver receiver = session.receiver(name);
         receiver.setSource(source);
         receiver.setTarget(new Target());
         receiver.setSenderSettleMode(SenderSettleMode.UNSETTLED);

@@ -14,8 +14,14 @@ public record Catalogue(Map<String, Statement> statements) {
     public static final Pattern ID = Pattern.compile("(HUB|IMP)-[A-Z0-9]+-\\d{3}");
     private static final Pattern ROW = Pattern.compile("^\\|\\s*((?:HUB|IMP)-[A-Z0-9]+-\\d{3})\\s*\\|(.*)\\|\\s*$");
 
-    /** One row: the ID, our wording, its source, MUST / SHOULD / INFO, and the scenarios or the reason there are none. */
-    public record Statement(String id, String text, String source, String strength, String checkedBy) {
+    /** The heading under which the client statements start; rows above it are the hub's. */
+    public static final String CLIENT_SECTION = "## Client statements";
+
+    /**
+     * One row: the ID, our wording, its source, MUST / SHOULD / INFO, the scenarios or the reason there are none, and
+     * whether it is about clients (below {@link #CLIENT_SECTION}) rather than the hub.
+     */
+    public record Statement(String id, String text, String source, String strength, String checkedBy, boolean client) {
     }
 
     public static Path defaultPath() {
@@ -24,14 +30,16 @@ public record Catalogue(Map<String, Statement> statements) {
 
     public static Catalogue read(Path file) throws IOException {
         Map<String, Statement> rows = new LinkedHashMap<>();
+        boolean client = false;
         for (String line : Files.readAllLines(file)) {
+            client |= line.startsWith(CLIENT_SECTION);
             Matcher m = ROW.matcher(line);
             if (m.matches()) {
                 String[] cells = m.group(2).split("\\|", -1);
                 if (cells.length != 4) {
                     throw new IllegalArgumentException("row " + m.group(1) + " must have 5 cells: " + line);
                 }
-                Statement s = new Statement(m.group(1), cells[0].trim(), cells[1].trim(), cells[2].trim(), cells[3].trim());
+                Statement s = new Statement(m.group(1), cells[0].trim(), cells[1].trim(), cells[2].trim(), cells[3].trim(), client);
                 if (!List.of("MUST", "SHOULD", "INFO").contains(s.strength())) {
                     throw new IllegalArgumentException("row " + s.id() + " has strength '" + s.strength() + "'");
                 }

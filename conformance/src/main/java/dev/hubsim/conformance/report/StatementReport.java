@@ -20,15 +20,27 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Prints a progress line per feature as the run goes, and at the end the statement summary ("N of M MUST statements
- * pass, ..."), also written as JSON to target/hub-specs/statements.json. A statement passes when every scenario that
- * checks it passed, fails when one failed, and is not applicable when all its scenarios were skipped.
+ * Prints a progress line per feature as the run goes, and at the end the summary of the hub's statements ("N of M MUST statements
+ * pass, ..."), also written as {@code statements.json} in the report directory (the plugin's argument, else
+ * target/hub-specs) with each statement's verdict and, for each failed scenario, its message: the statement IDs,
+ * expected and observed. A statement passes when every scenario that checks it passed, fails when one failed, and is
+ * not applicable when all its scenarios were skipped (with the reason beside it).
  */
 public final class StatementReport implements ConcurrentEventListener {
+    public static final String FILE_NAME = "statements.json";
     private static final PrintStream OUT = System.out;
-    private final Map<String, List<Status>> byStatement = new TreeMap<>();
+    private final Path directory;
+    private final Map<String, List<TestCaseFinished>> byStatement = new TreeMap<>();
     private final Map<URI, Map<Status, Integer>> byFeature = new LinkedHashMap<>();
     private URI currentFeature;
+
+    public StatementReport() {
+        this(Path.of("target", "hub-specs").toString());
+    }
+
+    public StatementReport(String directory) {
+        this.directory = Path.of(directory);
+    }
 
     @Override
     public void setEventPublisher(EventPublisher publisher) {
@@ -47,7 +59,7 @@ public final class StatementReport implements ConcurrentEventListener {
         for (String tag : event.getTestCase().getTags()) {
             String id = tag.substring(1);
             if (Catalogue.ID.matcher(id).matches()) {
-                byStatement.computeIfAbsent(id, k -> new ArrayList<>()).add(status);
+                byStatement.computeIfAbsent(id, k -> new ArrayList<>()).add(event);
             }
         }
     }
@@ -66,40 +78,56 @@ public final class StatementReport implements ConcurrentEventListener {
         try {
             Catalogue catalogue = Catalogue.read(Catalogue.defaultPath());
             Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
-            Map<String, String> verdicts = new TreeMap<>();
+            Map<String, Object> statements = new TreeMap<>();
             for (Catalogue.Statement s : catalogue.statements().values()) {
-                String verdict = verdict(byStatement.get(s.id()));
-                verdicts.put(s.id(), verdict);
+                if (s.client()) {
+                    continue;
+                }
+                List<TestCaseFinished> cases = byStatement.getOrDefault(s.id(), List.of());
+                String verdict = verdict(cases);
                 counts.computeIfAbsent(s.strength(), k -> new LinkedHashMap<>()).merge(verdict, 1, Integer::sum);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("strength", s.strength());
+                row.put("verdict", verdict);
+                List<Map<String, String>> notes = new ArrayList<>();
+                for (TestCaseFinished c : cases) {
+                    Status status = c.getResult().getStatus();
+                    if (status != Status.PASSED && c.getResult().getError() != null) {
+                        notes.add(Map.of("scenario", c.getTestCase().getName(), "status", status.name(),
+                                "message", String.valueOf(c.getResult().getError().getMessage())));
+                    }
+                }
+                row.put(verdict.equals("not applicable") ? "reasons" : "failures", notes);
+                statements.put(s.id(), row);
             }
-            StringBuilder line = new StringBuilder("hubsim specs: ");
-            for (String strength : List.of("MUST", "SHOULD", "INFO")) {
-                Map<String, Integer> c = counts.getOrDefault(strength, Map.of());
-                int total = c.values().stream().mapToInt(Integer::intValue).sum();
-                line.append(c.getOrDefault("pass", 0)).append(" of ").append(total).append(' ').append(strength)
-                        .append(" statements pass (").append(c.getOrDefault("fail", 0)).append(" fail, ")
-                        .append(c.getOrDefault("not applicable", 0)).append(" not applicable, ")
-                        .append(c.getOrDefault("unchecked", 0)).append(" unchecked); ");
-            }
-            OUT.println(line.substring(0, line.length() - 2));
-            Path out = Path.of("target", "hub-specs", "statements.json");
-            Files.createDirectories(out.getParent());
+            OUT.println(summaryLine(counts));
+            Files.createDirectories(directory);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("summary", counts);
-            json.put("statements", verdicts);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
+            json.put("statements", statements);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(directory.resolve(FILE_NAME).toFile(), json);
         } catch (Exception e) {
             OUT.println("hubsim specs: no statement summary: " + e);
         }
     }
 
-    private static String verdict(List<Status> statuses) {
-        if (statuses == null) {
+    private static String summaryLine(Map<String, Map<String, Integer>> counts) {
+        List<String> parts = new ArrayList<>();
+        for (String strength : List.of("MUST", "SHOULD", "INFO")) {
+            Map<String, Integer> c = counts.getOrDefault(strength, Map.of());
+            int total = c.values().stream().mapToInt(Integer::intValue).sum();
+            parts.add(c.getOrDefault("pass", 0) + " of " + total + " " + strength + " statements pass ("
+                    + c.getOrDefault("fail", 0) + " fail, " + c.getOrDefault("not applicable", 0) + " not applicable, "
+                    + c.getOrDefault("unchecked", 0) + " unchecked)");
+        }
+        return "hubsim specs: " + String.join("; ", parts);
+    }
+
+    private static String verdict(List<TestCaseFinished> cases) {
+        if (cases.isEmpty()) {
             return "unchecked";
         }
-        if (statuses.stream().anyMatch(s -> s == Status.FAILED || s == Status.AMBIGUOUS || s == Status.UNDEFINED || s == Status.PENDING)) {
-            return "fail";
-        }
+        List<Status> statuses = cases.stream().map(c -> c.getResult().getStatus()).toList();
         if (statuses.stream().allMatch(s -> s == Status.SKIPPED)) {
             return "not applicable";
         }

@@ -18,14 +18,17 @@ import java.util.Optional;
  * {@code hubsim.specs.deviceConnectionStrings} / {@code HUBSIM_SPECS_DEVICE_CONNECTION_STRINGS} (comma-separated, two
  * devices), {@code hubsim.specs.serviceConnectionString} / {@code HUBSIM_SPECS_SERVICE_CONNECTION_STRING}, and
  * optionally {@code host}, {@code port} (default 5671), {@code trustStore} + {@code trustStorePassword} (PKCS12; default:
- * the JVM's trust).
+ * the JVM's trust), {@code hubName} (default: the first label of the service's host name; needed when it is an IP address).
  */
 public final class EndpointTarget implements HubTarget {
     private final Endpoint endpoint;
     private final List<ConnectionString> devices;
     private final ConnectionString service;
 
-    private EndpointTarget(Endpoint endpoint, List<ConnectionString> devices, ConnectionString service) {
+    private final String hubName;
+
+    private EndpointTarget(Endpoint endpoint, List<ConnectionString> devices, ConnectionString service, String hubName) {
+        this.hubName = hubName;
         this.endpoint = endpoint;
         this.devices = devices;
         this.service = service;
@@ -41,20 +44,25 @@ public final class EndpointTarget implements HubTarget {
 
     /** The endpoint the settings name, or empty when they name none (then the embedded simulator is the target). */
     public static Optional<HubTarget> fromSettings() throws Exception {
-        String deviceStrings = setting("deviceConnectionStrings");
+        return fromSettings(EndpointTarget::setting);
+    }
+
+    /** The same from any source of settings, named as above without the {@code hubsim.specs.} prefix. */
+    public static Optional<HubTarget> fromSettings(java.util.function.Function<String, String> setting) throws Exception {
+        String deviceStrings = setting.apply("deviceConnectionStrings");
         if (deviceStrings == null) {
             return Optional.empty();
         }
         List<ConnectionString> devices = Arrays.stream(deviceStrings.split(",")).map(String::trim).map(ConnectionString::parse).toList();
-        String serviceString = setting("serviceConnectionString");
+        String serviceString = setting.apply("serviceConnectionString");
         if (serviceString == null) {
             throw new IllegalArgumentException("hubsim.specs.serviceConnectionString is required with deviceConnectionStrings");
         }
         ConnectionString service = ConnectionString.parse(serviceString);
-        String host = setting("host") != null ? setting("host") : service.hostName();
-        int port = setting("port") != null ? Integer.parseInt(setting("port")) : 5671;
-        SSLContext tls = setting("trustStore") != null ? trust(Path.of(setting("trustStore")), setting("trustStorePassword")) : SSLContext.getDefault();
-        return Optional.of(new EndpointTarget(new Endpoint(host, port, tls, service.hostName()), devices, service));
+        String host = setting.apply("host") != null ? setting.apply("host") : service.hostName();
+        int port = setting.apply("port") != null ? Integer.parseInt(setting.apply("port")) : 5671;
+        SSLContext tls = setting.apply("trustStore") != null ? trust(Path.of(setting.apply("trustStore")), setting.apply("trustStorePassword")) : SSLContext.getDefault();
+        return Optional.of(new EndpointTarget(new Endpoint(host, port, tls, service.hostName()), devices, service, setting.apply("hubName")));
     }
 
     /** An SSLContext trusting the certificates of a PKCS12 trust store, with plain JDK calls. */
@@ -93,6 +101,12 @@ public final class EndpointTarget implements HubTarget {
     @Override
     public String describe() {
         return "endpoint " + endpoint.host() + ":" + endpoint.port();
+    }
+
+    /** The {@code hubName} setting, else the first label of the service's host name. */
+    @Override
+    public String hubName() {
+        return hubName != null ? hubName : service.hubName();
     }
 
     @Override

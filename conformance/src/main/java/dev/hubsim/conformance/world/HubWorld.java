@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.conformance.probe.CbsProbe;
 import dev.hubsim.conformance.probe.ConnectionString;
+import dev.hubsim.conformance.probe.Endpoint;
+import dev.hubsim.conformance.probe.EventHubProbe;
 import dev.hubsim.conformance.probe.ProbeConnection;
 import dev.hubsim.conformance.probe.ProbeConnection.LinkOutcome;
 import dev.hubsim.conformance.probe.ProbeConnection.Received;
@@ -78,6 +80,9 @@ public final class HubWorld {
     private Delivery serviceDelivery;
     private Received received;
     private Message feedback;
+    private Message sentTelemetry;
+    private EventHubProbe eventHub;
+    private Map<String, Long> notedSequenceNumbers;
     private ProbeConnection lastExtra;
     private Session lastSession;
     private final Verdicts verdicts;
@@ -181,7 +186,7 @@ public final class HubWorld {
         expectSaslOutcome("PN_SASL_OK");
         cbsAttached();
         putToken(actor.equals(SERVICE) ? "the hub" : actor, token(tokenDescription));
-        expectStatus(200, "int");
+        expectStatus(200, null);
     }
 
     public void expectSaslOutcome(String expected) {
@@ -251,10 +256,14 @@ public final class HubWorld {
         verdicts.expectEqual("outcome of the put-token request", outcome, outcomeName(reply.requestOutcome()));
     }
 
+    /** The status-code's value; its AMQP type too when {@code type} is given (null: any integer type). */
     public void expectStatus(int status, String type) {
-        verdicts.expect(Verdicts.amqpType(reply.statusCode()).equals(type) && Integer.toString(status).equals(String.valueOf(reply.statusCode())),
-                "reply status-code", status + " (" + type + ")", Verdicts.typed(reply.statusCode())
-                        + ", status-description " + reply.statusDescription());
+        Object observed = reply.statusCode();
+        boolean integral = observed instanceof Number && !(observed instanceof Float || observed instanceof Double);
+        boolean valueOk = integral && ((Number) observed).longValue() == status;
+        boolean typeOk = type == null ? integral : Verdicts.amqpType(observed).equals(type);
+        verdicts.expect(valueOk && typeOk, "reply status-code", status + (type == null ? "" : " (" + type + ")"),
+                Verdicts.typed(observed) + ", status-description " + reply.statusDescription());
     }
 
     public void expectReplyProperty(String name, String value) {
@@ -267,10 +276,6 @@ public final class HubWorld {
                 "reply correlation-id", Verdicts.typed(requestMessageId), Verdicts.typed(reply.correlationId()));
     }
 
-    public void expectPutTokenAnswered(String who, String tokenDescription, int status) {
-        putToken(who, token(tokenDescription));
-        expectStatus(status, "int");
-    }
 
     // --- links and telemetry ----------------------------------------------------------------------------------
 
@@ -306,6 +311,7 @@ public final class HubWorld {
         Message message = Proton.message();
         message.setMessageId(UUID.randomUUID().toString());
         message.setBody(new Data(new Binary(new byte[bytes])));
+        sentTelemetry = message;
         delivery = connection().send(sender, message);
         outcome = connection().awaitOutcome(delivery);
     }
@@ -398,6 +404,26 @@ public final class HubWorld {
         sentC2d = c2dMessage(devicebound(actor), 64);
         sentC2d.getApplicationProperties().getValue().put("iothub-ack", ack);
         serviceSends(sentC2d);
+    }
+
+    /** A message whose absolute-expiry-time has already passed when the hub gets it. */
+    public void sendExpiredC2d(String actor) {
+        sentC2d = c2dMessage(devicebound(actor), 64);
+        sentC2d.setExpiryTime(0);
+        org.apache.qpid.proton.amqp.messaging.Properties properties = sentC2d.getProperties() == null
+                ? new org.apache.qpid.proton.amqp.messaging.Properties() : sentC2d.getProperties();
+        properties.setAbsoluteExpiryTime(new java.util.Date(System.currentTimeMillis() - 1000));
+        sentC2d.setProperties(properties);
+        serviceSends(sentC2d);
+    }
+
+    /** Receives the sent message and releases it, {@code times} times over. */
+    public void receiveAndRelease(String actor, int times) {
+        for (int i = 0; i < times; i++) {
+            receiveThat(actor);
+            verdicts.expectEqual("message-id of delivery " + (i + 1), sentC2d.getMessageId(), received.message().getMessageId());
+            settle(actor, "Released");
+        }
     }
 
     public void sendAnotherC2d(String actor) {
@@ -564,6 +590,82 @@ public final class HubWorld {
         verdicts.expectEqual("feedback user-id", target.hubName(), observedUser);
     }
 
+    // --- redirect and the Event Hub-compatible endpoint ---------------------------------------------------------
+
+    /** Attaches a receiver and keeps the outcome, whether it attached or was refused (a redirect is a refusal). */
+    public void attachReceiver(String actor, String address) {
+        currentActor = actor;
+        Receiver receiver = connection().receiver(session(), "probe-receiver-" + UUID.randomUUID(), expand(address), 10);
+        attach = connection().awaitAttach(receiver);
+    }
+
+    private Map<?, ?> refusalInfo() {
+        return attach.error() == null || attach.error().getInfo() == null ? Map.of() : attach.error().getInfo();
+    }
+
+    private Object infoValue(String key) {
+        return refusalInfo().get(org.apache.qpid.proton.amqp.Symbol.valueOf(key));
+    }
+
+    public void expectRefusalInfoKeys(List<String> keys) {
+        List<String> missing = keys.stream().filter(k -> infoValue(k) == null).toList();
+        verdicts.expect(missing.isEmpty(), "keys of the refusal's info map", keys + " (symbol keys)", refusalInfo() + ", missing " + missing);
+    }
+
+    public void expectRefusalInfoEndsWith(String key, String suffix) {
+        Object value = infoValue(key);
+        verdicts.expect(value != null && value.toString().endsWith(expand(suffix)), "refusal info " + key, "... " + expand(suffix), Verdicts.typed(value));
+    }
+
+    /**
+     * Attaches to a hub events path, expects the redirect, and connects to the endpoint it names. The Event Hub name is
+     * taken to be the hub's name, as the .NET sample does (reference/iothub-amqp.md §5.3), so a redirect without a
+     * usable address still lets the endpoint be checked on its own.
+     */
+    public void followRedirect(String address) throws Exception {
+        attachReceiver(SERVICE, address);
+        expectRefused("amqp:link:redirect");
+        Object host = infoValue("network-host");
+        Object port = infoValue("port");
+        Object hostName = infoValue("hostname");
+        verdicts.expect(host != null && port instanceof Number && hostName != null, "where the redirect points",
+                "network-host, port (a number) and hostname", refusalInfo());
+        Endpoint endpoint = new Endpoint(host.toString(), ((Number) port).intValue(), target.endpoint().tls(), hostName.toString());
+        eventHub = EventHubProbe.connect(endpoint, hostName.toString(), target.hubName(), target.service());
+    }
+
+    public void notePartitions() {
+        notedSequenceNumbers = new LinkedHashMap<>();
+        for (String id : eventHub.partitionIds()) {
+            notedSequenceNumbers.put(id, eventHub.lastSequenceNumber(id));
+        }
+        verdicts.expect(!notedSequenceNumbers.isEmpty(), "partition_ids of the Event Hub", "at least one", notedSequenceNumbers);
+    }
+
+    /** Finds the partition the telemetry went to (the one whose last sequence number moved) and reads the message there. */
+    public void readTelemetryFromEventHub(String consumerGroup) {
+        Map<String, Long> grown = new LinkedHashMap<>();
+        notedSequenceNumbers.forEach((id, before) -> {
+            long now = eventHub.lastSequenceNumber(id);
+            if (now != before) {
+                grown.put(id, now);
+            }
+        });
+        verdicts.expect(grown.size() == 1, "partitions whose last_enqueued_sequence_number moved after one telemetry message",
+                "exactly one", grown + " (before: " + notedSequenceNumbers + ")");
+        String partition = grown.keySet().iterator().next();
+        Receiver receiver = eventHub.receiverAfter(expand(consumerGroup), partition, notedSequenceNumbers.get(partition), 10);
+        received = eventHub.connection().awaitMessage(receiver);
+        eventHub.connection().settle(received, Accepted.getInstance());
+        verdicts.expectEqual("message-id of the first event after the noted sequence number", sentTelemetry.getMessageId(),
+                received.message().getMessageId());
+    }
+
+    public void expectAnnotationText(String key, String value) {
+        Object observed = annotation(key);
+        verdicts.expect(observed instanceof String && observed.equals(expand(value)), "annotation " + key, expand(value) + " (string)", Verdicts.typed(observed));
+    }
+
     // --- token lifecycle and limits ---------------------------------------------------------------------------
 
     public void expireClaims(String actor) {
@@ -621,6 +723,20 @@ public final class HubWorld {
         }
     }
 
+    public void expectConnectionClosed(String condition, String prefix) {
+        ErrorCondition error = connection().awaitConnectionClosed();
+        String observed = error == null ? "no error" : error.getCondition() + " '" + error.getDescription() + "'";
+        verdicts.expect(error != null && condition.equals(String.valueOf(error.getCondition())) && error.getDescription() != null
+                && error.getDescription().startsWith(prefix), "Close error of the connection", condition + " '" + prefix + "...'", observed);
+    }
+
+    public void attachSenders(int count, String address) {
+        for (int i = 0; i < count; i++) {
+            attachSender(address);
+            verdicts.expect(attach.attached(), "attach of sender " + (i + 1) + " to " + expand(address), "attached", describe(attach));
+        }
+    }
+
     public void expectLastSessionEnded(String condition, String description) {
         ErrorCondition error = connection().awaitSessionEnded(lastSession);
         String observed = error == null ? "no error" : error.getCondition() + " '" + error.getDescription() + "'";
@@ -630,6 +746,9 @@ public final class HubWorld {
 
     /** Closes every connection the scenario opened. */
     public void close() {
+        if (eventHub != null) {
+            eventHub.close();
+        }
         connections.values().forEach(ProbeConnection::close);
         extraConnections.forEach(ProbeConnection::close);
     }

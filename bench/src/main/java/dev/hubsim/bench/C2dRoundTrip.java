@@ -1,0 +1,177 @@
+package dev.hubsim.bench;
+
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.Link;
+import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.message.Message;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * 4. Cloud-to-device round trip over TLS, one message at a time: service sends → device receives and accepts →
+ * service receives the feedback record (batches of one). Baseline, the same three legs on stock Artemis: service
+ * sends to a queue → device receives, accepts and sends a receipt to a second queue → service receives it.
+ */
+final class C2dRoundTrip {
+    private static final String DEVICE = "c2d-device";
+    private final Bench bench;
+
+    C2dRoundTrip(Bench bench) {
+        this.bench = bench;
+    }
+
+    /** The three connections-worth of links of one side, and where the service learns the trip is over. */
+    private final class Side implements AutoCloseable {
+        final boolean hub;
+        final AmqpClient service;
+        final AmqpClient device;
+        final LinkedBlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
+        Sender outbox;
+        Sender receipts;
+
+        Side(boolean hub) throws Exception {
+            this.hub = hub;
+            int port = hub ? bench.hub.amqpsPort() : bench.bare.port(BareArtemis.TLS);
+            service = AmqpClient.connect(bench.group, port, bench.tls, "ANONYMOUS", null, null, 0);
+            device = AmqpClient.connect(bench.group, port, bench.tls, "ANONYMOUS", null, null, 0);
+            service.opened.get(10, TimeUnit.SECONDS);
+            device.opened.get(10, TimeUnit.SECONDS);
+            if (hub) {
+                check(service.call(() -> service.putToken("127.0.0.1", bench.hub.policyToken("service", Duration.ofHours(1))), 10));
+                check(device.call(() -> device.putToken("127.0.0.1/devices/" + DEVICE, bench.hub.deviceToken(DEVICE, Duration.ofHours(1))), 10));
+            }
+            CompletableFuture<Link> outboxAttached = new CompletableFuture<>();
+            CompletableFuture<Link> feedbackAttached = new CompletableFuture<>();
+            CompletableFuture<Link> inboxAttached = new CompletableFuture<>();
+            CompletableFuture<Link> receiptsAttached = new CompletableFuture<>();
+            service.run(() -> {
+                outbox = AmqpClient.sender(service.session(), "outbox", hub ? "/messages/devicebound" : Bench.C2D_QUEUE,
+                        AmqpClient.attachWatcher(outboxAttached, Delivery::settle));
+                AmqpClient.receiver(service.session(), "feedback", AmqpClient.source(hub ? "/messages/serviceBound/feedback" : Bench.FEEDBACK_QUEUE), 10,
+                        AmqpClient.attachWatcher(feedbackAttached, d -> {
+                            if (AmqpClient.read(d) != null) {
+                                arrivals.add(System.nanoTime());
+                                AmqpClient.accept(d);
+                                ((org.apache.qpid.proton.engine.Receiver) d.getLink()).flow(1);
+                            }
+                        }));
+            });
+            device.run(() -> {
+                if (!hub) {
+                    receipts = AmqpClient.sender(device.session(), "receipts", Bench.FEEDBACK_QUEUE, AmqpClient.attachWatcher(receiptsAttached, Delivery::settle));
+                }
+                AmqpClient.receiver(device.session(), "inbox", AmqpClient.source(hub ? "/devices/" + DEVICE + "/messages/devicebound" : Bench.C2D_QUEUE), 10,
+                        AmqpClient.attachWatcher(inboxAttached, d -> {
+                            Message m = AmqpClient.read(d);
+                            if (m != null) {
+                                AmqpClient.accept(d); // the hub sends positive feedback on this
+                                ((org.apache.qpid.proton.engine.Receiver) d.getLink()).flow(1);
+                                if (!hub) {
+                                    Message receipt = Proton.message();
+                                    receipt.setCorrelationId(m.getMessageId());
+                                    receipt.setBody(new Data(AmqpClient.bytes(64)));
+                                    device.send(receipts, AmqpClient.encode(receipt));
+                                }
+                            }
+                        }));
+            });
+            outboxAttached.get(10, TimeUnit.SECONDS);
+            feedbackAttached.get(10, TimeUnit.SECONDS);
+            inboxAttached.get(10, TimeUnit.SECONDS);
+            if (!hub) {
+                receiptsAttached.get(10, TimeUnit.SECONDS);
+            }
+        }
+
+        /** One message there and back; microseconds. */
+        long trip(int i) throws Exception {
+            Message m = Proton.message();
+            m.setMessageId("rt-" + i);
+            m.setAddress("/devices/" + DEVICE + "/messages/devicebound");
+            m.setApplicationProperties(new ApplicationProperties(Map.of("iothub-ack", "positive")));
+            m.setBody(new Data(AmqpClient.binary("ping " + i)));
+            byte[] encoded = AmqpClient.encode(m);
+            long t0 = System.nanoTime();
+            service.run(() -> service.send(outbox, encoded));
+            Long t1 = arrivals.poll(10, TimeUnit.SECONDS);
+            if (t1 == null) {
+                throw new IllegalStateException("no feedback for message " + i + " within 10 s (" + (hub ? "hub" : "Artemis") + ")");
+            }
+            return (t1 - t0) / 1000;
+        }
+
+        @Override
+        public void close() {
+            service.close();
+            device.close();
+        }
+    }
+
+    private static void check(int status) {
+        if (status != 200) {
+            throw new IllegalStateException("put-token status " + status);
+        }
+    }
+
+    void run() throws Exception {
+        int rounds = 5;
+        int perRound = bench.quick ? 200 : 2000; // 5 x 2,000 = 10,000 per side
+        try (Side hub = new Side(true); Side bare = new Side(false)) {
+            for (int i = 0; i < perRound / 2; i++) { // warm-up
+                hub.trip(-i - 1);
+                bare.trip(-i - 1);
+            }
+            List<Long> hubAll = new ArrayList<>();
+            List<Long> bareAll = new ArrayList<>();
+            List<Double> hubP50 = new ArrayList<>();
+            List<Double> hubP99 = new ArrayList<>();
+            List<Double> bareP50 = new ArrayList<>();
+            List<Double> bareP99 = new ArrayList<>();
+            int n = 0;
+            for (int r = 0; r < rounds; r++) {
+                Side first = r % 2 == 0 ? hub : bare;
+                Side second = r % 2 == 0 ? bare : hub;
+                List<Long> a = new ArrayList<>();
+                List<Long> b = new ArrayList<>();
+                for (int i = 0; i < perRound; i++) {
+                    a.add(first.trip(n++));
+                }
+                for (int i = 0; i < perRound; i++) {
+                    b.add(second.trip(n++));
+                }
+                List<Long> h = first == hub ? a : b;
+                List<Long> ba = first == hub ? b : a;
+                hubAll.addAll(h);
+                bareAll.addAll(ba);
+                double[] hs = Bench.sorted(h);
+                double[] bs = Bench.sorted(ba);
+                hubP50.add(Bench.percentile(hs, 0.5) / 1000);
+                hubP99.add(Bench.percentile(hs, 0.99) / 1000);
+                bareP50.add(Bench.percentile(bs, 0.5) / 1000);
+                bareP99.add(Bench.percentile(bs, 0.99) / 1000);
+                Bench.progress("c2d round %d/%d: hub p50 %.2f ms p99 %.2f ms, Artemis p50 %.2f ms p99 %.2f ms (load %.2f)", r + 1, rounds,
+                        hubP50.get(r), hubP99.get(r), bareP50.get(r), bareP99.get(r), Report.load());
+            }
+            double[] hs = Bench.sorted(hubAll);
+            double[] bs = Bench.sorted(bareAll);
+            String pooled = String.format(java.util.Locale.ROOT, "pooled over %d trips each: hub p50 %.2f / p99 %.2f / max %.2f ms, Artemis p50 %.2f / p99 %.2f / max %.2f ms",
+                    hs.length, Bench.percentile(hs, 0.5) / 1000, Bench.percentile(hs, 0.99) / 1000, hs[hs.length - 1] / 1000,
+                    Bench.percentile(bs, 0.5) / 1000, Bench.percentile(bs, 0.99) / 1000, bs[bs.length - 1] / 1000);
+            Bench.progress("c2d %s", pooled);
+            bench.report.add(new Report.Figure("c2d", "round trip p50 (TLS)", "ms", Report.Stat.of(hubP50), Report.Stat.of(bareP50), null, null,
+                    perRound + " trips per round, one at a time; " + pooled));
+            Report.Stat p99 = Report.Stat.of(hubP99);
+            bench.report.add(new Report.Figure("c2d", "round trip p99 (TLS)", "ms", p99, Report.Stat.of(bareP99), "p99 <= 10 ms",
+                    Bench.percentile(hs, 0.99) / 1000 <= 10, "goal judged on the pooled p99"));
+        }
+    }
+}

@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+// A minimal hubsim client-kit adapter (protocol v1, conformance/ADAPTER-PROTOCOL.md) in Node.js: a small imp-style
+// amqp API on the rhea AMQP 1.0 library, driven by JSON lines on stdin, reporting on stdout. It declares the
+// "binary" capability only, so the kit reports the receiver scenarios NOT APPLICABLE.
+'use strict';
+const rhea = require('rhea');
+const readline = require('readline');
+
+// The imp limits and errors (seeds/imp-amqp-object.txt): this client's own copy.
+const MAX_CONNECTIONS = 4, MAX_SESSIONS = 16, MAX_LINKS = 64, RATE_CAPACITY = 40, RATE_PER_SECOND = 2;
+const ERRORS = {
+  connection: 'max connection limit reached in amqp.openconnection(url, callback)',
+  session: 'max session limit reached in amqpconnection.opensession(url, callback)',
+  sender: 'max link limit reached in amqpsession.opensender(url, callback)',
+  rate: 'message rate exceeded in amqptransfer.sendasync(callback)',
+};
+
+const write = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
+const event = (object, name, errorDetail) => write({ type: 'event', event: 'callback', object, name, errorDetail });
+
+let agent = null;
+
+function newAgent(caPem) {
+  return {
+    ca: caPem, container: rhea.create_container({ id: 'imp-node-' + Math.random().toString(16).slice(2) }),
+    objects: new Map(), slots: { connection: 0, session: 0, link: 0 }, credit: RATE_CAPACITY, stamp: Date.now(),
+  };
+}
+
+// One object of the API: kind CONNECTION/SESSION/SENDER, its rhea endpoint, parent and children.
+function track(id, kind, parent, slot) {
+  const o = { id, kind, parent, slot, children: [], open: false, done: false, released: false };
+  if (parent) parent.children.push(o);
+  agent.objects.set(id, o);
+  return o;
+}
+const isOpen = (o) => o.open && !o.released && (!o.parent || isOpen(o.parent));
+
+function freeSlot(o) {
+  if (!o.slotFreed) { o.slotFreed = true; agent.slots[o.slot]--; }
+}
+function opened(o) {
+  if (o.done || o.released || o.open) return;
+  o.open = true;
+  event(o.id, o.kind + '_OPEN', null);
+}
+// The broker ended the object (quietly for children of an ended parent: the parent's event tells it).
+function ended(o, error, quiet) {
+  if (o.done) return;
+  o.done = true; o.open = false; freeSlot(o);
+  o.children.forEach((c) => ended(c, null, true));
+  if (o.released || quiet) return;
+  if (error) event(o.id, o.kind + '_ERROR', String(error.description || error.condition || error.message || error));
+  else event(o.id, o.kind + '_CLOSED', null);
+}
+function release(o) {
+  if (o.released) return;
+  o.children.forEach(release); // children first: their Detach goes before the parent's End
+  o.released = true; o.open = false; freeSlot(o);
+  if (o.endpoint && !o.done) o.endpoint.close();
+}
+
+function take(slot, error) {
+  const max = { connection: MAX_CONNECTIONS, session: MAX_SESSIONS, link: MAX_LINKS }[slot];
+  if (agent.slots[slot] >= max) throw new Error(error);
+  agent.slots[slot]++;
+}
+
+function openConnection(id, url) {
+  take('connection', ERRORS.connection);
+  const u = new URL(url);
+  const tls = u.protocol === 'amqps:';
+  const options = { host: u.hostname, port: Number(u.port || (tls ? 5671 : 5672)), reconnect: false, hostname: u.hostname };
+  if (tls) Object.assign(options, { transport: 'tls', ca: agent.ca, rejectUnauthorized: true });
+  if (u.username) Object.assign(options, { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+  const o = track(id, 'CONNECTION', null, 'connection');
+  const conn = agent.container.connect(options);
+  o.endpoint = conn;
+  conn.on('connection_open', () => opened(o));
+  const remoteError = (ctx) => ctx.connection.remote && ctx.connection.remote.close && ctx.connection.remote.close.error;
+  conn.on('connection_error', (ctx) => ended(o, remoteError(ctx) || (ctx.connection.error && ctx.connection.error.message) || 'connection error'));
+  conn.on('connection_close', (ctx) => ended(o, remoteError(ctx)));
+  conn.on('disconnected', (ctx) => ended(o, ctx.error || 'disconnected'));
+  conn.on('error', () => {}); // reported through the events above
+}
+
+function openSession(id, connectionId) {
+  const c = agent.objects.get(connectionId);
+  take('session', ERRORS.session);
+  const o = track(id, 'SESSION', c, 'session');
+  const session = c.endpoint.create_session();
+  o.endpoint = session;
+  session.on('session_open', () => opened(o));
+  session.on('session_error', (ctx) => ended(o, ctx.session.error || 'session error'));
+  session.on('session_close', (ctx) => ended(o, ctx.session.error));
+  session.begin();
+}
+
+function openSender(id, sessionId, path) {
+  const s = agent.objects.get(sessionId);
+  take('link', ERRORS.sender);
+  const o = track(id, 'SENDER', s, 'link');
+  o.queue = [];
+  const sender = s.endpoint.attach_sender({ target: { address: path }, autosettle: true });
+  o.endpoint = sender;
+  // A refusal is an attach with a null target followed by a detach: no OPEN for it.
+  sender.on('sender_open', (ctx) => { if (ctx.sender.remote.attach.target) opened(o); });
+  sender.on('sender_error', (ctx) => ended(o, ctx.sender.error || 'sender error'));
+  sender.on('sender_close', (ctx) => ended(o, ctx.sender.error));
+  sender.on('sendable', () => pump(o));
+  for (const outcome of ['accepted', 'rejected', 'released', 'modified']) {
+    sender.on(outcome, (ctx) => {
+      const t = ctx.delivery.transfer;
+      const err = ctx.delivery.remote_state && ctx.delivery.remote_state.error;
+      if (t) write({ type: 'event', event: 'sent', transfer: t, outcome, errorDetail: outcome === 'accepted' ? null : String((err && err.description) || outcome) });
+    });
+  }
+}
+
+// Transfers wait in order until the receiving end gives credit.
+function pump(o) {
+  while (o.queue.length && o.endpoint.sendable()) {
+    const t = o.queue.shift();
+    const delivery = o.endpoint.send(t.message);
+    delivery.transfer = t.id;
+  }
+}
+
+function convert(value) {
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value;
+  return JSON.stringify(value); // other types become strings
+}
+
+function createMessage(id, body, properties, binary) {
+  const application_properties = {};
+  for (const [k, v] of Object.entries(properties || {})) application_properties[String(k)] = convert(v);
+  const message = binary ? { body: rhea.message.data_section(Buffer.from(body, 'base64')), application_properties }
+    : { body: String(body), application_properties };
+  agent.objects.set(id, { message: Object.freeze(message) });
+}
+
+function sendAsync(transferId) {
+  const t = agent.objects.get(transferId);
+  const now = Date.now();
+  agent.credit = Math.min(RATE_CAPACITY, agent.credit + (now - agent.stamp) / 1000 * RATE_PER_SECOND);
+  agent.stamp = now;
+  if (agent.credit < 1) throw new Error(ERRORS.rate);
+  agent.credit -= 1;
+  const sender = t.sender;
+  sender.queue.push({ id: transferId, message: t.message });
+  pump(sender);
+}
+
+function reset() {
+  if (!agent) return;
+  for (const o of agent.objects.values()) if (o.kind === 'CONNECTION') release(o);
+  agent = null;
+}
+
+const handlers = {
+  configure: (c) => { reset(); agent = newAgent(c.caPem); },
+  reset: () => reset(),
+  openconnection: (c) => openConnection(c.object, c.url),
+  opensession: (c) => openSession(c.object, c.connection),
+  opensender: (c) => openSender(c.object, c.session, c.path),
+  createmessage: (c) => createMessage(c.object, c.body, c.properties, false),
+  createbinarymessage: (c) => createMessage(c.object, c.body, c.properties, true),
+  createtransfer: (c) => agent.objects.set(c.object, { sender: agent.objects.get(c.sender), message: agent.objects.get(c.message).message }),
+  sendasync: (c) => sendAsync(c.transfer),
+  isopen: (c) => ({ open: isOpen(agent.objects.get(c.object)) }),
+  release: (c) => release(agent.objects.get(c.object)),
+};
+
+write({ type: 'hello', protocol: 'hubsim-imp-adapter', version: 1, name: 'rhea (Node.js ' + process.version + ')', capabilities: ['impApi', 'binary'] });
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  if (!line.trim()) return;
+  const c = JSON.parse(line);
+  if (c.op === 'shutdown') {
+    reset();
+    write({ type: 'reply', id: c.id, ok: true, result: {} });
+    setTimeout(() => process.exit(0), 100);
+    return;
+  }
+  try {
+    const handler = handlers[c.op];
+    if (!handler) throw new Error("unknown op '" + c.op + "'");
+    write({ type: 'reply', id: c.id, ok: true, result: handler(c) || {} });
+  } catch (e) {
+    write({ type: 'reply', id: c.id, ok: false, error: e.message });
+  }
+});
