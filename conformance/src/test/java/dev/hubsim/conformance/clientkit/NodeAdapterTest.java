@@ -43,7 +43,11 @@ class NodeAdapterTest {
 
     private static boolean run(List<String> command) throws Exception {
         try {
-            Process p = new ProcessBuilder(command).directory(DIR).inheritIO().start();
+            // Not inheritIO: npm must not read the surefire fork's stdin, which carries surefire's own commands.
+            java.io.File log = new java.io.File("target/npm.log");
+            Process p = new ProcessBuilder(command).directory(DIR).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+            p.getOutputStream().close();
             return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (java.io.IOException e) {
             return false;
