@@ -7,10 +7,7 @@ import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.LinkKind;
 import dev.hubsim.trace.TraceRecord;
-import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
-import org.apache.qpid.proton.amqp.messaging.Rejected;
-import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.message.Message;
@@ -47,16 +44,9 @@ final class CbsRequestHandler extends RequestLinkHandler {
             return;
         }
 
-        Message request = Proton.message();
-        try {
-            request.decode(bytes, 0, bytes.length);
-        } catch (RuntimeException e) {
-            Rejected rejected = new Rejected();
-            rejected.setError(new ErrorCondition(dev.hubsim.links.HubErrors.INVALID_FIELD, "The $cbs request is not a decodable AMQP message: " + e.getMessage()));
-            delivery.disposition(rejected);
-            delivery.settle();
+        Message request = decodeOrReject(bytes, delivery, CbsNode.ADDRESS, connection);
+        if (request == null) {
             connection.credit(receiver, LinkKind.CBS).settled();
-            LOG.info("rejected undecodable $cbs request from {}: {}", connection.getRemoteAddress(), e.getMessage());
             connection.flush();
             return;
         }

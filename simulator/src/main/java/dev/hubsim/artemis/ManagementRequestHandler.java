@@ -1,9 +1,6 @@
 package dev.hubsim.artemis;
 
-import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
-import org.apache.qpid.proton.amqp.messaging.Rejected;
-import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.message.Message;
@@ -36,16 +33,8 @@ final class ManagementRequestHandler extends RequestLinkHandler {
             return;
         }
         receiver.flow(1);
-        Message request = Proton.message();
-        try {
-            request.decode(bytes, 0, bytes.length);
-        } catch (RuntimeException e) {
-            Rejected rejected = new Rejected();
-            rejected.setError(new ErrorCondition(dev.hubsim.links.HubErrors.INVALID_FIELD,
-                    "The $management request is not a decodable AMQP message: " + e.getMessage()));
-            delivery.disposition(rejected);
-            delivery.settle();
-            LOG.info("rejected undecodable $management request from {}: {}", connection.getRemoteAddress(), e.getMessage());
+        Message request = decodeOrReject(bytes, delivery, "$management", connection);
+        if (request == null) {
             connection.flush();
             return;
         }
