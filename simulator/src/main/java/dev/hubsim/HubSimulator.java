@@ -1,36 +1,43 @@
 package dev.hubsim;
 
-import dev.hubsim.artemis.HubBroker;
-import dev.hubsim.artemis.HubConnections;
-import dev.hubsim.artemis.HubContext;
-import dev.hubsim.artemis.HubFaults;
-import dev.hubsim.artemis.JournalC2dStore;
+import dev.hubsim.amqp.CbsNode;
+import dev.hubsim.amqp.HubBroker;
+import dev.hubsim.amqp.HubContext;
+import dev.hubsim.amqp.LinkPolicy;
+import dev.hubsim.amqp.ManagementNode;
 import dev.hubsim.auth.SasTokens;
 import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.c2d.C2dStore;
 import dev.hubsim.c2d.CloudToDevice;
-import dev.hubsim.cbs.CbsNode;
+import dev.hubsim.codec.FeedbackMessages;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.config.HubConfigLoader;
-import dev.hubsim.events.RecordedTelemetry;
-import dev.hubsim.events.EventHubEndpoint;
-import dev.hubsim.events.EventHubSettings;
-import dev.hubsim.events.EventHubTokens;
-import dev.hubsim.events.EventStore;
+import dev.hubsim.config.HubFactory;
+import dev.hubsim.connections.ConnectionInfo;
+import dev.hubsim.connections.Connections;
+import dev.hubsim.eventhub.EventHubEndpoint;
+import dev.hubsim.eventhub.EventHubSettings;
+import dev.hubsim.eventhub.EventStore;
+import dev.hubsim.eventhub.StoredEvent;
 import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.Faults;
+import dev.hubsim.faults.HubFaults;
 import dev.hubsim.https.ControlApi;
+import dev.hubsim.https.ControlTarget;
 import dev.hubsim.https.HttpFace;
 import dev.hubsim.https.HttpsFront;
 import dev.hubsim.https.RegistryApi;
 import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.Limits;
-import dev.hubsim.links.LinkPolicy;
 import dev.hubsim.registry.Device;
+import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.Permission;
+import dev.hubsim.registry.RegistryJournal;
 import dev.hubsim.registry.SharedAccessPolicy;
+import dev.hubsim.store.JournalC2dStore;
+import dev.hubsim.telemetry.TelemetryIngest;
 import dev.hubsim.tls.TlsMaterial;
 import dev.hubsim.trace.Traces;
 
@@ -70,7 +77,7 @@ public final class HubSimulator implements AutoCloseable {
     private final CloudToDevice c2d;
     private final HubContext context;
     private final EventHubEndpoint eventHub;
-    private final Faults faults;
+    private final HubFaults faults;
     private final HttpFace http;
     private final HttpsFront front;
     private final int httpsPort;
@@ -80,7 +87,7 @@ public final class HubSimulator implements AutoCloseable {
     private final int amqpsPort;
     private final int amqpPort;
 
-    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, HubContext context, Faults faults, HttpFace http, HttpsFront front,
+    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, HubContext context, HubFaults faults, HttpFace http, HttpsFront front,
                          int httpsPort, Clock clock, String bindHost, Duration startupTime) {
         this.http = http;
         this.front = front;
@@ -164,7 +171,7 @@ public final class HubSimulator implements AutoCloseable {
      * {@code deviceId} is null.
      */
     public List<RecordedTelemetry> telemetry(String deviceId) {
-        return eventHub.store().telemetry(deviceId);
+        return eventHub.store().events(deviceId).stream().map(RecordedTelemetry::of).toList();
     }
 
     /** The built-in Event Hub-compatible endpoint: its settings, partitions and connection strings. */
@@ -200,7 +207,7 @@ public final class HubSimulator implements AutoCloseable {
     }
 
     /** The live connections with their identities, links and credit. */
-    public List<Map<String, Object>> connections() {
+    public List<ConnectionInfo> connections() {
         return context.connections().describe();
     }
 
@@ -213,6 +220,46 @@ public final class HubSimulator implements AutoCloseable {
         c2d.reset();
         eventHub.store().clear();
         context.traces().clear();
+    }
+
+    /** The control API's view: the same simulator, through what it may see and do. */
+    private ControlTarget controlTarget() {
+        return new ControlTarget() {
+            @Override
+            public Map<String, Integer> ports() {
+                return info().ports();
+            }
+
+            @Override
+            public List<ConnectionInfo> connections() {
+                return HubSimulator.this.connections();
+            }
+
+            @Override
+            public List<StoredEvent> events(String deviceId) {
+                return eventHub.store().events(deviceId);
+            }
+
+            @Override
+            public Traces traces() {
+                return HubSimulator.this.traces();
+            }
+
+            @Override
+            public CloudToDevice cloudToDevice() {
+                return c2d;
+            }
+
+            @Override
+            public HubFaults faults() {
+                return faults;
+            }
+
+            @Override
+            public void reset() {
+                HubSimulator.this.reset();
+            }
+        };
     }
 
     public int connectionCount() {
@@ -411,11 +458,11 @@ public final class HubSimulator implements AutoCloseable {
             long t0 = System.nanoTime();
             Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".hubsim");
             HubConfig hubConfig = configFile != null ? HubConfigLoader.load(configFile) : config != null ? config : HubConfig.defaultHub();
-            Hub hub = Hub.from(hubConfig, dir);
+            Hub hub = HubFactory.create(hubConfig, dir);
             if (persistent) {
-                dev.hubsim.registry.RegistryJournal.restoreAndFollow(dir.resolve("registry").resolve(hub.name() + ".json"), hub.registry());
+                RegistryJournal.restoreAndFollow(dir.resolve("registry").resolve(hub.name() + ".json"), hub.registry());
             }
-            EventHubSettings ehSettings = EventHubSettings.of(hub.name(), hubConfig.eventHub());
+            EventHubSettings ehSettings = HubConfig.eventHubSettings(hub.name(), hubConfig.eventHub());
             if (telemetryRetained != null) {
                 ehSettings = ehSettings.withRetainedEvents(telemetryRetained);
             }
@@ -428,25 +475,26 @@ public final class HubSimulator implements AutoCloseable {
                     : TlsMaterial.localCa(dir.resolve("tls"), certificateNames);
             checkFree(amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
             checkFree(amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
-            TokenValidator tokens = new TokenValidator(hub, clockSkew, clock);
+            TokenValidator tokens = TokenValidator.iotHub(hub, clockSkew, clock);
+            TokenValidator eventHubTokens = TokenValidator.eventHubs(hub, ehSettings.hostName(), ehSettings.name(), clockSkew, clock);
             C2dSettings settings = c2dSettings != null ? c2dSettings
                     : hubConfig.cloudToDevice() != null ? hubConfig.cloudToDevice().applyTo(C2dSettings.hubDefaults()) : C2dSettings.hubDefaults();
             Limits limits = new Limits(limitProfile != null ? limitProfile : hubConfig.limitProfile());
             CloudToDevice c2d = new CloudToDevice(hub, settings, clock,
-                    persistent ? new JournalC2dStore(dir.resolve("c2d")) : C2dStore.IN_MEMORY, limits);
+                    persistent ? new JournalC2dStore(dir.resolve("c2d")) : C2dStore.IN_MEMORY, limits, new FeedbackMessages());
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "hubsim-scheduler");
                 t.setDaemon(true);
                 return t;
             });
             Traces traces = new Traces(traceFrames, traceRecordsPerConnection, 100, clock);
-            HubConnections connections = new HubConnections();
+            Connections connections = new Connections();
             FaultPlan plan = new FaultPlan();
-            EventHubTokens ehTokens = new EventHubTokens(ehSettings, hub.registry(), clockSkew, clock);
             EventStore store = new EventStore(ehSettings, clock, persistent ? dir.resolve("events").resolve(ehSettings.name()) : null);
-            EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, ehTokens, clock);
-            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens, ehTokens), new LinkPolicy(hub), c2d, eventHub, limits, traces,
-                    plan, connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime(),
+            EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, clock);
+            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens, eventHubTokens), new LinkPolicy(hub), c2d,
+                    new TelemetryIngest(hub.registry(), store, limits), eventHub, new ManagementNode(ehSettings, store, eventHubTokens, clock),
+                    limits, traces, plan, connections, scheduler, clock, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime(),
                     java.util.Set.copyOf(deviations), openTimeout);
             HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
                     tls.keyStorePassword(), dir, persistent, idleTimeout, openTimeout));
@@ -488,7 +536,7 @@ public final class HubSimulator implements AutoCloseable {
             }
             HubSimulator simulator = new HubSimulator(hub, tls, broker, context, new HubFaults(connections, plan), http, front, boundHttps, clock,
                     bindHost, Duration.ofNanos(System.nanoTime() - t0));
-            control.bind(simulator);
+            control.bind(simulator.controlTarget());
             return simulator;
         }
 

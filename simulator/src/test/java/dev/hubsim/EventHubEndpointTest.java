@@ -1,8 +1,8 @@
 package dev.hubsim;
 
 import dev.hubsim.config.HubConfig;
-import dev.hubsim.events.EventHubErrors;
-import dev.hubsim.events.EventStore;
+import dev.hubsim.eventhub.EventHubErrors;
+import dev.hubsim.eventhub.EventStore;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.CbsClient;

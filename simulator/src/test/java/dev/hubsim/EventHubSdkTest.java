@@ -13,7 +13,7 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
 import dev.hubsim.config.HubConfig;
-import dev.hubsim.events.EventStore;
+import dev.hubsim.eventhub.EventStore;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.EventHubs;
@@ -211,8 +211,8 @@ class EventHubSdkTest {
             // entity under amqp://{Endpoint host}/; $management requests carry their own security_token instead.
             List<String> audiences = hub().broker().server().getRemotingService().getConnections().stream()
                     .map(c -> ((org.apache.activemq.artemis.protocol.amqp.broker.ActiveMQProtonRemotingConnection) c).getAmqpConnection())
-                    .filter(c -> c instanceof dev.hubsim.artemis.HubConnectionContext)
-                    .flatMap(c -> ((dev.hubsim.artemis.HubConnectionContext) c).eventHubClaims().all().stream())
+                    .filter(c -> c instanceof dev.hubsim.amqp.HubConnectionContext)
+                    .flatMap(c -> ((dev.hubsim.amqp.HubConnectionContext) c).claims().held(dev.hubsim.auth.ConnectionClaims.Endpoint.EVENT_HUB).stream())
                     .map(claim -> claim.audience().toString()).toList();
             assertEquals(List.of("localhost/simhub/ConsumerGroups/$Default/Partitions/" + partition), audiences);
         } finally {

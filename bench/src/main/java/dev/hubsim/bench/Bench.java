@@ -3,8 +3,8 @@ package dev.hubsim.bench;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.config.HubConfig;
-import dev.hubsim.events.EventHubSas;
-import dev.hubsim.events.EventStore;
+import dev.hubsim.auth.SasTokens;
+import dev.hubsim.eventhub.EventStore;
 import dev.hubsim.registry.SharedAccessPolicy;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -261,7 +261,7 @@ public final class Bench {
             if (fromHub) {
                 String audience = "amqp://" + eh.eventHub().settings().hostName() + "/" + eh.eventHub().settings().name();
                 SharedAccessPolicy policy = eh.hub().registry().policy("service").orElseThrow();
-                String token = EventHubSas.create(audience, policy.primaryKey(), Instant.now().plus(Duration.ofHours(1)), policy.name());
+                String token = SasTokens.createForEventHubs(audience, policy.primaryKey(), Instant.now().plus(Duration.ofHours(1)), policy.name());
                 int status = c.call(() -> c.putToken(audience, token), 10);
                 if (status != 200) {
                     throw new IllegalStateException("Event Hub put-token: status " + status);

@@ -2,6 +2,7 @@ package dev.hubsim.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.hubsim.c2d.C2dSettings;
+import dev.hubsim.eventhub.EventHubSettings;
 import dev.hubsim.limits.CreditPolicy;
 import dev.hubsim.limits.LimitKind;
 import dev.hubsim.limits.LimitMode;
@@ -178,6 +179,22 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PolicySpec(String name, Set<Permission> permissions, String primaryKey, String secondaryKey) {
+    }
+
+    /** The settings a hub definition asks for, defaults filled in; the name defaults to the hub's. */
+    public static EventHubSettings eventHubSettings(String hubName, EventHubSpec spec) {
+        EventHubSpec s = spec != null ? spec
+                : new EventHubSpec(null, null, null, null, null, null);
+        List<String> groups = new java.util.ArrayList<>(List.of(EventHubSettings.DEFAULT_CONSUMER_GROUP));
+        if (s.consumerGroups() != null) {
+            s.consumerGroups().stream().filter(g -> !g.equalsIgnoreCase(EventHubSettings.DEFAULT_CONSUMER_GROUP)).forEach(groups::add);
+        }
+        return new EventHubSettings(s.name() != null ? s.name() : hubName,
+                s.hostName() != null ? s.hostName() : EventHubSettings.DEFAULT_HOST,
+                s.partitionCount() != null ? s.partitionCount() : EventHubSettings.DEFAULT_PARTITIONS,
+                groups,
+                s.retentionHours() != null ? Duration.ofMillis(Math.round(s.retentionHours() * 3_600_000)) : EventHubSettings.DEFAULT_RETENTION,
+                s.retainedEvents() != null ? s.retainedEvents() : EventHubSettings.DEFAULT_RETAINED_EVENTS);
     }
 
     public static final String DEFAULT_HUB_NAME = "simhub";

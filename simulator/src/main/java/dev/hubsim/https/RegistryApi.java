@@ -8,7 +8,7 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.hubsim.Hub;
+import dev.hubsim.registry.Hub;
 import dev.hubsim.auth.PercentEncoding;
 import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.registry.Device;

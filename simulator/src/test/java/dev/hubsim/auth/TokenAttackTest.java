@@ -3,7 +3,8 @@ package dev.hubsim.auth;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.junit.HubSimulatorExtension;
-import dev.hubsim.links.HubErrors;
+import dev.hubsim.amqp.AmqpErrors;
+import dev.hubsim.errors.HubErrors;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.testing.AmqpTestClient;
@@ -180,7 +181,7 @@ class TokenAttackTest {
                 ? client.sender(session, "probe", path) : client.receiver(session, "probe", path, 1);
         assertFalse(client.isAttached(link), "the hub attached '" + path + "'");
         ErrorCondition error = client.awaitClosed(link);
-        assertEquals(HubErrors.UNAUTHORIZED_ACCESS, error.getCondition(), path + ": " + error.getDescription());
+        assertEquals(AmqpErrors.UNAUTHORIZED_ACCESS, error.getCondition(), path + ": " + error.getDescription());
     }
 
     /** A put-token larger than the request cap: the $cbs link is detached before the whole token is even read. */
@@ -199,7 +200,7 @@ class TokenAttackTest {
                     + "&x=" + "A".repeat(200_000)));
             client.sendAsync(cbs, m);
             ErrorCondition error = client.awaitClosed(cbs);
-            assertEquals(HubErrors.MESSAGE_SIZE_EXCEEDED, error.getCondition());
+            assertEquals(AmqpErrors.MESSAGE_SIZE_EXCEEDED, error.getCondition());
             assertTrue(error.getDescription().startsWith("A delivery on '$cbs' grew past 65536 bytes"), error.getDescription());
             assertNothingGranted(client, events("dev-a"));
         }

@@ -1,5 +1,8 @@
 package dev.hubsim.c2d;
 
+import dev.hubsim.codec.C2dMessages;
+import dev.hubsim.codec.FeedbackMessages;
+import dev.hubsim.codec.DeviceBoundMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.HubSimulator;
@@ -131,7 +134,7 @@ class CloudToDeviceLifecycleTest {
         clients.device("c2d-2").settle(got, Accepted.getInstance());
 
         Message batch = clients.nextFeedbackMessage();
-        assertEquals(FeedbackQueue.CONTENT_TYPE, batch.getContentType());
+        assertEquals(FeedbackMessages.CONTENT_TYPE, batch.getContentType());
         assertEquals(new Binary("simhub".getBytes(StandardCharsets.UTF_8)), batch.getProperties().getUserId());
         JsonNode records = new ObjectMapper().readTree(((Data) batch.getBody()).getValue().getArray());
         assertTrue(records.isArray());
@@ -244,13 +247,13 @@ class CloudToDeviceLifecycleTest {
     void timeToLiveIsTheDefaultOrTheMessagesOwnButNeverBeyondTwoDays() {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         Message plain = C2dClients.c2d("c2d-1", id(), null, "x");
-        assertEquals(now.plus(Duration.ofHours(1)), hub.cloudToDevice().expiry(plain, now));
+        assertEquals(now.plus(Duration.ofHours(1)), hub.cloudToDevice().expiry(C2dMessages.of(plain), now));
         Message soon = C2dClients.c2d("c2d-1", id(), null, "x");
         soon.getProperties().setAbsoluteExpiryTime(Date.from(now.plusSeconds(90)));
-        assertEquals(now.plusSeconds(90), hub.cloudToDevice().expiry(soon, now));
+        assertEquals(now.plusSeconds(90), hub.cloudToDevice().expiry(C2dMessages.of(soon), now));
         Message greedy = C2dClients.c2d("c2d-1", id(), null, "x");
         greedy.getProperties().setAbsoluteExpiryTime(Date.from(now.plus(Duration.ofDays(5))));
-        assertEquals(now.plus(Duration.ofDays(2)), hub.cloudToDevice().expiry(greedy, now));
+        assertEquals(now.plus(Duration.ofDays(2)), hub.cloudToDevice().expiry(C2dMessages.of(greedy), now));
     }
 
     @Test

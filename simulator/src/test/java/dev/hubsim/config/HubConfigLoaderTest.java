@@ -1,6 +1,6 @@
 package dev.hubsim.config;
 
-import dev.hubsim.Hub;
+import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.registry.Permission;
 import org.junit.jupiter.api.Test;
@@ -47,9 +47,9 @@ class HubConfigLoaderTest {
 
     @Test
     void generatedKeysAndGenerationIdsAreStablePerDataDirectory(@TempDir Path dir) {
-        Hub first = Hub.from(HubConfig.defaultHub(), dir);
-        Hub again = Hub.from(HubConfig.defaultHub(), dir);
-        Hub elsewhere = Hub.from(HubConfig.defaultHub(), dir.resolve("other"));
+        Hub first = HubFactory.create(HubConfig.defaultHub(), dir);
+        Hub again = HubFactory.create(HubConfig.defaultHub(), dir);
+        Hub elsewhere = HubFactory.create(HubConfig.defaultHub(), dir.resolve("other"));
         assertEquals(first.registry().devices(), again.registry().devices());
         assertEquals(first.registry().policies(), again.registry().policies());
         assertNotEquals(first.registry().devices().get(0).primaryKey(), elsewhere.registry().devices().get(0).primaryKey());
@@ -86,7 +86,7 @@ class HubConfigLoaderTest {
         assertEquals("factory", factory.name());
         assertEquals(3, factory.devices().size());
         assertEquals(DeviceStatus.DISABLED, factory.devices().get(2).status());
-        dev.hubsim.events.EventHubSettings eh = dev.hubsim.events.EventHubSettings.of(factory.name(), factory.eventHub());
+        dev.hubsim.eventhub.EventHubSettings eh = HubConfig.eventHubSettings(factory.name(), factory.eventHub());
         assertEquals("factory", eh.name(), "the Event Hub is named after the hub unless told otherwise");
         assertEquals(2, eh.partitionCount());
         assertEquals(java.util.List.of("$Default", "dashboards"), eh.consumerGroups());

@@ -2,7 +2,7 @@ package dev.hubsim.conformance.clientkit;
 
 import dev.hubsim.HubSimulator;
 import dev.hubsim.conformance.client.HubSide;
-import dev.hubsim.events.RecordedTelemetry;
+import dev.hubsim.RecordedTelemetry;
 import dev.hubsim.faults.Scope;
 import dev.hubsim.limits.CreditPolicy;
 import dev.hubsim.limits.LimitProfile;
@@ -114,7 +114,7 @@ public final class ImpHub implements HubSide, AutoCloseable {
         m.setApplicationProperties(new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(new java.util.HashMap<>(java.util.Map.of(property, value))));
         byte[] buffer = new byte[4096];
         int n = m.encode(buffer, 0, buffer.length);
-        hub.cloudToDevice().enqueue(m, java.util.Arrays.copyOf(buffer, n));
+        hub.cloudToDevice().enqueue(dev.hubsim.codec.C2dMessages.of(m, java.util.Arrays.copyOf(buffer, n)));
     }
 
     @Override
