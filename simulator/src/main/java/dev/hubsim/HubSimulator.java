@@ -1,10 +1,7 @@
 package dev.hubsim;
 
-import dev.hubsim.amqp.CbsNode;
 import dev.hubsim.amqp.HubBroker;
-import dev.hubsim.amqp.HubContext;
-import dev.hubsim.amqp.LinkPolicy;
-import dev.hubsim.amqp.ManagementNode;
+import dev.hubsim.amqp.link.HubContext;
 import dev.hubsim.auth.SasTokens;
 import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.c2d.C2dSettings;
@@ -492,10 +489,9 @@ public final class HubSimulator implements AutoCloseable {
             FaultPlan plan = new FaultPlan();
             EventStore store = new EventStore(ehSettings, clock, persistent ? dir.resolve("events").resolve(ehSettings.name()) : null);
             EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, clock);
-            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens, eventHubTokens), new LinkPolicy(hub), c2d,
-                    new TelemetryIngest(hub.registry(), store, limits), eventHub, new ManagementNode(ehSettings, store, eventHubTokens, clock),
+            HubContext context = HubContext.create(hub, tokens, eventHubTokens, c2d, new TelemetryIngest(hub.registry(), store, limits), eventHub,
                     limits, traces, plan, connections, scheduler, clock, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime(),
-                    java.util.Set.copyOf(deviations), openTimeout);
+                    deviations, openTimeout);
             HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
                     tls.keyStorePassword(), dir, persistent, idleTimeout, openTimeout));
             ControlApi control = new ControlApi(tokens);

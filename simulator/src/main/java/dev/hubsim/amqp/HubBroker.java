@@ -1,5 +1,6 @@
 package dev.hubsim.amqp;
 
+import dev.hubsim.amqp.link.HubContext;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.Configuration;

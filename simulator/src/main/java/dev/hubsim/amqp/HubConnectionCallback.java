@@ -1,5 +1,6 @@
 package dev.hubsim.amqp;
 
+import dev.hubsim.amqp.link.HubContext;
 import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.SaslUserName;
 import dev.hubsim.auth.TokenVerdict;
@@ -86,7 +87,7 @@ final class HubConnectionCallback extends AMQPConnectionCallback {
                 if (claim.kind() != Claim.Kind.POLICY || !claim.identity().equalsIgnoreCase(name.identity())) {
                     return "the user name names policy '" + name.identity() + "' but the token is signed by '" + claim.identity() + "'";
                 }
-            } else if (!claim.grants(Permission.DEVICE_CONNECT, dev.hubsim.amqp.HubPath.deviceResource(name.identity(), null),
+            } else if (!claim.grants(Permission.DEVICE_CONNECT, dev.hubsim.auth.ResourceUri.path("devices", name.identity()),
                     hub.clock().instant())) {
                 return "the token (sr '" + claim.audience() + "') does not grant DeviceConnect for device '" + name.identity() + "'";
             }

@@ -1,5 +1,8 @@
 package dev.hubsim.amqp;
 
+import dev.hubsim.amqp.link.HubContext;
+import dev.hubsim.amqp.link.LinkKinds;
+import dev.hubsim.amqp.link.LinkRouter;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -20,11 +23,14 @@ public final class HubProtocolManager extends ProtonProtocolManager {
     private static final List<String> WEBSOCKET_SUBPROTOCOLS = List.of("AMQPWSB10", "amqp");
 
     private final HubContext hub;
+    /** One router for every connection: the link kinds are stateless. */
+    private final LinkRouter router;
 
     HubProtocolManager(ProtonProtocolManagerFactory factory, ActiveMQServer server, List<BaseInterceptor> incoming,
                        List<BaseInterceptor> outgoing, HubContext hub) {
         super(factory, server, incoming, outgoing);
         this.hub = hub;
+        this.router = new LinkRouter(LinkKinds.all(), hub.links());
     }
 
     /**
@@ -48,7 +54,7 @@ public final class HubProtocolManager extends ProtonProtocolManager {
         }
         HubConnectionContext context = new HubConnectionContext(this, callback, server.getNodeID().toString(), (int) ttl,
                 getMaxFrameSize(), AMQPConstants.Connection.DEFAULT_CHANNEL_MAX,
-                server.getConfiguration().isAmqpUseCoreSubscriptionNaming(), server.getScheduledPool(), hub);
+                server.getConfiguration().isAmqpUseCoreSubscriptionNaming(), server.getScheduledPool(), hub, router);
         Executor executor = server.getExecutorFactory().getExecutor();
         ActiveMQProtonRemotingConnection delegate = new ActiveMQProtonRemotingConnection(this, context, remotingConnection, executor);
         delegate.addFailureListener(callback);

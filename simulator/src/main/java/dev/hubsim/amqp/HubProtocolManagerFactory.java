@@ -1,5 +1,6 @@
 package dev.hubsim.amqp;
 
+import dev.hubsim.amqp.link.HubContext;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManagerFactory;

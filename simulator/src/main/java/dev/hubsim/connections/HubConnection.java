@@ -21,8 +21,8 @@ public interface HubConnection {
     /** A protocol close carrying this condition (its wire name) and description. */
     void close(String condition, String description);
 
-    /** Every claim expires now, with the same effect as tokens running out; returns how many. */
-    int expireClaims(String why);
+    /** Every claim expires now, with the same effect as tokens running out. */
+    void expireClaims(String why);
 
     /** A device was deleted or disabled: its claims are withdrawn as if expired. */
     void revokeDevice(String deviceId, String why);

@@ -3,7 +3,7 @@ package dev.hubsim.auth;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.junit.HubSimulatorExtension;
-import dev.hubsim.amqp.AmqpErrors;
+import dev.hubsim.amqp.link.AmqpErrors;
 import dev.hubsim.errors.HubErrors;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.DeviceStatus;

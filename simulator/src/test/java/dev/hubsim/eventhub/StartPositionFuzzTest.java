@@ -1,6 +1,6 @@
 package dev.hubsim.eventhub;
 
-import dev.hubsim.amqp.EventHubPath;
+import dev.hubsim.amqp.link.EventHubPath;
 import dev.hubsim.fuzz.FuzzText;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
