@@ -54,7 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EventHubSdkTest {
     /** Devices whose IDs hash to all four partitions; device1 and device3 share partition 2. */
     @RegisterExtension
-    static final HubSimulatorExtension HUB = HubSimulatorExtension.builder()
+    static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().resetBetweenTests(false)
             .hub(new HubConfig("simhub", null, Stream.of("device1", "device2", "device3", "device4", "device5")
                     .map(id -> new HubConfig.DeviceSpec(id, null, null, null)).toList(), null))
             .amqpsPort(HubSimulator.SDK_AMQPS_PORT).amqpPort(HubSimulator.DEFAULT_AMQP_PORT).build();
@@ -227,7 +227,7 @@ class EventHubSdkTest {
         int count = 5_000;
         HubSimulator hub = HUB.simulator();
         String partition = partitionOf("device3");
-        long before = hub.eventHub().store().partition(partition).nextSequence();
+        long before = hub.eventHub().nextSequenceNumber(partition);
         byte[] payload = "{\"temperature\":21.5,\"humidity\":40}".getBytes(StandardCharsets.UTF_8);
         try (AmqpTestClient device = EventHubs.device(hub, "device3")) {
             Sender sender = EventHubs.deviceSender(device, hub, "device3");

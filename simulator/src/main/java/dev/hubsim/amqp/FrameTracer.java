@@ -1,6 +1,6 @@
 package dev.hubsim.amqp;
 
-import dev.hubsim.trace.ConnectionTrace;
+import dev.hubsim.trace.ConnectionLog;
 import dev.hubsim.trace.TraceRecord;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -37,12 +37,12 @@ import java.util.Map;
  * from the handle each side chose at attach. Runs on the connection's event loop.
  */
 public final class FrameTracer implements ProtocolTracer {
-    private final ConnectionTrace trace;
+    private final ConnectionLog trace;
     /** (channel, handle) of links as the client numbers them, and as the hub does. */
     private final Map<Long, String> inPaths = new HashMap<>();
     private final Map<Long, String> outPaths = new HashMap<>();
 
-    public FrameTracer(ConnectionTrace trace) {
+    public FrameTracer(ConnectionLog trace) {
         this.trace = trace;
     }
 

@@ -33,9 +33,10 @@ public final class HubBroker implements AutoCloseable {
      *                        ({@code amqp:resource-limit-exceeded}); the Open advertises half of it
      * @param openTimeout     a socket that has not finished its TLS handshake or sent its protocol header after this
      *                        long is closed (Artemis' handshake timeouts, whole seconds)
+     * @param maxFrameSize    the AMQP max frame size the Open advertises, bytes; 0 for Artemis' default (128 KiB)
      */
     public record Settings(String bindHost, int amqpsPort, int amqpPort, Path keyStore, String keyStorePassword,
-                           Path dataDir, boolean persistent, java.time.Duration idleTimeout, java.time.Duration openTimeout) {
+                           Path dataDir, boolean persistent, java.time.Duration idleTimeout, java.time.Duration openTimeout, int maxFrameSize) {
     }
 
     /** How often time-based retention runs over partitions nobody writes to. */
@@ -89,7 +90,9 @@ public final class HubBroker implements AutoCloseable {
         long openSeconds = Math.max(1, (settings.openTimeout().toMillis() + 999) / 1000);
         String common = "protocols=AMQP;saslMechanisms=PLAIN,ANONYMOUS,MSSBCBS;amqpMinLargeMessageSize=-1"
                 + ";amqpIdleTimeout=" + settings.idleTimeout().toMillis()
-                + ";handshake-timeout=" + openSeconds;
+                + ";handshake-timeout=" + openSeconds
+                // Reaches ProtonProtocolManager.setMaxFrameSize like the other protocol parameters (BeanSupport.setData).
+                + (settings.maxFrameSize() > 0 ? ";maxFrameSize=" + settings.maxFrameSize() : "");
         try {
             config.addAcceptorConfiguration(AMQPS_ACCEPTOR, "tcp://" + settings.bindHost() + ":" + settings.amqpsPort() + "?" + common
                     + ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + settings.keyStore().toAbsolutePath()

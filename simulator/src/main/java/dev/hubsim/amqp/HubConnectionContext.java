@@ -10,7 +10,7 @@ import dev.hubsim.amqp.link.LinkTable;
 import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.ConnectionClaims;
 import dev.hubsim.errors.Condition;
-import dev.hubsim.trace.ConnectionTrace;
+import dev.hubsim.trace.ConnectionLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnection;
@@ -36,7 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class HubConnectionContext extends AMQPConnectionContext implements LinkHost {
     private final HubContext hub;
-    private final ConnectionTrace trace;
+    private final ConnectionLog trace;
     private final ConnectionClaims claims;
     private final ConnectionSlots slots;
     private final LinkTable links;
@@ -176,7 +176,7 @@ public final class HubConnectionContext extends AMQPConnectionContext implements
     }
 
     @Override
-    public ConnectionTrace trace() {
+    public ConnectionLog trace() {
         return trace;
     }
 

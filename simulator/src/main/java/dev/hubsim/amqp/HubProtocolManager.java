@@ -1,7 +1,6 @@
 package dev.hubsim.amqp;
 
 import dev.hubsim.amqp.link.HubContext;
-import dev.hubsim.amqp.link.LinkKinds;
 import dev.hubsim.amqp.link.LinkRouter;
 import org.apache.activemq.artemis.api.core.BaseInterceptor;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
@@ -30,7 +29,7 @@ public final class HubProtocolManager extends ProtonProtocolManager {
                        List<BaseInterceptor> outgoing, HubContext hub) {
         super(factory, server, incoming, outgoing);
         this.hub = hub;
-        this.router = new LinkRouter(LinkKinds.all(), hub.links());
+        this.router = LinkRouter.forHub(hub);
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.hubsim.auth;
 import dev.hubsim.limits.LimitKind;
 import dev.hubsim.limits.Limits;
 import dev.hubsim.registry.Permission;
-import dev.hubsim.trace.ConnectionTrace;
+import dev.hubsim.trace.ConnectionLog;
 import dev.hubsim.trace.TraceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +54,7 @@ public final class ConnectionClaims {
     private final Executor ownerThread;
     private final Duration maxLifetime;
     private final Limits limits;
-    private final ConnectionTrace trace;
+    private final ConnectionLog trace;
     private final Owner owner;
     private volatile boolean closed;
 
@@ -63,7 +63,7 @@ public final class ConnectionClaims {
      * @param maxLifetime claims last at most this long after they are granted, whatever the token says (null: no cap)
      */
     public ConnectionClaims(Clock clock, ScheduledExecutorService scheduler, Executor ownerThread, Duration maxLifetime, Limits limits,
-                            ConnectionTrace trace, Owner owner) {
+                            ConnectionLog trace, Owner owner) {
         this.clock = clock;
         this.scheduler = scheduler;
         this.ownerThread = ownerThread;

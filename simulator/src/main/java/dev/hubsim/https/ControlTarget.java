@@ -4,7 +4,7 @@ import dev.hubsim.c2d.CloudToDevice;
 import dev.hubsim.connections.ConnectionInfo;
 import dev.hubsim.eventhub.StoredEvent;
 import dev.hubsim.faults.HubFaults;
-import dev.hubsim.trace.Traces;
+import dev.hubsim.trace.TraceView;
 
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ public interface ControlTarget {
     /** Stored telemetry of one device, oldest first. */
     List<StoredEvent> events(String deviceId);
 
-    Traces traces();
+    TraceView traces();
 
     CloudToDevice cloudToDevice();
 

@@ -1,5 +1,6 @@
 package dev.hubsim.c2d;
 
+import dev.hubsim.limits.Limits;
 import dev.hubsim.codec.C2dMessages;
 import dev.hubsim.codec.FeedbackMessages;
 import dev.hubsim.codec.DeviceBoundMessage;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -246,14 +248,21 @@ class CloudToDeviceLifecycleTest {
     @Test
     void timeToLiveIsTheDefaultOrTheMessagesOwnButNeverBeyondTwoDays() {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
-        Message plain = C2dClients.c2d("c2d-1", id(), null, "x");
-        assertEquals(now.plus(Duration.ofHours(1)), hub.cloudToDevice().expiry(C2dMessages.of(plain), now));
-        Message soon = C2dClients.c2d("c2d-1", id(), null, "x");
-        soon.getProperties().setAbsoluteExpiryTime(Date.from(now.plusSeconds(90)));
-        assertEquals(now.plusSeconds(90), hub.cloudToDevice().expiry(C2dMessages.of(soon), now));
-        Message greedy = C2dClients.c2d("c2d-1", id(), null, "x");
-        greedy.getProperties().setAbsoluteExpiryTime(Date.from(now.plus(Duration.ofDays(5))));
-        assertEquals(now.plus(Duration.ofDays(2)), hub.cloudToDevice().expiry(C2dMessages.of(greedy), now));
+        // The engine itself, with the hub's time-to-live settings (the simulator hands out a read-only view of it).
+        CloudToDevice engine = new CloudToDevice(hub.hub(), C2dSettings.hubDefaults(), Clock.systemUTC(), C2dStore.IN_MEMORY,
+                new Limits(LimitProfile.iothub()), new FeedbackMessages());
+        try {
+            Message plain = C2dClients.c2d("c2d-1", id(), null, "x");
+            assertEquals(now.plus(Duration.ofHours(1)), engine.expiry(C2dMessages.of(plain), now));
+            Message soon = C2dClients.c2d("c2d-1", id(), null, "x");
+            soon.getProperties().setAbsoluteExpiryTime(Date.from(now.plusSeconds(90)));
+            assertEquals(now.plusSeconds(90), engine.expiry(C2dMessages.of(soon), now));
+            Message greedy = C2dClients.c2d("c2d-1", id(), null, "x");
+            greedy.getProperties().setAbsoluteExpiryTime(Date.from(now.plus(Duration.ofDays(5))));
+            assertEquals(now.plus(Duration.ofDays(2)), engine.expiry(C2dMessages.of(greedy), now));
+        } finally {
+            engine.close();
+        }
     }
 
     @Test
@@ -307,17 +316,17 @@ class CloudToDeviceLifecycleTest {
              C2dClients own = new C2dClients(quiet)) {
             String id = id();
             CountDownLatch batchReady = new CountDownLatch(1);
-            quiet.cloudToDevice().feedback().addListener(batchReady::countDown);
+            quiet.cloudToDevice().onFeedback(batchReady::countDown);
             own.send(C2dClients.c2d("device1", id, "full", "x"));
             Receiver inbox = own.deviceInbox("device1", 1);
             own.device("device1").settle(own.device("device1").receiveUnsettled(inbox), Accepted.getInstance());
             // No feedback receiver yet: the batch is made and kept until one attaches.
             assertTrue(batchReady.await(AmqpTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "a feedback batch was made");
-            assertEquals(1, quiet.cloudToDevice().feedback().waiting());
+            assertEquals(1, quiet.cloudToDevice().feedbackWaiting());
             own.feedbackReceiver("/messages/servicebound/feedback");
             assertEquals("Success", own.awaitFeedbackFor(id).get("statusCode").asText());
             own.service.roundTrip();
-            assertEquals(0, quiet.cloudToDevice().feedback().waiting());
+            assertEquals(0, quiet.cloudToDevice().feedbackWaiting());
         }
     }
 

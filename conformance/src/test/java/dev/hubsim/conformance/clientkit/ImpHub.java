@@ -112,9 +112,7 @@ public final class ImpHub implements HubSide, AutoCloseable {
         // A data section, as service SDKs send (the device SDK drops a connection on an AMQP value body).
         m.setBody(new org.apache.qpid.proton.amqp.messaging.Data(new org.apache.qpid.proton.amqp.Binary(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         m.setApplicationProperties(new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(new java.util.HashMap<>(java.util.Map.of(property, value))));
-        byte[] buffer = new byte[4096];
-        int n = m.encode(buffer, 0, buffer.length);
-        hub.cloudToDevice().enqueue(dev.hubsim.codec.C2dMessages.of(m, java.util.Arrays.copyOf(buffer, n)));
+        hub.cloudToDevice().send(m);
     }
 
     @Override

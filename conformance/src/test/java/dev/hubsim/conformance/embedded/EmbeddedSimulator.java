@@ -2,6 +2,7 @@ package dev.hubsim.conformance.embedded;
 
 import dev.hubsim.HubSimulator;
 import dev.hubsim.SimulatorInfo;
+import dev.hubsim.TestHooks;
 import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.conformance.probe.ConnectionString;
 import dev.hubsim.conformance.probe.Endpoint;
@@ -57,8 +58,9 @@ public final class EmbeddedSimulator {
     /** A simulator that departs on purpose from the documents, for the kit's self-test (see {@link Deviation}). */
     public static HubTarget start(LimitProfile profile, Deviation... deviations) throws Exception {
         Path dataDir = Files.createTempDirectory("hubsim-specs");
-        HubSimulator hub = HubSimulator.builder().dataDir(dataDir).amqpsPort(0).amqpPort(0).httpsPort(0).limits(profile)
-                .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(FEEDBACK_INTERVAL)).deviate(deviations).start();
+        // Deviations are a test-only hook, not on the public builder.
+        HubSimulator hub = TestHooks.deviate(HubSimulator.builder().dataDir(dataDir).amqpsPort(0).amqpPort(0).httpsPort(0).limits(profile)
+                .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(FEEDBACK_INTERVAL)), deviations).start();
         String label = "embedded simulator (" + profile.name() + " profile" + (deviations.length == 0 ? "" : ", deviating: "
                 + java.util.Arrays.toString(deviations)) + ")";
         SimulatorInfo info = hub.info();

@@ -3,7 +3,7 @@ package dev.hubsim.amqp.link;
 import dev.hubsim.auth.ResourceUri;
 
 /** What an attach needs before its link may open; the router checks it against the connection's hub claims. */
-public sealed interface Access {
+sealed interface Access {
     /** Nothing ({@code $cbs}). */
     record None() implements Access {
     }

@@ -8,7 +8,7 @@ package dev.hubsim.amqp.link;
  *
  * @param <P> the kind's parsed address
  */
-public interface AttachHandler<P> {
+interface AttachHandler<P> {
     /** The parsed address when this kind serves the attach's address in the attach's role; else null. */
     P match(Attach attach);
 

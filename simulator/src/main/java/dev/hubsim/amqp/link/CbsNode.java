@@ -16,7 +16,7 @@ import java.util.Map;
  * (reference/iothub-amqp.md §3.5, real-clients.md §5 items 1-4). The token goes to the validator of the endpoint its
  * audience names: the Event Hub-compatible endpoint's, else the hub's.
  */
-public final class CbsNode {
+final class CbsNode {
     public static final String ADDRESS = "$cbs";
     public static final String STATUS_CODE = "status-code";
     public static final String STATUS_DESCRIPTION = "status-description";

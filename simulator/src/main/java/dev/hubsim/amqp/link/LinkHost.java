@@ -1,7 +1,7 @@
 package dev.hubsim.amqp.link;
 
 import dev.hubsim.auth.ConnectionClaims;
-import dev.hubsim.trace.ConnectionTrace;
+import dev.hubsim.trace.ConnectionLog;
 
 import java.util.Map;
 
@@ -17,7 +17,7 @@ public interface LinkHost {
 
     String getRemoteAddress();
 
-    ConnectionTrace trace();
+    ConnectionLog trace();
 
     ConnectionClaims claims();
 

@@ -3,7 +3,7 @@ package dev.hubsim.amqp.link;
 import java.util.List;
 
 /** The link kinds the hub serves, in the order the router tries them: add a kind here. */
-public final class LinkKinds {
+final class LinkKinds {
     private LinkKinds() {
     }
 

@@ -16,7 +16,7 @@ import java.util.Optional;
  * paths need DeviceConnect over that device and a registered, enabled device; service paths need ServiceConnect at
  * hub scope; {@code $cbs} needs nothing.
  */
-public final class LinkPolicy {
+final class LinkPolicy {
     private final Hub hub;
 
     public LinkPolicy(Hub hub) {

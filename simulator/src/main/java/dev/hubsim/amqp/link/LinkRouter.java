@@ -23,9 +23,14 @@ public final class LinkRouter {
     private final List<AttachHandler<?>> kinds;
     private final LinkPolicy policy;
 
-    public LinkRouter(List<AttachHandler<?>> kinds, LinkPolicy policy) {
+    LinkRouter(List<AttachHandler<?>> kinds, LinkPolicy policy) {
         this.kinds = List.copyOf(kinds);
         this.policy = policy;
+    }
+
+    /** The router of every link kind the hub serves ({@link LinkKinds#all()}), with the hub's link policy. */
+    public static LinkRouter forHub(HubContext hub) {
+        return new LinkRouter(LinkKinds.all(), hub.links());
     }
 
     /** Routes one attach; {@code slots} takes a per-client link slot or says why not. */

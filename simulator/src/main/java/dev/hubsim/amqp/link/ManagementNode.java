@@ -25,7 +25,7 @@ import java.util.Map;
  * requests (real-clients.md §4.6; the keys are those azure-messaging-eventhubs 5.21 reads in EventHubMessageSerializer).
  * Each request carries its own {@code security_token}; a request without one needs a claim on the connection.
  */
-public final class ManagementNode {
+final class ManagementNode {
     public static final String ADDRESS = "$management";
     public static final String OPERATION = "operation";
     public static final String READ = "READ";

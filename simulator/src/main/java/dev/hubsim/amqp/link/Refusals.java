@@ -8,7 +8,7 @@ import org.apache.qpid.proton.engine.Sender;
 import java.util.Map;
 
 /** The documented refusal framing of an attach (reference/iothub-amqp.md §4.7). */
-public final class Refusals {
+final class Refusals {
     private Refusals() {
     }
 
