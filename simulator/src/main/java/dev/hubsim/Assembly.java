@@ -16,10 +16,7 @@ import dev.hubsim.eventhub.EventHubSettings;
 import dev.hubsim.eventhub.EventStore;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.HubFaults;
-import dev.hubsim.https.ControlApi;
-import dev.hubsim.https.HttpFace;
-import dev.hubsim.https.HttpsFront;
-import dev.hubsim.https.RegistryApi;
+import dev.hubsim.https.HttpsFace;
 import dev.hubsim.limits.Limits;
 import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.RegistryJournal;
@@ -37,7 +34,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -104,15 +100,12 @@ final class Assembly {
                 limits, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout);
         HubBroker broker = new HubBroker(context, new HubBroker.Settings(b.bindHost, b.amqpsPort, b.amqpPort, tls.keyStore(),
                 tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize));
-        ControlApi control = new ControlApi(tokens);
-        HttpFace http = new HttpFace(b.stubs, List.of(new RegistryApi(hub, tokens, connections::anyUsing, c2d::depth), control));
         // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.
-        CompletableFuture<InetSocketAddress> httpStarted = CompletableFuture.supplyAsync(http::start);
+        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth);
         try {
             broker.start();
         } catch (Exception e) {
-            httpStarted.join();
-            http.close();
+            https.close();
             closeQuietly(broker);
             c2d.close();
             scheduler.shutdownNow();
@@ -128,22 +121,21 @@ final class Assembly {
                 connections.revokeDevice(d.deviceId(), "is no longer valid: device '" + d.deviceId() + "' is disabled");
             }
         });
-        HttpsFront front = new HttpsFront(new InetSocketAddress("127.0.0.1", broker.port(HubBroker.WEBSOCKET_ACCEPTOR)), httpStarted.join());
         int boundHttps;
         try {
-            boundHttps = front.start(b.bindHost, b.httpsPort, tls.keyStore(), tls.keyStorePassword());
+            boundHttps = https.start(new InetSocketAddress("127.0.0.1", broker.port(HubBroker.WEBSOCKET_ACCEPTOR)), b.bindHost, b.httpsPort,
+                    tls.keyStore(), tls.keyStorePassword());
         } catch (Exception e) {
-            front.close();
-            http.close();
+            https.close();
             closeQuietly(broker);
             c2d.close();
             scheduler.shutdownNow();
             throw new PortInUseException("cannot listen for HTTPS and WebSockets on " + b.bindHost + ":" + b.httpsPort + " ("
                     + rootCause(e).getMessage() + "); choose another port with --https-port / httpsPort(...), or 0 for a free one", e);
         }
-        HubSimulator simulator = new HubSimulator(new HubSimulator.Parts(hub, tls, broker, context, new HubFaults(connections, plan), http, front,
+        HubSimulator simulator = new HubSimulator(new HubSimulator.Parts(hub, tls, broker, context, new HubFaults(connections, plan), https,
                 boundHttps, b.clock, b.bindHost, Duration.ofNanos(System.nanoTime() - t0)));
-        control.bind(new ControlView(simulator, context));
+        https.bind(new ControlView(simulator, context));
         return simulator;
     }
 

@@ -10,8 +10,7 @@ import dev.hubsim.eventhub.EventHubEndpoint;
 import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.Faults;
 import dev.hubsim.faults.HubFaults;
-import dev.hubsim.https.HttpFace;
-import dev.hubsim.https.HttpsFront;
+import dev.hubsim.https.HttpsFace;
 import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.LimitsView;
 import dev.hubsim.registry.Device;
@@ -48,7 +47,7 @@ public final class HubSimulator implements AutoCloseable {
     public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(10);
 
     /** What the composition root hands the facade. */
-    record Parts(Hub hub, TlsMaterial tls, HubBroker broker, HubContext context, HubFaults faults, HttpFace http, HttpsFront front,
+    record Parts(Hub hub, TlsMaterial tls, HubBroker broker, HubContext context, HubFaults faults, HttpsFace https,
                  int httpsPort, Clock clock, String bindHost, Duration startupTime) {
     }
 
@@ -245,8 +244,7 @@ public final class HubSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        parts.front().close();
-        parts.http().close();
+        parts.https().close();
         parts.broker().close();
         context.c2d().close();
         context.scheduler().shutdownNow();

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * connections, telemetry, traces, cloud-to-device injection and purge, every fault kind, reset. Everything but
  * {@code GET /hubsim/health} needs an {@code iothubowner} SAS token in {@code Authorization}.
  */
-public final class ControlApi implements ResponseDefinitionTransformerV2 {
+final class ControlApi implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "hubsim-control";
     public static final String PREFIX = "/hubsim/";
 
