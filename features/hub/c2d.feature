@@ -8,6 +8,7 @@ Feature: Cloud-to-device messages
     Given the service is connected with SASL ANONYMOUS and has put a valid service token
     And device1 is connected with SASL ANONYMOUS and has put a valid device1 token
     And device1 has a receiver on "/devices/{device1}/messages/devicebound"
+    And device1 has taken every message waiting for it
 
   @HUB-C2D-001 @HUB-LINK-010 @MUST
   Scenario: A cloud-to-device message is queued and reaches its device as sent

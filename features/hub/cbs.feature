@@ -135,10 +135,10 @@ Feature: Claims-based security on $cbs
     And a sender to "/devices/{device1}/messages/events" attaches
 
   # Needs the simulator: the cloud hub's number is not published; IotHubMaxCbsTokenExceeded exists (reference §8.4, §8.6).
-  # The guard target holds the same cap set lower (hubsim's default is 2,000), so the scenario stays short.
+  # The target holds the same cap set lower (hubsim's default is 2,000), so the scenario stays short.
   @HUB-LIM-006 @SHOULD @simulator
   Scenario: One connection holds claims for at most as many audiences as the cap; a new one past them is answered 403
-    Given the target is the guard target
+    Given the target caps claims per connection low
     And a client connected with SASL ANONYMOUS
     When put-tokens for as many distinct audiences under the hub as the target admits are sent with a valid service token
     Then every one of them is answered with status-code 200

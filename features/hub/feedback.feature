@@ -12,6 +12,7 @@ Feature: Delivery feedback
     And the service has a receiver on "/messages/serviceBound/feedback"
     And device1 is connected with SASL ANONYMOUS and has put a valid device1 token
     And device1 has a receiver on "/devices/{device1}/messages/devicebound"
+    And device1 has taken every message waiting for it
 
   @HUB-LINK-007 @MUST
   Scenario: The service's links attach: a sender to "/messages/devicebound" and a receiver on "/messages/serviceBound/feedback"

@@ -61,13 +61,13 @@ Feature: Limits and credit
     Given the target plays the imp limit profile
     When device1 opens 1 connections with SASL PLAIN
     And a sender to "/devices/{device1}/messages/events" is attached
-    And device1 spends the 40 credits it was granted
+    And device1 spends the credit it was granted
     Then the hub grants 4 credits more over about 2 seconds, not faster than 2 per second
 
   # Needs the simulator: a real hub's guard, if any, is not documented; this is hubsim's (README: Reliability and security).
   @HUB-LIM-007 @SHOULD @simulator
   Scenario: Connections from one address are capped: the one over the cap is closed at once
-    Given the target is the guard target
+    Given the target caps connections per address low
     When a client opens as many connections as the target admits from one address
     Then each of them is open
     When a client opens one more connection

@@ -5,7 +5,10 @@ import dev.hubsim.conformance.run.SpecsResult;
 import dev.hubsim.faults.Deviation;
 import dev.hubsim.limits.LimitKind;
 import dev.hubsim.limits.LimitMode;
+import dev.hubsim.limits.CreditPolicy;
 import dev.hubsim.limits.LimitProfile;
+import dev.hubsim.limits.LinkKind;
+import java.util.function.UnaryOperator;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +29,25 @@ final class MutationMatrix {
         expect(Deviation.CBS_STATUS_CODE_AS_LONG, "HUB-CBS-006");
         expect(Deviation.CBS_CORRELATION_ID_AS_STRING, "HUB-CBS-005");
         expect(Deviation.REDIRECT_WITHOUT_ADDRESS, "HUB-RED-001");
-        EXPECTED.put(Variant.misconfigured("C2D_QUEUE_DEPTH_OFF",
-                p -> p.with(LimitKind.C2D_QUEUE_DEPTH, LimitProfile.C2D_MAX_DEPTH, LimitMode.OFF)), Set.of("HUB-C2D-009", "HUB-LIM-003"));
+        misconfigured("C2D_QUEUE_DEPTH_OFF", p -> p.withMode(LimitKind.C2D_QUEUE_DEPTH, LimitMode.OFF), "HUB-C2D-009", "HUB-LIM-003");
+        misconfigured("D2C_SIZE_LIMIT_OFF", p -> p.withMode(LimitKind.D2C_MESSAGE_BYTES, LimitMode.OFF), "HUB-LIM-001");
+        misconfigured("C2D_SIZE_LIMIT_OFF", p -> p.withMode(LimitKind.C2D_MESSAGE_BYTES, LimitMode.OFF), "HUB-C2D-008", "HUB-LIM-002");
+        misconfigured("IMP_CONNECTIONS_5", imp(p -> p.with(LimitKind.CONNECTIONS_PER_CLIENT, 5, LimitMode.ENFORCE)), "IMP-LIMIT-001");
+        misconfigured("IMP_SESSIONS_17", imp(p -> p.with(LimitKind.SESSIONS_PER_CLIENT, 17, LimitMode.ENFORCE)), "IMP-LIMIT-002", "IMP-LIMIT-004");
+        misconfigured("IMP_LINKS_65", imp(p -> p.with(LimitKind.LINKS_PER_CLIENT, 65, LimitMode.ENFORCE)), "IMP-LIMIT-003");
+        misconfigured("IMP_CREDIT_BUCKET_50", imp(p -> p.withCredit(LinkKind.TELEMETRY, CreditPolicy.bucket(50, 2))), "IMP-CREDIT-001");
+        misconfigured("IMP_CREDIT_10_PER_SECOND", imp(p -> p.withCredit(LinkKind.TELEMETRY, CreditPolicy.bucket(40, 10))), "IMP-CREDIT-002");
+        misconfigured("CLAIMS_PER_CONNECTION_OFF", p -> p.withMode(LimitKind.CLAIMS_PER_CONNECTION, LimitMode.OFF), "HUB-LIM-006");
+        misconfigured("CONNECTIONS_PER_ADDRESS_OFF", p -> p.withMode(LimitKind.CONNECTIONS_PER_ADDRESS, LimitMode.OFF), "HUB-LIM-007");
+    }
+
+    /** A change to the imp profile only. */
+    private static UnaryOperator<LimitProfile> imp(UnaryOperator<LimitProfile> change) {
+        return p -> p.name().equals("imp") ? change.apply(p) : p;
+    }
+
+    private static void misconfigured(String name, UnaryOperator<LimitProfile> change, String... statements) {
+        EXPECTED.put(Variant.misconfigured(name, change), Set.of(statements));
     }
 
     private MutationMatrix() {
@@ -80,9 +100,12 @@ final class MutationMatrix {
         return out.toString();
     }
 
-    /** The expected matrix, as README.md shows it. */
+    /** The expected matrix, as README.md shows it: departures, what each breaks, the statements that catch it. */
     static String readmeTable() {
-        StringBuilder out = new StringBuilder("| departure | statements that catch it |\n|---|---|\n");
+        long deviations = EXPECTED.keySet().stream().filter(v -> !v.deviations().isEmpty()).count();
+        StringBuilder out = new StringBuilder(EXPECTED.size() + " departures (" + deviations + " deviations of the simulator, "
+                + (EXPECTED.size() - deviations) + " misconfigured limit profiles), each caught by exactly these statements:\n\n");
+        out.append("| departure | statements that catch it |\n|---|---|\n");
         EXPECTED.forEach((v, ids) -> out.append("| `").append(v).append("` | ").append(String.join(", ", new TreeSet<>(ids))).append(" |\n"));
         return out.toString();
     }

@@ -312,7 +312,7 @@ public final class ProbeConnection implements AutoCloseable {
         await(() -> !queue.isEmpty() || receiver.getRemoteState() == EndpointState.CLOSED || socketEnded,
                 "a message on " + receiver.getName(), timeout);
         if (queue.isEmpty()) {
-            throw new ProbeTimeout("the link " + receiver.getName() + " ended before a message arrived: " + receiver.getRemoteCondition(), frames);
+            throw new ProbeTimeout("expected a message on " + receiver.getName() + ", observed the link ending first: " + receiver.getRemoteCondition(), frames);
         }
         return queue.poll();
     }
@@ -352,7 +352,7 @@ public final class ProbeConnection implements AutoCloseable {
         while (!condition.getAsBoolean()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new ProbeTimeout("no " + what + " within " + timeout.toSeconds() + " s"
+                throw new ProbeTimeout("expected " + what + " within " + timeout.toSeconds() + " s, observed none"
                         + (ioFailure == null ? "" : " (socket: " + ioFailure + ")"), frames);
             }
             try {

@@ -10,32 +10,35 @@ public interface SimulatorControl {
     /** Expires now every claim of the connections of this device, as if its token ran out. */
     void expireClaims(String deviceId);
 
-    /** A second embedded simulator playing the {@code imp} limit profile (started once, closed with the target). */
+    /*
+     * The secondary simulators below are started on first use and closed with the target. They may be one and the same
+     * simulator where their settings do not get in each other's way (the embedded control serves the imp profile, the
+     * short times and the low claim cap from one).
+     */
+
+    /** A simulator playing the {@code imp} limit profile. */
     HubTarget impProfileTarget();
 
-    /**
-     * A second embedded simulator whose times are short or movable (started once, closed with the target): no clock
-     * skew allowance, the cloud-to-device lock of {@link #shortLock()}, a clock that {@link #moveClock} moves forward.
-     */
+    /** A simulator whose times are short or movable: no clock skew, the lock of {@link #shortLock()}, a clock {@link #moveClock} moves. */
     HubTarget timingTarget();
 
-    /**
-     * A second embedded simulator whose guards are set low: {@link #connectionsPerAddress()} connections from one
-     * address, {@link #claimsPerConnection()} claims on one connection (the same code as the defaults, reached fast).
-     */
-    HubTarget guardTarget();
+    /** A simulator admitting only {@link #claimsPerConnection()} claims on one connection (hubsim's cap, set low). */
+    HubTarget claimCapTarget();
+
+    /** A simulator admitting only {@link #connectionsPerAddress()} connections from one address (hubsim's cap, set low). */
+    HubTarget addressCapTarget();
 
     /** The cloud-to-device lock timeout of the {@link #timingTarget()}. */
     default Duration shortLock() {
         return Duration.ofSeconds(2);
     }
 
-    /** The per-address connection cap of the {@link #guardTarget()}. */
+    /** The per-address connection cap of the {@link #addressCapTarget()}. */
     default int connectionsPerAddress() {
         return 6;
     }
 
-    /** The claims-per-connection cap of the {@link #guardTarget()}. */
+    /** The claims-per-connection cap of the {@link #claimCapTarget()}. */
     default int claimsPerConnection() {
         return 20;
     }

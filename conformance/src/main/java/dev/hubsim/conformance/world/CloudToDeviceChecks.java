@@ -57,6 +57,25 @@ public final class CloudToDeviceChecks {
         w.receivers.put(actor, receiver);
     }
 
+    /**
+     * Empties the device's queue of what earlier scenarios left: a sentinel message goes to the back of the queue, and
+     * everything delivered before it is completed (the queue is first in, first out).
+     */
+    public void drain(String actor) {
+        Message sentinel = message(devicebound(actor), 16);
+        serviceSends(sentinel);
+        // A queue left full by an earlier scenario refuses the sentinel: take one message, then try again.
+        for (int i = 0; i < 100 && !(w.outcome instanceof Accepted); i++) {
+            Received leftover = w.connection(actor).awaitMessage(w.receivers.get(actor));
+            w.connection(actor).settle(leftover, Accepted.getInstance());
+            w.connection(actor).flow(w.receivers.get(actor), 1);
+            serviceSends(sentinel);
+        }
+        w.verdicts.expectEqual("outcome of the message that marks the end of the queue", "Accepted", HubWorld.outcomeName(w.outcome));
+        w.connection(actor).settle(receiveUntil(actor, sentinel.getMessageId(), ProbeConnection.TIMEOUT), Accepted.getInstance());
+        w.sentThisScenario.remove(sentinel.getMessageId());
+    }
+
     /** Detaches the actor's receiver and waits for the hub's detach: what it held goes back to the queue. */
     public void noReceiver(String actor) {
         Receiver receiver = w.receivers.remove(actor);

@@ -4,6 +4,7 @@ import dev.hubsim.conformance.probe.CbsProbe;
 import dev.hubsim.conformance.probe.ConnectionString;
 import dev.hubsim.conformance.probe.ProbeConnection;
 import dev.hubsim.conformance.probe.ProbeConnection.LinkOutcome;
+import dev.hubsim.conformance.probe.ProbeTimeout;
 import dev.hubsim.conformance.probe.SaslChoice;
 import dev.hubsim.conformance.probe.SasTokens;
 import dev.hubsim.conformance.target.HubTarget;
@@ -68,6 +69,7 @@ public final class HubWorld {
         this.target = target;
         this.statementIds = statementIds;
         this.verdicts = new Verdicts(statementIds, this::evidence);
+        ProbeTimeout.label(String.join(" ", statementIds));
     }
 
     public CbsChecks cbs() {
@@ -318,6 +320,7 @@ public final class HubWorld {
 
     /** Closes every connection the scenario opened. */
     public void close() {
+        ProbeTimeout.clearLabel();
         eventHub.close();
         connections.values().forEach(ProbeConnection::close);
         extraConnections.forEach(ProbeConnection::close);

@@ -32,8 +32,12 @@ public final class LimitChecks {
         w.switchTarget(w.control().impProfileTarget());
     }
 
-    public void useGuardTarget() {
-        w.switchTarget(w.control().guardTarget());
+    public void useClaimCapTarget() {
+        w.switchTarget(w.control().claimCapTarget());
+    }
+
+    public void useAddressCapTarget() {
+        w.switchTarget(w.control().addressCapTarget());
     }
 
     public void openPlainConnections(String actor, int count) throws Exception {
@@ -107,10 +111,12 @@ public final class LimitChecks {
         }
     }
 
-    /** Sends as many messages at once as the sender holds credit for; each must be settled Accepted. */
-    public void spendCredit(int credits) {
-        int held = w.connection().awaitCredit(w.sender, credits);
-        w.verdicts.expectEqual("credit before spending", credits, held);
+    /**
+     * Sends at once as many messages as the sender holds credit for (the bucket's size is IMP-CREDIT-001's concern, so
+     * whatever was granted is spent); each must be settled Accepted.
+     */
+    public void spendCredit() {
+        int credits = w.connection().awaitCredit(w.sender, 1);
         List<org.apache.qpid.proton.engine.Delivery> sent = new ArrayList<>();
         for (int i = 0; i < credits; i++) {
             sent.add(w.connection().send(w.sender, telemetry()));

@@ -124,30 +124,35 @@ public final class EmbeddedSimulator {
         private final HubSimulator hub;
         private final How how;
         private final MovableClock clock;
-        private final Secondary imp;
-        private final Secondary timing;
-        private final Secondary guards;
+        /** The imp profile, short times and a low claim cap in one simulator: a simulator start is a tenth of a run. */
+        private final Secondary constrained;
+        private final Secondary addressCap;
 
         Control(HubSimulator hub, How how, MovableClock clock) {
             this.hub = hub;
             this.how = how;
             this.clock = clock;
-            this.imp = new Secondary(() -> start(how, LimitProfile.imp()));
-            this.timing = new Secondary(this::startTiming);
-            this.guards = new Secondary(() -> {
+            this.constrained = new Secondary(this::startConstrained);
+            this.addressCap = new Secondary(() -> {
                 LimitProfile capped = how.variant().apply(LimitProfile.iothub()
-                        .with(LimitKind.CONNECTIONS_PER_ADDRESS, connectionsPerAddress(), LimitMode.ENFORCE)
-                        .with(LimitKind.CLAIMS_PER_CONNECTION, claimsPerConnection(), LimitMode.ENFORCE));
-                return start(how, base().limits(capped), "iothub profile, " + connectionsPerAddress() + " connections per address, "
-                        + claimsPerConnection() + " claims per connection", null);
+                        .with(LimitKind.CONNECTIONS_PER_ADDRESS, connectionsPerAddress(), LimitMode.ENFORCE));
+                return start(how, base().limits(capped), "iothub profile, " + connectionsPerAddress() + " connections per address", null);
             });
         }
 
-        private HubTarget startTiming() {
+        /**
+         * The imp profile (its limits count per client identity, and the kit's ANONYMOUS connections each have their own
+         * container-id, so other scenarios are not limited), no clock skew, a short lock, a movable clock (tokens are
+         * signed against it), and a low claim cap (no other scenario holds many claims on one connection).
+         */
+        private HubTarget startConstrained() {
             MovableClock movable = new MovableClock();
-            HubSimulator.Builder builder = base().limits(how.variant().apply(LimitProfile.iothub())).clockSkew(Duration.ZERO).clock(movable)
+            LimitProfile profile = how.variant().apply(LimitProfile.imp()
+                    .with(LimitKind.CLAIMS_PER_CONNECTION, claimsPerConnection(), LimitMode.ENFORCE));
+            HubSimulator.Builder builder = base().limits(profile).clockSkew(Duration.ZERO).clock(movable)
                     .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(FEEDBACK_INTERVAL).withLockTimeout(shortLock()));
-            return start(how, builder, "iothub profile, no clock skew, " + shortLock().toSeconds() + " s lock, movable clock", movable);
+            return start(how, builder, "imp profile, " + claimsPerConnection() + " claims per connection, no clock skew, "
+                    + shortLock().toSeconds() + " s lock, movable clock", movable);
         }
 
         @Override
@@ -157,17 +162,22 @@ public final class EmbeddedSimulator {
 
         @Override
         public HubTarget impProfileTarget() {
-            return imp.get();
+            return constrained.get();
         }
 
         @Override
         public HubTarget timingTarget() {
-            return timing.get();
+            return constrained.get();
         }
 
         @Override
-        public HubTarget guardTarget() {
-            return guards.get();
+        public HubTarget claimCapTarget() {
+            return constrained.get();
+        }
+
+        @Override
+        public HubTarget addressCapTarget() {
+            return addressCap.get();
         }
 
         @Override
@@ -189,9 +199,8 @@ public final class EmbeddedSimulator {
         }
 
         void closeSecondaries() {
-            imp.close();
-            timing.close();
-            guards.close();
+            constrained.close();
+            addressCap.close();
         }
     }
 

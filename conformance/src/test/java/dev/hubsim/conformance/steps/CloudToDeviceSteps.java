@@ -15,6 +15,11 @@ public class CloudToDeviceSteps {
         world().c2d().receiverOn(actor, address);
     }
 
+    @Given("{actor} has taken every message waiting for it")
+    public void drained(String actor) {
+        world().c2d().drain(actor);
+    }
+
     @Given("{actor} has no receiver on {string}")
     public void noReceiver(String actor, String address) {
         world().c2d().noReceiver(actor);

@@ -63,9 +63,9 @@ public class LimitSteps {
         world().limits().attachSenders(count, address);
     }
 
-    @When("{actor} spends the {int} credits it was granted")
-    public void spends(String actor, int credits) {
-        world().limits().spendCredit(credits);
+    @When("{actor} spends the credit it was granted")
+    public void spends(String actor) {
+        world().limits().spendCredit();
     }
 
     @Then("the hub grants {int} credits more over about {int} seconds, not faster than {int} per second")
@@ -73,9 +73,14 @@ public class LimitSteps {
         world().limits().expectRegeneration(credits, seconds, perSecond);
     }
 
-    @Given("the target is the guard target")
-    public void guardTarget() {
-        world().limits().useGuardTarget();
+    @Given("the target caps claims per connection low")
+    public void claimCap() {
+        world().limits().useClaimCapTarget();
+    }
+
+    @Given("the target caps connections per address low")
+    public void addressCap() {
+        world().limits().useAddressCapTarget();
     }
 
     @When("a client opens as many connections as the target admits from one address")
