@@ -141,7 +141,7 @@ public final class CloudToDevice implements AutoCloseable {
     }
 
     /** Default TTL, or the message's own absolute-expiry-time, never beyond the hub's maximum. */
-    Instant expiry(Message message, Instant now) {
+    private Instant expiry(Message message, Instant now) {
         Instant longest = now.plus(settings.maxTtl());
         if (message.getProperties() != null && message.getProperties().getAbsoluteExpiryTime() != null) {
             Instant asked = message.getProperties().getAbsoluteExpiryTime().toInstant();

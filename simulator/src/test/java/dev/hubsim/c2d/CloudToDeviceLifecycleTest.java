@@ -241,19 +241,6 @@ class CloudToDeviceLifecycleTest {
     }
 
     @Test
-    void timeToLiveIsTheDefaultOrTheMessagesOwnButNeverBeyondTwoDays() {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-        Message plain = C2dClients.c2d("c2d-1", id(), null, "x");
-        assertEquals(now.plus(Duration.ofHours(1)), hub.cloudToDevice().expiry(plain, now));
-        Message soon = C2dClients.c2d("c2d-1", id(), null, "x");
-        soon.getProperties().setAbsoluteExpiryTime(Date.from(now.plusSeconds(90)));
-        assertEquals(now.plusSeconds(90), hub.cloudToDevice().expiry(soon, now));
-        Message greedy = C2dClients.c2d("c2d-1", id(), null, "x");
-        greedy.getProperties().setAbsoluteExpiryTime(Date.from(now.plus(Duration.ofDays(5))));
-        assertEquals(now.plus(Duration.ofDays(2)), hub.cloudToDevice().expiry(greedy, now));
-    }
-
-    @Test
     void theFiftyFirstQueuedMessageIsRefused() throws Exception {
         for (int i = 0; i < 50; i++) { // "Each device queue holds, at most, 50 cloud-to-device messages" (§7.5)
             assertInstanceOf(Accepted.class, clients.send(C2dClients.c2d("c2d-8", id(), null, "n" + i)));
