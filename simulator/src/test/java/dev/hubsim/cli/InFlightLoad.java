@@ -106,6 +106,24 @@ final class InFlightLoad {
         }
     }
 
+    /**
+     * Waits for {@code more} further telemetry messages to be Accepted: the kill then lands at a moment no other
+     * worker's progress decided (right after the last awaited completion, say).
+     */
+    void awaitMoreTelemetry(int more, Duration timeout) throws InterruptedException {
+        int target = telemetryAccepted.size() + more;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (telemetryAccepted) {
+            while (telemetryAccepted.size() < target) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new AssertionError(more + " more telemetry messages not Accepted within " + timeout + "; failures: " + failures);
+                }
+                telemetryAccepted.wait(left);
+            }
+        }
+    }
+
     /** From now on a worker's error is the kill's doing. */
     void killing() {
         killed.set(true);
@@ -154,7 +172,10 @@ final class InFlightLoad {
                 telemetrySent.add(id);
                 DeliveryState state = device1.awaitOutcomeUnlessClosed(device1.sendAsync(s, KillNineTest.telemetry(id)));
                 if (state instanceof Accepted) {
-                    telemetryAccepted.add(id);
+                    synchronized (telemetryAccepted) {
+                        telemetryAccepted.add(id);
+                        telemetryAccepted.notifyAll();
+                    }
                     telemetryEnough.countDown();
                 } else if (state != null) {
                     fail("telemetry " + id + " settled " + state);

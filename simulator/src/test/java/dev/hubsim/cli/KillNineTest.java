@@ -76,6 +76,8 @@ class KillNineTest {
             "  lockTimeoutAsIso8601: PT10M", // held deliveries stay locked until the kill, however slow the machine
             "");
     private static final int QUEUED = 20;
+    /** Picks the kill's moment (see {@link InFlightLoad#awaitMoreTelemetry}); printed, and replayed with -Dhubsim.kill9.seed. */
+    private static final long SEED = Long.getLong("hubsim.kill9.seed", System.nanoTime());
     /** One HTTPS client per simulator process (by port), shared by the registry calls. */
     private static final Map<Integer, HttpClient> HTTP = new ConcurrentHashMap<>();
     private static final int COMPLETED_BEFORE_KILL = 5;
@@ -118,6 +120,8 @@ class KillNineTest {
             load = new InFlightLoad(info);
             load.start();
             load.awaitProgress(Duration.ofSeconds(90));
+            int more = new java.util.Random(SEED).nextInt(200) + 1;
+            load.awaitMoreTelemetry(more, Duration.ofSeconds(30));
             killedAfterMillis = cli.sinceStart().toMillis();
             load.killing();
             cli.kill();
@@ -172,7 +176,7 @@ class KillNineTest {
             Set<String> differing = new TreeSet<>(expectedFeedback.keySet());
             differing.addAll(feedback.keySet());
             differing.removeIf(id -> Objects.equals(expectedFeedback.get(id), feedback.get(id)));
-            assertEquals(expectedFeedback, new TreeMap<>(feedback), "differing: " + differing.stream().map(id -> load.history(id, liveAfter)).toList());
+            assertEquals(expectedFeedback, new TreeMap<>(feedback), "seed " + SEED + "; differing: " + differing.stream().map(id -> load.history(id, liveAfter)).toList());
 
             // Telemetry survived: every Accepted message-id stored exactly once, nothing stored twice or unsent;
             // sequence numbers and offsets go on.
@@ -203,7 +207,8 @@ class KillNineTest {
                 offset = off;
             }
             assertEquals(lateId, events.get(events.size() - 1).getMessageId(), "the message sent after the restart comes last");
-            System.out.printf("kill -9: killed %d ms after start with %d telemetry Accepted (%d sent), %d C2D accepted (%d unanswered), "
+            System.out.printf("kill -9 (seed " + SEED + ", settlement in flight " + load.settlementInFlight.get() + ", registry write in flight "
+                    + load.registryInFlight.get() + "): killed %d ms after start with %d telemetry Accepted (%d sent), %d C2D accepted (%d unanswered), "
                             + "%d completions and %d abandons settled, %d held, %d registry writes answered; restart to ready %d ms; "
                             + "%d events read back, %d + %d C2D redelivered, %d feedback records, %d devices checked%n", killedAfterMillis,
                     load.telemetryAccepted.size(), load.telemetrySent.size(), load.c2dAccepted.size(), load.c2dUnanswered.size(),
