@@ -62,11 +62,11 @@ final class InFlightLoad {
     final AtomicReference<String> registryInFlight = new AtomicReference<>();
 
     private final CountDownLatch telemetryEnough = new CountDownLatch(200);
-    private final CountDownLatch c2dEnough = new CountDownLatch(60);
-    private final CountDownLatch completionsEnough = new CountDownLatch(30);
-    private final CountDownLatch abandonsEnough = new CountDownLatch(5);
+    private final CountDownLatch c2dEnough = new CountDownLatch(40);
+    private final CountDownLatch completionsEnough = new CountDownLatch(15);
+    private final CountDownLatch abandonsEnough = new CountDownLatch(3);
     private final CountDownLatch heldEnough = new CountDownLatch(HELD_FRESH + HELD_ABANDONED);
-    private final CountDownLatch registryEnough = new CountDownLatch(20);
+    private final CountDownLatch registryEnough = new CountDownLatch(10);
     /** Keeps the device queue under its 50-message limit: one permit per message neither completed nor refused. */
     private final Semaphore room = new Semaphore(40);
 
@@ -94,9 +94,9 @@ final class InFlightLoad {
     /** Waits until every worker has done enough that the kill interrupts each of them in the middle of its work. */
     void awaitProgress(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (Map.Entry<String, CountDownLatch> e : Map.of("200 telemetry messages Accepted", telemetryEnough, "60 C2D messages Accepted", c2dEnough,
-                "30 completions settled by the hub", completionsEnough, "5 abandons settled by the hub", abandonsEnough,
-                (HELD_FRESH + HELD_ABANDONED) + " deliveries held", heldEnough, "20 registry writes answered", registryEnough).entrySet()) {
+        for (Map.Entry<String, CountDownLatch> e : Map.of("200 telemetry messages Accepted", telemetryEnough, "40 C2D messages Accepted", c2dEnough,
+                "15 completions settled by the hub", completionsEnough, "3 abandons settled by the hub", abandonsEnough,
+                (HELD_FRESH + HELD_ABANDONED) + " deliveries held", heldEnough, "10 registry writes answered", registryEnough).entrySet()) {
             if (!e.getValue().await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new AssertionError("before the kill, not reached within " + timeout + ": " + e.getKey() + "; failures: " + failures);
             }

@@ -91,6 +91,7 @@ class KillNineTest {
         Set<String> completedBeforeKill = new HashSet<>();
         String addedDeviceKey;
         long killedAfterMillis;
+        long loadMillis;
         InFlightLoad load;
         try (SimulatorProcess cli = start(config, data, dir.resolve("info-1.json"))) {
             SimulatorInfo info = SimulatorInfo.readFrom(dir.resolve("info-1.json"));
@@ -118,11 +119,13 @@ class KillNineTest {
 
             // Work in flight: the process is killed under all of it.
             load = new InFlightLoad(info);
+            long loadStarted = System.nanoTime();
             load.start();
             load.awaitProgress(Duration.ofSeconds(90));
             int more = new java.util.Random(SEED).nextInt(200) + 1;
             load.awaitMoreTelemetry(more, Duration.ofSeconds(30));
             killedAfterMillis = cli.sinceStart().toMillis();
+            loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStarted);
             load.killing();
             cli.kill();
             load.awaitEnd(Duration.ofSeconds(30));
@@ -208,7 +211,7 @@ class KillNineTest {
             }
             assertEquals(lateId, events.get(events.size() - 1).getMessageId(), "the message sent after the restart comes last");
             System.out.printf("kill -9 (seed " + SEED + ", settlement in flight " + load.settlementInFlight.get() + ", registry write in flight "
-                    + load.registryInFlight.get() + "): killed %d ms after start with %d telemetry Accepted (%d sent), %d C2D accepted (%d unanswered), "
+                    + load.registryInFlight.get() + "): load for " + loadMillis + " ms, killed %d ms after start with %d telemetry Accepted (%d sent), %d C2D accepted (%d unanswered), "
                             + "%d completions and %d abandons settled, %d held, %d registry writes answered; restart to ready %d ms; "
                             + "%d events read back, %d + %d C2D redelivered, %d feedback records, %d devices checked%n", killedAfterMillis,
                     load.telemetryAccepted.size(), load.telemetrySent.size(), load.c2dAccepted.size(), load.c2dUnanswered.size(),
