@@ -31,6 +31,11 @@ public final class HubSpecs {
      * Cucumber HTML, JSON and JUnit XML and statements.json to {@code reports}.
      */
     public static synchronized SpecsResult run(HubTarget hub, Path reports, List<Path> features, String tags) throws Exception {
+        return run(hub, reports, features.stream().map(Path::toString).toList(), tags);
+    }
+
+    /** The same with features as Cucumber names them: file paths, or {@code classpath:hubsim-features/hub} (packed in the kit). */
+    public static synchronized SpecsResult run(HubTarget hub, Path reports, java.util.Collection<String> features, String tags) throws Exception {
         target = hub;
         try {
             System.out.println("hubsim specs: target " + hub.describe());
@@ -43,7 +48,7 @@ public final class HubSpecs {
                 args.add("--tags");
                 args.add(tags);
             }
-            features.forEach(f -> args.add(f.toString()));
+            args.addAll(features);
             // Cucumber's own exit status counts SHOULD failures too; the verdict comes from the statements instead.
             io.cucumber.core.cli.Main.run(args.toArray(String[]::new), Thread.currentThread().getContextClassLoader());
             return SpecsResult.read(reports.resolve(StatementReport.FILE_NAME));
