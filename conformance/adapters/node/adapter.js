@@ -103,6 +103,9 @@ function openSession(id, connectionId, ownCallback) {
   session.begin();
 }
 
+// A terminus the broker sent: rhea wraps even a null one in an object whose JSON is null.
+const present = (terminus) => terminus !== null && terminus !== undefined && JSON.stringify(terminus) !== 'null';
+
 function openSender(id, sessionId, path, ownCallback) {
   const s = agent.objects.get(sessionId);
   take('link', ERRORS.sender);
@@ -111,7 +114,7 @@ function openSender(id, sessionId, path, ownCallback) {
   const sender = s.endpoint.attach_sender({ target: { address: path }, autosettle: true });
   o.endpoint = sender;
   // A refusal is an attach with a null target followed by a detach: no OPEN for it.
-  sender.on('sender_open', (ctx) => { if (ctx.sender.remote.attach.target) opened(o); });
+  sender.on('sender_open', (ctx) => { if (present(ctx.sender.remote.attach.target)) opened(o); });
   sender.on('sender_error', (ctx) => ended(o, ctx.sender.error || 'sender error'));
   sender.on('sender_close', (ctx) => ended(o, ctx.sender.error));
   sender.on('sendable', () => pump(o));
@@ -132,7 +135,7 @@ function openReceiver(id, sessionId, path, ownCallback) {
   const o = track(id, 'RECEIVER', s, 'link', ownCallback);
   const receiver = s.endpoint.attach_receiver({ source: { address: path }, autoaccept: false, credit_window: 20 });
   o.endpoint = receiver;
-  receiver.on('receiver_open', (ctx) => { if (ctx.receiver.remote.attach.source) opened(o); });
+  receiver.on('receiver_open', (ctx) => { if (present(ctx.receiver.remote.attach.source)) opened(o); });
   receiver.on('receiver_error', (ctx) => ended(o, ctx.receiver.error || 'receiver error'));
   receiver.on('receiver_close', (ctx) => ended(o, ctx.receiver.error));
   receiver.on('message', (ctx) => {

@@ -53,7 +53,7 @@ public final class BrokenClients {
     public static List<Variant> all() {
         return List.of(
                 new Variant("detail-on-open", "IMP-EVENT-001", DetailOnOpen::new),
-                new Variant("session-open-before-begin-answer", "IMP-EVENT-002", EarlyOpen::new),
+                new Variant("session-open-on-connection-open", "IMP-EVENT-002", EarlyOpen::new),
                 new Variant("children-left-open", "IMP-EVENT-003", ChildrenLeftOpen::new),
                 new Variant("connection-release-keeps-children-open", "IMP-EVENT-003", ConnectionReleaseKeepsChildren::new),
                 new Variant("ignores-refusal", "IMP-EVENT-004", IgnoresRefusal::new),
@@ -94,16 +94,24 @@ public final class BrokenClients {
         }
     }
 
-    /** Reports SESSION_OPEN as soon as the Begin is issued, without waiting for the broker's answer. */
+    /** Reports SESSION_OPEN together with CONNECTION_OPEN, without waiting for the broker's answer to the Begin. */
     static final class EarlyOpen extends Amqp {
         EarlyOpen(SSLContext trust) {
             super(trust, null);
         }
 
         @Override
+        protected void remoteOpened(AmqpObject o) {
+            super.remoteOpened(o);
+            if (o instanceof AmqpConnection) {
+                children(o).stream().filter(c -> c instanceof AmqpSession).forEach(this::opened);
+            }
+        }
+
+        @Override
         protected void localOpened(AmqpObject o) {
-            if (o instanceof AmqpSession) {
-                opened(o);
+            if (o instanceof AmqpSession && isOpen(o.parent())) {
+                opened(o); // the connection is open, so the session is taken for open too
             }
         }
     }
