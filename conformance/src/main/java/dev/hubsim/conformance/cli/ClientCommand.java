@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Judges a client library through its adapter (conformance/ADAPTER-PROTOCOL.md) against an embedded hub "
                 + "(the imp limit profile) and writes the reports to REPORTS/<adapter name>/ (report.html, statements.json, cucumber.*).",
-                "Example: ./hubsim kit client --adapter \"python3 adapter.py\" --dir conformance/adapters/python"})
+                "Example: ./hubsim kit client --adapter \"/usr/bin/python3 adapter.py\" --dir conformance/adapters/python"})
 public final class ClientCommand implements Callable<Integer> {
     @Option(names = "--adapter", required = true, paramLabel = "COMMAND",
             description = "The adapter's command line, split on spaces (e.g. \"node adapter.js\").")

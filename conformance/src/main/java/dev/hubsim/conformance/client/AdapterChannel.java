@@ -144,7 +144,8 @@ public final class AdapterChannel implements AutoCloseable {
         try {
             return hello.get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("the adapter said no hello within " + REPLY_TIMEOUT + ": " + e, e);
+            throw new IllegalStateException(lostBecause != null ? "the adapter ended before its hello (" + lostBecause
+                    + "): did its command start? its stderr is above" : "the adapter said no hello within " + REPLY_TIMEOUT, e);
         }
     }
 

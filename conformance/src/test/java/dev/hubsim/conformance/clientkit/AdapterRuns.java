@@ -30,25 +30,30 @@ final class AdapterRuns {
     private AdapterRuns() {
     }
 
-    static Run kit(String adapter, File dir) throws Exception {
-        List<Path> before = adapterDirs();
+    /** Runs the kit on the adapter; its reports are the directory whose name starts with {@code dirPrefix} (from its hello). */
+    static Run kit(String adapter, File dir, String dirPrefix) throws Exception {
+        for (Path old : adapterDirs(dirPrefix)) {
+            try (Stream<Path> files = Files.walk(old)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         int status = KitCommand.commandLine().execute("client", "--adapter", adapter, "--dir", dir.getPath(), "--reports", REPORTS.toString(),
                 "--timeout", System.getProperty("hubsim.clientkit.timeoutSeconds", "10"));
-        Path written = adapterDirs().stream().filter(d -> !before.contains(d)).findFirst()
-                .orElseGet(() -> adapterDirs().stream().max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified())).orElseThrow());
-        assertTrue(Files.exists(written.resolve("report.html")), "report.html in " + written);
-        JsonNode report = new ObjectMapper().readTree(written.resolve("statements.json").toFile());
+        List<Path> written = adapterDirs(dirPrefix);
+        assertEquals(1, written.size(), "one report directory for the adapter: " + written);
+        assertTrue(Files.exists(written.get(0).resolve("report.html")), "report.html in " + written);
+        JsonNode report = new ObjectMapper().readTree(written.get(0).resolve("statements.json").toFile());
         Map<String, String> verdicts = new LinkedHashMap<>();
         report.path("statements").properties().forEach(e -> verdicts.put(e.getKey(), e.getValue().path("verdict").asText()));
-        return new Run(status, written, verdicts, report);
+        return new Run(status, written.get(0), verdicts, report);
     }
 
-    private static List<Path> adapterDirs() {
+    private static List<Path> adapterDirs(String prefix) {
         if (!Files.isDirectory(REPORTS)) {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(REPORTS)) {
-            return dirs.filter(Files::isDirectory).toList();
+            return dirs.filter(d -> Files.isDirectory(d) && d.getFileName().toString().startsWith(prefix)).toList();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -19,7 +19,7 @@ class NodeAdapterTest {
         assertTrue(AdapterRuns.run(DIR, "node.log", "node", "--version"), "node is not installed (.ci/run installs it: apt-get install nodejs npm)");
         // The build installs the adapter's locked dependencies itself (npm registry or the npm cache).
         assertTrue(AdapterRuns.run(DIR, "npm.log", "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"), "npm ci failed in " + DIR.getAbsolutePath());
-        AdapterRuns.Run run = AdapterRuns.kit("node adapter.js", DIR);
+        AdapterRuns.Run run = AdapterRuns.kit("node adapter.js", DIR, "rhea_");
         System.out.println("client kit, node/rhea adapter: " + run.verdicts());
         AdapterRuns.expectPassExcept(run, ClientKit.DEVICE_SDK_STATEMENTS);
         assertTrue(run.dir().getFileName().toString().startsWith("rhea_3.0.5"), run.dir().toString());

@@ -19,7 +19,7 @@ class PythonAdapterTest {
     void protonCAdapterPassesEveryImpApiStatement() throws Exception {
         assertTrue(AdapterRuns.run(DIR, "python.log", "/usr/bin/python3", "-c", "import proton"),
                 "python3-qpid-proton is not installed (.ci/run installs it: apt-get install -y python3-qpid-proton)");
-        AdapterRuns.Run run = AdapterRuns.kit("/usr/bin/python3 adapter.py", DIR);
+        AdapterRuns.Run run = AdapterRuns.kit("/usr/bin/python3 adapter.py", DIR, "Qpid_Proton-C");
         System.out.println("client kit, Python/Proton-C adapter: " + run.verdicts());
         AdapterRuns.expectPassExcept(run, ClientKit.DEVICE_SDK_STATEMENTS);
         assertTrue(run.dir().getFileName().toString().startsWith("Qpid_Proton-C"), run.dir().toString());
