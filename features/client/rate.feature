@@ -4,7 +4,7 @@ Feature: The message rate of the imp amqp API
   credit sendasync fails at once with "message rate exceeded in amqptransfer.sendasync(callback)"
   (seeds/imp-amqp-object.txt, seeds/imp-amqpsender-createtransfer.txt). The hub grants the sender plenty of link credit,
   so only the agent's message credit limits it. Tolerance: the rate gives back 2 per second of the time the kit measured
-  (at least 2/s x the wait, at most one more plus 2/s x (the wait + the burst + 50 ms)).
+  (at least 2/s x the wait, at most one more plus 2/s x the time from the failing call to the end of the next burst).
 
   Background:
     Given a fresh client agent

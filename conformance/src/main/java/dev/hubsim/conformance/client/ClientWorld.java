@@ -59,7 +59,7 @@ public final class ClientWorld {
     private final List<Object> settledDeliveryIds = new ArrayList<>();
 
     /** One run of sendasync calls until one failed (or the most were taken): when it started and ended, and the error. */
-    private record Burst(int taken, String error, long startNanos, long endNanos) {
+    private record Burst(int taken, String error, long startNanos, long lastCallNanos, long endNanos) {
         long millis() {
             return (endNanos - startNanos) / 1_000_000;
         }
@@ -499,12 +499,17 @@ public final class ClientWorld {
     /** Sends until sendasync fails (or {@code max} were taken): how many were taken, in how long, and the error. */
     public void sendUntilFailure(String sender, int max) {
         long start = System.nanoTime();
+        long lastCall = start;
         int taken = 0;
         String error = null;
-        while (taken < max && (error = send(sender, "burst " + taken, Map.of(), false)) == null) {
+        while (taken < max) {
+            lastCall = System.nanoTime();
+            if ((error = send(sender, "burst " + taken, Map.of(), false)) != null) {
+                break;
+            }
             taken++;
         }
-        bursts.add(new Burst(taken, error, start, System.nanoTime()));
+        bursts.add(new Burst(taken, error, start, lastCall, System.nanoTime()));
     }
 
     private Burst lastBurst() {
@@ -529,14 +534,15 @@ public final class ClientWorld {
     }
 
     /**
-     * The burst after a wait took what the rate gave back since the previous burst failed: at least rate x wait, at most
-     * one more (the fraction left at the failure) plus rate x (wait + this burst + 50 ms of adapter round trips).
+     * The burst after a wait took what the rate gave back since the previous burst failed: at least rate x wait (from
+     * the failure's reply to this burst's first call), at most one more (the fraction left at the failure) plus rate x
+     * the time from the failing call's start to this burst's end (the longest the client can have counted).
      */
     public void expectRegenerated(int perSecond) {
         Burst before = bursts.get(bursts.size() - 2);
         Burst b = lastBurst();
         double waited = (b.startNanos() - before.endNanos()) / 1e9;
-        double upto = (b.endNanos() - before.endNanos()) / 1e9 + 0.05;
+        double upto = (b.endNanos() - before.lastCallNanos()) / 1e9;
         long least = (long) Math.floor(perSecond * waited);
         long most = 1 + (long) Math.floor(perSecond * upto);
         expect(before.error() != null && b.error() != null && b.taken() >= least && b.taken() <= most,
