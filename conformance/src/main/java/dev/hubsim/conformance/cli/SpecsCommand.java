@@ -56,7 +56,7 @@ public final class SpecsCommand implements Callable<Integer> {
         settings.put("hubName", hubName);
         SpecsResult result;
         try (HubTarget target = EndpointTarget.fromSettings(settings::get).orElseThrow()) {
-            result = HubSpecs.run(target, reports, List.of("classpath:hubsim-features/hub"), null);
+            result = HubSpecs.run(target, reports, List.of("classpath:hubsim-features/hub"), null, true);
         }
         System.out.println("hubsim specs: reports in " + reports.toAbsolutePath());
         if (!result.withVerdict("fail", "MUST").isEmpty()) {
