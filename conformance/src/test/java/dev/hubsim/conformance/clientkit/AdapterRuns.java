@@ -71,6 +71,16 @@ final class AdapterRuns {
         assertEquals(0, run.exitStatus(), "exit status of a run where every MUST statement checked passed");
     }
 
+    /**
+     * A runtime an example adapter needs: under CI (CI=true) its absence fails the test, since .ci/run installs it and
+     * no stack may be skipped there; elsewhere the test is skipped with the reason.
+     */
+    static void requireRuntime(boolean present, String whatIsMissing) {
+        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(present || ci, whatIsMissing);
+        assertTrue(present, whatIsMissing + ", and CI=true: .ci/run should have installed it");
+    }
+
     /** Runs a command to completion (output to target/&lt;log&gt;); false when it cannot start or fails. */
     static boolean run(File dir, String log, String... command) throws Exception {
         try {
