@@ -43,6 +43,7 @@ public final class HubConnectionContext extends AMQPConnectionContext implements
     private final LinkRouter router;
     private final InputErrorClose inputErrors = new InputErrorClose(this);
     private final DeliveryGuard deliveries = new DeliveryGuard(this);
+    private final HeldAnswers heldAnswers = new HeldAnswers(this);
     private final OpenTimer openTimer;
     private final ConnectionControl control = new ConnectionControl(this);
     private volatile String saslUser;
@@ -91,6 +92,9 @@ public final class HubConnectionContext extends AMQPConnectionContext implements
 
     @Override
     public void onRemoteOpen(Session session) throws Exception {
+        if (heldAnswers.hold(session, null, () -> onRemoteOpen(session))) {
+            return;
+        }
         if (slots.admit(session)) {
             super.onRemoteOpen(session);
         }
@@ -100,6 +104,9 @@ public final class HubConnectionContext extends AMQPConnectionContext implements
     protected void remoteLinkOpened(Link link) throws Exception {
         LinkRole role = link instanceof Receiver ? LinkRole.CLIENT_SENDER : LinkRole.CLIENT_RECEIVER;
         String address = role == LinkRole.CLIENT_SENDER ? LinkTable.targetAddress(link) : LinkTable.sourceAddress(link);
+        if (heldAnswers.hold(link, address, () -> remoteLinkOpened(link))) {
+            return;
+        }
         router.route(new Attach(link, role, address, this, this, getSessionExtension(link.getSession()), null), slots::takeLink);
     }
 
