@@ -37,16 +37,16 @@ final class DeliveryGuard {
         if (!(link instanceof Receiver receiver)) {
             return false;
         }
-        LinkTable links = connection.links();
-        String address = LinkTable.targetAddress(link);
-        long cap = links.partialCap(link);
-        if (delivery.isPartial() && delivery.available() > cap) {
+        if (delivery.isPartial() && delivery.available() > connection.links().partialCap(link)) {
+            long cap = connection.links().partialCap(link);
+            String address = LinkTable.targetAddress(link);
             String description = "A delivery on '" + address + "' grew past " + cap + " bytes before its last frame.";
             LOG.info("detached link '{}' on connection {} from {}: {}", link.getName(), connection.id(), connection.getRemoteAddress(), description);
             return violation(link, address, AmqpErrors.MESSAGE_SIZE_EXCEEDED, description,
                     Map.of("violation", "delivery too large", "bytes", delivery.available()));
         }
         if (seen.add(delivery) && receiver.getQueued() > receiver.getCredit()) {
+            String address = LinkTable.targetAddress(link);
             String description = "A transfer arrived on '" + address + "' with no link credit.";
             LOG.info("protocol violation on connection {} from {}: {}", connection.id(), connection.getRemoteAddress(), description);
             return violation(link, address, AmqpErrors.TRANSFER_LIMIT_EXCEEDED, description,
