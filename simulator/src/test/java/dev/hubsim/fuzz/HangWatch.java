@@ -77,8 +77,10 @@ final class HangWatch {
                 ? "the batch did not fail again on a fresh broker"
                 : (culprit.size() == 1 ? "the case" : "these " + culprit.size() + " cases, which fail only together") + ":\n  "
                   + culprit.stream().map(HostileCase::describe).collect(Collectors.joining("\n  "));
+        List<String> shown = problems.size() <= 10 ? problems : problems.subList(0, 10);
         throw new AssertionError("a batch of " + cases.size() + " hostile cases (seed " + seed + ") left the broker unwell:\n  "
-                + String.join("\n  ", problems) + "\nbisected on fresh brokers to " + blame);
+                + String.join("\n  ", shown) + (shown.size() < problems.size() ? "\n  ... and " + (problems.size() - 10) + " more" : "")
+                + "\nbisected on fresh brokers to " + blame);
     }
 
     private static Set<Port> ports(List<HostileCase> cases) {

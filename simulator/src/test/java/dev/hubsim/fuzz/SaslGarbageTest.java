@@ -61,6 +61,15 @@ class SaslGarbageTest {
         return RawAmqp.concat(RawAmqp.SASL_HEADER, GARBAGE);
     }
 
+    /**
+     * On the plain port Netty reads the 2,056 bytes as 2,048 and then 8, which is what makes the loop spin; TLS records
+     * and WebSocket frames arrive whole, so there the same bytes go in two records or frames split the same way.
+     */
+    private static byte[][] reproductionAsThePlainPortReadsIt() {
+        byte[] all = reproduction();
+        return new byte[][]{Arrays.copyOf(all, 2048), Arrays.copyOfRange(all, 2048, all.length)};
+    }
+
     @Test
     void onThePlainPort() throws Exception {
         try (RawAmqp raw = RawAmqp.plain(hub.amqpPort())) {
@@ -77,7 +86,9 @@ class SaslGarbageTest {
     @Test
     void onTheTlsPort() throws Exception {
         try (RawAmqp raw = RawAmqp.tls(hub.amqpsPort(), hub.tls().clientContext())) {
-            raw.write(reproduction());
+            for (byte[] record : reproductionAsThePlainPortReadsIt()) {
+                raw.write(record);
+            }
             assertClosedBy(raw);
             assertLoggedFor(":" + raw.localPort());
         }
@@ -90,7 +101,9 @@ class SaslGarbageTest {
     @Test
     void overWebSockets() throws Exception {
         try (RawWebSocket ws = RawWebSocket.connect(hub.httpsPort(), hub.tls().clientContext(), CLOSED_WITHIN)) {
-            ws.send(reproduction());
+            for (byte[] frame : reproductionAsThePlainPortReadsIt()) {
+                ws.send(frame);
+            }
             long started = System.nanoTime();
             assertTrue(ws.awaitServerClose(CLOSED_WITHIN), "the server did not close the WebSocket within " + CLOSED_WITHIN);
             assertTrue(System.nanoTime() - started < CLOSED_WITHIN.toNanos());
