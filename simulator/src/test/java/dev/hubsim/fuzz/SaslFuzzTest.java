@@ -53,6 +53,11 @@ class SaslFuzzTest {
     private static final Map<String, Map<String, Integer>> OUTCOMES = new ConcurrentHashMap<>();
     private static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
     private static final HangWatch WATCH = new HangWatch(SaslFuzzTest::startHub);
+    private static final java.util.concurrent.ExecutorService STARTERS = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "sasl-fuzz-starter");
+        t.setDaemon(true);
+        return t;
+    });
     private static HubSimulator hub;
     private static Random random;
     private static double idleShareAfterMixed = Double.NaN;
@@ -117,13 +122,13 @@ class SaslFuzzTest {
     void fourHundredMixedHostileConnectionsLeaveTheBrokerIdleAndServing() throws IOException {
         List<IntFunction<byte[][]>> kinds = List.of(SaslFuzzTest::headerThenRandom, SaslFuzzTest::framesWithBadSizes,
                 SaslFuzzTest::garbageInit, SaslFuzzTest::badProtocolHeader, SaslFuzzTest::amqpHeaderThenRandom);
-        List<Wire> wires = new ArrayList<>();
+        List<HostileCase> cases = new ArrayList<>();
         for (int i = 0; i < MIXED; i++) {
             Port port = Port.values()[random.nextInt(Port.values().length)];
             int kind = random.nextInt(kinds.size());
-            HostileCase c = HostileCase.of("mixed-" + kind + " #" + i, port, kinds.get(kind).apply(i));
-            wires.add(c.start(hub));
+            cases.add(HostileCase.of("mixed-" + kind + " #" + i, port, kinds.get(kind).apply(i)));
         }
+        List<Wire> wires = startAll(cases);
         List<String> open = new ArrayList<>();
         for (Wire wire : wires) {
             if (!wire.closedByServer()) {
@@ -148,21 +153,37 @@ class SaslFuzzTest {
 
     private static void runCategory(String category, IntFunction<byte[][]> generator) {
         for (Port port : List.of(Port.PLAIN, Port.TLS)) {
-            List<Wire> batch = new ArrayList<>();
+            List<HostileCase> cases = new ArrayList<>();
             for (int i = 0; i < CASES; i++) {
-                HostileCase c = HostileCase.of(category + " #" + i, port, generator.apply(i));
-                try {
-                    batch.add(c.start(hub));
-                } catch (IOException e) {
-                    throw new AssertionError("could not connect for " + c.describe(), e);
-                }
-                if (batch.size() == BATCH || i == CASES - 1) {
+                cases.add(HostileCase.of(category + " #" + i, port, generator.apply(i)));
+                if (cases.size() == BATCH || i == CASES - 1) {
+                    List<Wire> batch = startAll(cases);
                     WATCH.check(hub, batch, Long.toString(SEED));
                     batch.forEach(w -> count(category + " " + port.name().toLowerCase(), w.outcome()));
-                    batch.clear();
+                    cases.clear();
                 }
             }
         }
+    }
+
+    /** Starts the cases a few at a time (TLS and WebSocket set-ups mostly wait on round trips); in the given order. */
+    private static List<Wire> startAll(List<HostileCase> cases) {
+        List<java.util.concurrent.Future<Wire>> started = new ArrayList<>();
+        for (HostileCase c : cases) {
+            started.add(STARTERS.submit(() -> c.start(hub)));
+        }
+        List<Wire> wires = new ArrayList<>();
+        for (int k = 0; k < cases.size(); k++) {
+            try {
+                wires.add(started.get(k).get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new AssertionError("could not connect for " + cases.get(k).describe(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+        return wires;
     }
 
     private static void count(String category, String outcome) {
