@@ -39,6 +39,7 @@ final class HangWatch {
     static final double BUSY = 0.05;
     /** The busiest event loop seen in any idle window of this JVM, for the reports. */
     private static volatile double busiestIdleShare;
+    private static volatile String busiestIdleThread = "none";
 
     private final Function<Path, HubSimulator> freshBroker;
 
@@ -111,8 +112,9 @@ final class HangWatch {
     static List<String> brokerProblems(HubSimulator hub, Set<Port> ports, Set<Long> ignoredThreads) {
         List<String> problems = new ArrayList<>();
         List<EventLoopCpu.Busy> loops = EventLoopCpu.eventLoops(IDLE_WINDOW, ignoredThreads);
-        if (!loops.isEmpty()) {
-            busiestIdleShare = Math.max(busiestIdleShare, loops.get(0).coreShare());
+        if (!loops.isEmpty() && loops.get(0).coreShare() > busiestIdleShare) {
+            busiestIdleShare = loops.get(0).coreShare();
+            busiestIdleThread = loops.get(0).thread();
         }
         loops.stream().filter(b -> b.coreShare() > BUSY).forEach(b -> problems.add("event loop still busy: " + b));
         for (Port port : ports) {
@@ -124,9 +126,9 @@ final class HangWatch {
         return problems;
     }
 
-    /** The largest share of one core an event loop used in any idle window so far (healthy batches included). */
-    static double busiestIdleShare() {
-        return busiestIdleShare;
+    /** For the reports: the largest share of one core an event loop used in any idle window so far, and which. */
+    static String busiestIdle() {
+        return String.format("%.2f%% of one core (%s; the limit is %.0f%%)", busiestIdleShare * 100, busiestIdleThread, BUSY * 100);
     }
 
     /** Null if a well-behaved client gets the server's Open (over WebSockets: its SASL header), else why not. */
