@@ -8,18 +8,35 @@ Feature: Cloud-to-device messages
     Given the service is connected with SASL ANONYMOUS and has put a valid service token
     And device1 is connected with SASL ANONYMOUS and has put a valid device1 token
     And device1 has a receiver on "/devices/{device1}/messages/devicebound"
+    And device1 has taken every message waiting for it
 
-  @HUB-C2D-001 @HUB-C2D-003 @HUB-C2D-004 @HUB-LINK-007 @MUST
-  Scenario: A cloud-to-device message reaches its device with the lock token and the hub's annotations
+  @HUB-C2D-001 @HUB-LINK-010 @MUST
+  Scenario: A cloud-to-device message is queued and reaches its device as sent
     When the service sends a cloud-to-device message to device1
     Then the service's transfer is settled "Accepted"
     When device1 receives that message
+    Then its message-id and body are the ones the service sent
+
+  @HUB-C2D-003 @MUST
+  Scenario: The delivery tag is the lock token, in .NET Guid byte order
+    When the service sends a cloud-to-device message to device1
+    And device1 receives that message
     Then its delivery tag is 16 bytes and is the "x-opt-lock-token" annotation in .NET Guid byte order
-    And its annotation "iothub-deliverycount" is 0 of AMQP type "ubyte"
+
+  @HUB-C2D-004 @MUST
+  Scenario: A delivery carries the hub's annotations and its "to"
+    When the service sends a cloud-to-device message to device1
+    And device1 receives that message
+    Then its annotation "iothub-deliverycount" is 0 of AMQP type "ubyte"
     And its annotation "x-opt-sequence-number" is of AMQP type "ulong"
     And its annotation "iothub-enqueuedtime" is of AMQP type "timestamp"
     And its property "to" is "/devices/{device1}/messages/devicebound"
-    And its message-id and body are the ones the service sent
+
+  @HUB-C2D-015 @MUST
+  Scenario: The properties and application properties the service set reach the device unchanged
+    When the service sends device1 a cloud-to-device message with every property set
+    And device1 receives that message
+    Then its properties and application properties are the ones the service set
 
   @HUB-C2D-005 @MUST
   Scenario: Released abandons the message: it comes again with its delivery count raised
@@ -55,8 +72,8 @@ Feature: Cloud-to-device messages
       | with "iothub-ack" set to "sometimes" | com.microsoft:argument-error   |
 
   @HUB-C2D-008 @HUB-LIM-002 @MUST
-  Scenario: A cloud-to-device message over 64 KB is rejected
-    When the service sends a cloud-to-device message of 70000 bytes to device1
+  Scenario: A cloud-to-device message one byte over 64 KB is rejected
+    When the service sends device1 a cloud-to-device message whose counted size is 65537 bytes
     Then the service's transfer is rejected with "amqp:link:message-size-exceeded"
 
   @HUB-C2D-009 @HUB-LIM-003 @MUST

@@ -1,6 +1,8 @@
 Feature: Device telemetry
   A device sends telemetry on a sender link to "/devices/{deviceId}/messages/events"; the hub settles each transfer
   Accepted once it has stored the message. Path literals are case-insensitive and may carry "amqps://{host}".
+  A message's size is counted as IoT Hub documents it: body + system property values + application property names and
+  values, KB = 1,024 bytes.
 
   Background:
     Given device1 is connected with SASL ANONYMOUS and has put a valid device1 token
@@ -22,10 +24,21 @@ Feature: Device telemetry
       | upper case   | /DEVICES/{device1}/Messages/Events               |
       | full address | amqps://{host}/devices/{device1}/messages/events |
 
+  @HUB-LINK-008 @SHOULD
+  Scenario Outline: The hub takes any "com.microsoft:api-version" on an attach (<case>)
+    When a sender to "/devices/{device1}/messages/events" with "com.microsoft:api-version" set to "<version>" is attached
+    And a telemetry message of 100 bytes is sent on it
+    Then the transfer is settled "Accepted"
+
+    Examples:
+      | case                          | version    |
+      | the Java device SDK's         | 2020-09-30 |
+      | a version no SDK has sent yet | 2099-01-01 |
+
   @HUB-LIM-001 @MUST
-  Scenario: A device-to-cloud message over 256 KB is rejected and the link keeps working
+  Scenario: A device-to-cloud message one byte over 256 KB is rejected, and the link keeps working
     When a sender to "/devices/{device1}/messages/events" is attached
-    And a telemetry message of 300000 bytes is sent on it
+    And a telemetry message whose counted size is 262145 bytes is sent on it
     Then the transfer is rejected with "amqp:link:message-size-exceeded"
     When a telemetry message of 100 bytes is sent on it
     Then the transfer is settled "Accepted"

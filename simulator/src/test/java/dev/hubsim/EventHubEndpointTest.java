@@ -1,7 +1,6 @@
 package dev.hubsim;
 
 import dev.hubsim.config.HubConfig;
-import dev.hubsim.events.EventHubErrors;
 import dev.hubsim.events.EventStore;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
@@ -50,6 +49,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code $management}. Each test gets its own simulator and a clock it moves by hand, so positions and times are exact.
  */
 class EventHubEndpointTest {
+    /** Event Hubs' own text (README, "What the hub does"), written out so that a changed constant fails here. */
+    private static final String UNKNOWN_PARTITION = "The specified partition is invalid for an EventHub partition sender or receiver.";
+
     private static final String GROUP2 = "analytics";
     /** CRC-32 of the device ID modulo 4 (EventStore): device1 and device3 share partition 2, device2 is in 0. */
     private static final String P_DEVICE1 = "2";
@@ -282,7 +284,7 @@ class EventHubEndpointTest {
             Session session = client.session();
             ErrorCondition partition = client.awaitClosed(EventHubs.receiver(client, session, "p9", EventHubs.partitionAddress(hub(), "$Default", "9"), null, null, 1));
             assertEquals(Symbol.valueOf("com.microsoft:argument-out-of-range"), partition.getCondition());
-            assertEquals(EventHubErrors.UNKNOWN_PARTITION, partition.getDescription());
+            assertEquals(UNKNOWN_PARTITION, partition.getDescription());
             ErrorCondition group = client.awaitClosed(EventHubs.receiver(client, session, "cg", EventHubs.partitionAddress(hub(), "nobody", "0"), null, null, 1));
             assertEquals(Symbol.valueOf("amqp:not-found"), group.getCondition());
             assertEquals("The messaging entity 'localhost:eventhub:simhub~0|nobody' could not be found.", group.getDescription());
@@ -324,14 +326,18 @@ class EventHubEndpointTest {
             assertTrue(b.isAttached(second));
             ErrorCondition stolen = a.awaitClosed(first);
             assertEquals(Symbol.valueOf("amqp:link:stolen"), stolen.getCondition());
-            assertEquals(EventHubErrors.stolen(2, "1"), stolen.getDescription());
+            assertEquals("New receiver 'nil' with higher epoch of '2' is created hence current receiver 'nil' with epoch '1' is getting "
+                    + "disconnected. If you are recreating the receiver, make sure a higher epoch is used.", stolen.getDescription());
 
             Session session = a.session();
             ErrorCondition lower = a.awaitClosed(EventHubs.receiver(a, session, "e0", address, null, 1L, 10));
             assertEquals(Symbol.valueOf("amqp:link:stolen"), lower.getCondition());
-            assertEquals(EventHubErrors.lowerEpoch(1, 2), lower.getDescription());
+            assertEquals("Receiver 'nil' with a higher epoch '2' already exists. Receiver 'nil' with epoch 1 cannot be created. Make sure you "
+                    + "are creating receiver with increasing epoch value to ensure connectivity, or ensure all old epoch receivers are "
+                    + "closed or disconnected.", lower.getDescription());
             ErrorCondition none = a.awaitClosed(EventHubs.receiver(a, session, "plain", address, null, null, 10));
-            assertEquals(EventHubErrors.epochHolderExists(2), none.getDescription());
+            assertEquals("At least one receiver for the endpoint is created with epoch of '2', and so non-epoch receiver is not allowed. "
+                    + "Either reconnect with a higher epoch, or make sure all epoch receivers are closed or disconnected.", none.getDescription());
 
             Receiver equal = EventHubs.receiver(a, session, "e2-again", address, null, 2L, 10);
             assertTrue(a.isAttached(equal));
@@ -519,7 +525,7 @@ class EventHubEndpointTest {
         assertEquals(Integer.valueOf(401), reply.getApplicationProperties().getValue().get("status-code"));
         Message unknown = managementReply(partitionRequest("7"));
         assertEquals(Integer.valueOf(404), unknown.getApplicationProperties().getValue().get("status-code"));
-        assertTrue(unknown.getApplicationProperties().getValue().get("status-description").toString().contains(EventHubErrors.UNKNOWN_PARTITION));
+        assertTrue(unknown.getApplicationProperties().getValue().get("status-description").toString().contains(UNKNOWN_PARTITION));
     }
 
     @Test

@@ -160,20 +160,20 @@ class ImpClientTest {
     void limitsAreReportedWithTheImpStrings() throws Exception {
         Amqp a = client();
         List<AmqpConnection> connections = new ArrayList<>();
-        for (int i = 0; i < ImpLimits.MAX_CONNECTIONS; i++) {
+        for (int i = 0; i < 4; i++) { // "Four connections" (seeds/imp-amqp-object.txt, AMQP Rate Limitations)
             connections.add(a.openConnection(url, recorder));
         }
         AmqpException e = assertThrows(AmqpException.class, () -> a.openConnection(url, recorder));
         assertEquals("max connection limit reached in amqp.openconnection(url, callback)", e.getMessage());
         connections.get(3).close();
         AmqpConnection c = a.openConnection(url, recorder); // a released connection frees its slot
-        for (int i = 0; i < ImpLimits.MAX_SESSIONS; i++) {
+        for (int i = 0; i < 16; i++) { // "16 sessions"
             c.openSession();
         }
         e = assertThrows(AmqpException.class, () -> c.openSession());
         assertEquals("max session limit reached in amqpconnection.opensession(url, callback)", e.getMessage());
         AmqpSession s = (AmqpSession) c.children.get(0);
-        for (int i = 0; i < ImpLimits.MAX_LINKS; i++) {
+        for (int i = 0; i < 64; i++) { // "64 links (senders and receivers combined)"
             s.openSender("/nowhere");
         }
         e = assertThrows(AmqpException.class, () -> s.openSender("/nowhere"));
@@ -182,24 +182,61 @@ class ImpClientTest {
         assertEquals("max link limit reached in amqpsession.openreceiver(url, callback)", e.getMessage());
     }
 
+    /**
+     * "You have credit for 40 messages. As these are used they regenerate at the rate of two credits per second, up to the
+     * maximum of 40" (seeds/imp-amqp-object.txt). Whatever the machine's pace, after every attempt the number accepted so
+     * far must lie within what that bucket allows between the clock readings around the first attempt and this one.
+     */
     @Test
     void theMessageRateIs40ThenTwoPerSecond() throws Exception {
         Amqp a = client();
         AmqpSession session = openSession(a);
         AmqpSender sender = session.openSender("/nowhere", null);
         AmqpMessage m = a.createMessage("x");
-        long start = System.nanoTime();
-        for (int i = 0; i < ImpLimits.RATE_CAPACITY; i++) {
-            sender.createTransfer(m).sendAsync(null);
+        List<long[]> attempts = new ArrayList<>(); // {before, after, 1 if accepted}
+        // A burst until the first refusal, then one attempt every 50 ms (the client's own pace) for 1.2 s in all.
+        while (attempts.isEmpty() || attempts.get(attempts.size() - 1)[2] == 1) {
+            attempts.add(attemptSend(sender, m));
+            assertTrue(attempts.size() <= 200, "no refusal after 200 sends");
         }
-        AmqpException e = assertThrows(AmqpException.class, () -> sender.createTransfer(m).sendAsync(null));
-        assertEquals("message rate exceeded in amqptransfer.sendasync(callback)", e.getMessage());
-        // 2 per second: a second later two more credits, and (well under 1.5 s later) not a third.
-        Thread.sleep(1000 - (System.nanoTime() - start) / 1_000_000);
-        sender.createTransfer(m).sendAsync(null);
-        sender.createTransfer(m).sendAsync(null);
-        if ((System.nanoTime() - start) / 1_000_000 < 1400) {
-            assertThrows(AmqpException.class, () -> sender.createTransfer(m).sendAsync(null));
+        int burst = attempts.size();
+        long end = attempts.get(0)[0] + Duration.ofMillis(1200).toNanos();
+        for (long tick = System.nanoTime(); tick < end; tick += Duration.ofMillis(50).toNanos()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(tick - System.nanoTime());
+            attempts.add(attemptSend(sender, m));
+        }
+        long firstBefore = attempts.get(0)[0];
+        long firstAfter = attempts.get(0)[1];
+        int accepted = 0;
+        int lateRefusals = 0;
+        for (int i = 0; i < attempts.size(); i++) {
+            long[] t = attempts.get(i);
+            accepted += (int) t[2];
+            double mostElapsed = (t[1] - firstBefore) / 1e9;
+            assertTrue(accepted <= 40 + 2 * mostElapsed, "attempt " + i + ": " + accepted + " accepted within " + mostElapsed
+                    + " s of the first; the bucket allows 40 + 2 per second");
+            if (t[2] == 0) {
+                double leastElapsed = Math.max(0, (t[0] - firstAfter) / 1e9);
+                assertTrue(accepted > 39 + 2 * leastElapsed, "attempt " + i + " refused with only " + accepted + " accepted after at least "
+                        + leastElapsed + " s; the bucket had a credit left");
+                lateRefusals += i >= burst ? 1 : 0;
+            }
+        }
+        assertTrue(lateRefusals > 0, "the paced attempts outran the regeneration at least once, so the bound was checked late too");
+        System.out.println("imp message rate: " + (burst - 1) + " accepted at once, " + accepted + " in " + (attempts.get(attempts.size() - 1)[1]
+                - firstBefore) / 1_000_000 + " ms");
+    }
+
+    /** One sendAsync: {before, after, 1 if accepted, 0 if refused with the imp's rate error}. */
+    private static long[] attemptSend(AmqpSender sender, AmqpMessage m) {
+        long before = System.nanoTime();
+        try {
+            sender.createTransfer(m).sendAsync(null);
+            return new long[] {before, System.nanoTime(), 1};
+        } catch (AmqpException e) {
+            long after = System.nanoTime();
+            assertEquals("message rate exceeded in amqptransfer.sendasync(callback)", e.getMessage());
+            return new long[] {before, after, 0};
         }
     }
 

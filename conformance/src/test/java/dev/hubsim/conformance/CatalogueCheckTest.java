@@ -23,12 +23,18 @@ class CatalogueCheckTest {
     private static final Path FEATURES = Path.of("../features");
 
     private static boolean examplesTagged(List<String> lines, int outline) {
-        for (int j = outline + 1; j < lines.size() && !lines.get(j).trim().startsWith("Scenario"); j++) {
+        for (int j = outline + 1; j < lines.size() && !isScenario(lines.get(j)); j++) {
             if (lines.get(j).trim().startsWith("Examples") && !lines.get(j - 1).trim().startsWith("@")) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** A scenario's (or outline's) first line; a description line may start with the word "Scenarios". */
+    private static boolean isScenario(String line) {
+        String t = line.trim();
+        return t.startsWith("Scenario:") || t.startsWith("Scenario Outline:") || t.startsWith("Scenario Template:");
     }
 
     /** A scenario names its statements and one strength, the strength its statements have in the catalogue. */
@@ -71,7 +77,7 @@ class CatalogueCheckTest {
                 String above = i > 0 ? lines.get(i - 1) : "";
                 boolean hasTags = above.trim().startsWith("@");
                 String where = FEATURES.relativize(feature) + ":" + (i + 1);
-                if (line.trim().startsWith("Scenario") && (hasTags || !line.trim().startsWith("Scenario Outline"))) {
+                if (isScenario(line) && (hasTags || !line.trim().startsWith("Scenario Outline"))) {
                     checkStrengthTag(catalogue, where, above, problems);
                 } else if (line.trim().startsWith("Scenario Outline") || (line.trim().startsWith("Examples") && hasTags)) {
                     // An outline may carry its tags per Examples block instead (sasl.feature's mechanisms).

@@ -131,6 +131,20 @@ public final class JournalC2dStore implements C2dStore {
     }
 
     @Override
+    public void messageSettled(long id, long stepId, FeedbackRecordState feedback) {
+        if (feedback == null) {
+            messageRemoved(id);
+            return;
+        }
+        // One journal transaction: after a crash the message is gone with its feedback record there, or neither.
+        append(() -> {
+            journal.appendDeleteRecordTransactional(stepId, id);
+            journal.appendAddRecordTransactional(stepId, feedback.id(), FEEDBACK_RECORD, JSON.writeValueAsBytes(feedback.record()));
+            journal.appendCommitRecord(stepId, true);
+        });
+    }
+
+    @Override
     public void feedbackRecordAdded(long id, FeedbackRecord record) {
         append(() -> journal.appendAddRecord(id, FEEDBACK_RECORD, JSON.writeValueAsBytes(record), true));
     }

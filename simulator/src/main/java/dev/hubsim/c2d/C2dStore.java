@@ -34,6 +34,13 @@ public interface C2dStore extends AutoCloseable {
 
     void messageRemoved(long id);
 
+    /**
+     * A message leaves its queue (completed, dead-lettered or purged) with its feedback record, or with none
+     * ({@code feedback} null): one durable step, so a crash keeps both changes or neither. {@code stepId} is a fresh
+     * identity for the step, distinct from every record's.
+     */
+    void messageSettled(long id, long stepId, FeedbackRecordState feedback);
+
     void feedbackRecordAdded(long id, FeedbackRecord record);
 
     /** A batch became a feedback message: its records go, the message stays until a service completes it. */
@@ -61,6 +68,10 @@ public interface C2dStore extends AutoCloseable {
 
         @Override
         public void messageRemoved(long id) {
+        }
+
+        @Override
+        public void messageSettled(long id, long stepId, FeedbackRecordState feedback) {
         }
 
         @Override

@@ -141,7 +141,7 @@ public final class CloudToDevice implements AutoCloseable {
     }
 
     /** Default TTL, or the message's own absolute-expiry-time, never beyond the hub's maximum. */
-    Instant expiry(Message message, Instant now) {
+    private Instant expiry(Message message, Instant now) {
         Instant longest = now.plus(settings.maxTtl());
         if (message.getProperties() != null && message.getProperties().getAbsoluteExpiryTime() != null) {
             Instant asked = message.getProperties().getAbsoluteExpiryTime().toInstant();
@@ -178,9 +178,7 @@ public final class CloudToDevice implements AutoCloseable {
         if (message == null) {
             return Settled.LOCK_LOST;
         }
-        message.cancelTimers();
-        store.messageRemoved(message.id);
-        record(message, FeedbackStatus.SUCCESS);
+        settle(message, FeedbackStatus.SUCCESS);
         return Settled.COMPLETED;
     }
 
@@ -240,9 +238,7 @@ public final class CloudToDevice implements AutoCloseable {
             removed = queue.drain();
         }
         for (StoredMessage message : removed) {
-            message.cancelTimers();
-            store.messageRemoved(message.id);
-            record(message, FeedbackStatus.PURGED);
+            settle(message, FeedbackStatus.PURGED);
         }
         return removed.size();
     }
@@ -328,16 +324,21 @@ public final class CloudToDevice implements AutoCloseable {
     }
 
     private void deadLetter(StoredMessage message, FeedbackStatus status) {
-        message.cancelTimers();
-        store.messageRemoved(message.id);
-        record(message, status);
+        settle(message, status);
     }
 
-    private void record(StoredMessage message, FeedbackStatus status) {
-        if (message.ack.wants(status)) {
-            feedback.add(new FeedbackRecord(message.messageId, FEEDBACK_TIME.format(clock.instant()), status, status.description(),
-                    message.deviceId, message.deviceGenerationId));
+    /** The message leaves its queue; where its ack asks for it, its feedback record is stored in the same step. */
+    private void settle(StoredMessage message, FeedbackStatus status) {
+        message.cancelTimers();
+        if (!message.ack.wants(status)) {
+            store.messageSettled(message.id, ids.incrementAndGet(), null);
+            return;
         }
+        FeedbackRecord record = new FeedbackRecord(message.messageId, FEEDBACK_TIME.format(clock.instant()), status, status.description(),
+                message.deviceId, message.deviceGenerationId);
+        long recordId = ids.incrementAndGet();
+        store.messageSettled(message.id, ids.incrementAndGet(), new C2dStore.FeedbackRecordState(recordId, record));
+        feedback.addStored(recordId, record);
     }
 
     private DeviceQueue queue(String deviceId) {

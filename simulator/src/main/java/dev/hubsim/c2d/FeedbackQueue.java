@@ -72,10 +72,15 @@ public final class FeedbackQueue {
     }
 
     void add(FeedbackRecord record) {
+        long id = ids.incrementAndGet();
+        store.feedbackRecordAdded(id, record);
+        addStored(id, record);
+    }
+
+    /** A record the store already holds (written with the change that produced it) joins the next batch. */
+    void addStored(long id, FeedbackRecord record) {
         boolean flushed;
         synchronized (this) {
-            long id = ids.incrementAndGet();
-            store.feedbackRecordAdded(id, record);
             batch.add(new Pending(id, record));
             if (batch.size() >= settings.feedbackBatchSize()) {
                 flushLocked();

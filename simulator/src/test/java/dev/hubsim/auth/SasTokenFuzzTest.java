@@ -108,7 +108,8 @@ class SasTokenFuzzTest {
         if (live) {
             assertInstanceOf(TokenVerdict.Granted.class, verdict, "se " + se);
         } else {
-            assertEquals(TokenValidator.EXPIRED, ((TokenVerdict.Refused) verdict).description().substring(0, TokenValidator.EXPIRED.length()));
+            String description = ((TokenVerdict.Refused) verdict).description();
+            assertTrue(description.startsWith("The specified SAS token has expired."), description); // reference/iothub-amqp.md §1.2
         }
     }
 

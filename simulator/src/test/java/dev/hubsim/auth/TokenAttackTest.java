@@ -3,13 +3,13 @@ package dev.hubsim.auth;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.junit.HubSimulatorExtension;
-import dev.hubsim.links.HubErrors;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
 import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.Section;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
@@ -41,6 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TokenAttackTest {
     private static final String HOST = "127.0.0.1";
+    /** The hub's texts (reference/iothub-amqp.md §1.2), written out so that a changed constant fails here. */
+    private static final String INVALID_SIGNATURE =
+            "The specified SAS token has an invalid signature. It does not match either the primary or secondary key.";
+    private static final String EXPIRED = "The specified SAS token has expired.";
 
     @RegisterExtension
     static final HubSimulatorExtension HUB = HubSimulatorExtension.builder()
@@ -67,7 +71,7 @@ class TokenAttackTest {
 
     /**
      * One attack: the token (made when the row runs, after {@code before}), the audience it is put for, the answer
-     * expected (status and the start of the description) and the path the attacker then tries to send on.
+     * expected (status and a pattern the whole description must match) and the path the attacker then tries to send on.
      */
     record Attack(String name, Runnable before, Function<String, Object> body, String audience, int status, String description, String probe) {
         @Override
@@ -78,59 +82,70 @@ class TokenAttackTest {
 
     private static final Runnable NOTHING = () -> { };
 
+    /** The whole description, as a pattern. */
+    private static String exactly(String text) {
+        return java.util.regex.Pattern.quote(text);
+    }
+
+    /** A description that begins with this text (the rest names values of the run). */
+    private static String startsWith(String text) {
+        return java.util.regex.Pattern.quote(text) + "(?s).*";
+    }
+
     static List<Attack> attacks() {
         String randomKey = Base64.getEncoder().encodeToString(UUID.randomUUID().toString().getBytes());
         Instant hour = Instant.now().plus(Duration.ofHours(1));
         return List.of(
                 new Attack("wrong key", NOTHING, x -> SasTokens.create(HOST + "/devices/dev-a", randomKey, hour, null),
-                        HOST + "/devices/dev-a", 401, TokenValidator.INVALID_SIGNATURE, events("dev-a")),
+                        HOST + "/devices/dev-a", 401, exactly(INVALID_SIGNATURE), events("dev-a")),
                 new Attack("tampered signature", NOTHING, x -> tamper(SasTokens.create(HOST + "/devices/dev-a", deviceKey("dev-a"), hour, null)),
-                        HOST + "/devices/dev-a", 401, TokenValidator.INVALID_SIGNATURE, events("dev-a")),
+                        HOST + "/devices/dev-a", 401, exactly(INVALID_SIGNATURE), events("dev-a")),
                 new Attack("tampered expiry (se moved, sig kept)", NOTHING, x -> SasTokens.create(HOST + "/devices/dev-a", deviceKey("dev-a"), hour, null)
                         .replace("&se=" + hour.getEpochSecond(), "&se=" + (hour.getEpochSecond() + 86_400)),
-                        HOST + "/devices/dev-a", 401, TokenValidator.INVALID_SIGNATURE, events("dev-a")),
+                        HOST + "/devices/dev-a", 401, exactly(INVALID_SIGNATURE), events("dev-a")),
                 new Attack("expired (beyond the 5 min skew)", NOTHING,
                         x -> SasTokens.create(HOST + "/devices/dev-a", deviceKey("dev-a"), Instant.now().minus(Duration.ofMinutes(6)), null),
-                        HOST + "/devices/dev-a", 401, TokenValidator.EXPIRED, events("dev-a")),
+                        HOST + "/devices/dev-a", 401, exactly(EXPIRED) + " Its se is \\S+, it is now \\S+, and the hub allows 300 s of clock skew\\.", events("dev-a")),
                 new Attack("se beyond any representable time (year > 9999)", NOTHING,
                         x -> signedWithSe(HOST + "/devices/dev-a", deviceKey("dev-a"), "99999999999999"),
-                        HOST + "/devices/dev-a", 400, "Cbs message does not contain a valid token (the token field 'se' must be seconds since the epoch",
+                        HOST + "/devices/dev-a", 400, startsWith("Cbs message does not contain a valid token (the token field 'se' must be seconds since the epoch"),
                         events("dev-a")),
                 new Attack("wrong audience (another device)", NOTHING, x -> SasTokens.create(HOST + "/devices/dev-a", deviceKey("dev-a"), hour, null),
-                        HOST + "/devices/dev-b", 401, "The audience '" + HOST + "/devices/dev-b' is outside the token's scope", events("dev-b")),
+                        HOST + "/devices/dev-b", 401, startsWith("The audience '" + HOST + "/devices/dev-b' is outside the token's scope"), events("dev-b")),
                 new Attack("wrong audience (another hub)", NOTHING, x -> SasTokens.create(HOST + "/devices/dev-a", deviceKey("dev-a"), hour, null),
-                        "otherhub.azure-devices.net/devices/dev-a", 401, "The audience host 'otherhub.azure-devices.net' is not a host name of hub",
+                        "otherhub.azure-devices.net/devices/dev-a", 401, startsWith("The audience host 'otherhub.azure-devices.net' is not a host name of hub"),
                         events("dev-a")),
                 new Attack("device A's token, device B's sr", NOTHING, x -> SasTokens.create(HOST + "/devices/dev-b", deviceKey("dev-a"), hour, null),
-                        HOST + "/devices/dev-b", 401, TokenValidator.INVALID_SIGNATURE, events("dev-b")),
+                        HOST + "/devices/dev-b", 401, exactly(INVALID_SIGNATURE), events("dev-b")),
                 new Attack("device A's valid claim, then device B's path", NOTHING, x -> SasTokens.create(HOST + "/devices/dev-a", deviceKey("dev-a"), hour, null),
-                        HOST + "/devices/dev-a", 200, "OK", events("dev-b")),
+                        HOST + "/devices/dev-a", 200, exactly("OK"), events("dev-b")),
                 new Attack("policy without ServiceConnect (registryRead) on the service path", NOTHING,
                         x -> SasTokens.create(HOST, policyKey("registryRead"), hour, "registryRead"),
-                        HOST, 200, "OK", "/messages/devicebound"),
+                        HOST, 200, exactly("OK"), "/messages/devicebound"),
                 new Attack("policy without DeviceConnect (service) on a device path", NOTHING,
                         x -> SasTokens.create(HOST, policyKey("service"), hour, "service"),
-                        HOST, 200, "OK", events("dev-a")),
+                        HOST, 200, exactly("OK"), events("dev-a")),
                 new Attack("device token on the service path", NOTHING, x -> SasTokens.create(HOST + "/devices/dev-a", deviceKey("dev-a"), hour, null),
-                        HOST + "/devices/dev-a", 200, "OK", "/messages/devicebound"),
+                        HOST + "/devices/dev-a", 200, exactly("OK"), "/messages/devicebound"),
                 new Attack("replay after the device was disabled", () -> hub().hub().registry().setStatus("dev-disabled", DeviceStatus.DISABLED),
-                        x -> x, HOST + "/devices/dev-disabled", 401, HubErrors.deviceDisabled("dev-disabled"), events("dev-disabled")),
+                        x -> x, HOST + "/devices/dev-disabled", 401, exactly("Device 'dev-disabled' is disabled."), events("dev-disabled")),
                 new Attack("replay after the device's keys were regenerated", TokenAttackTest::regenerateKeys,
-                        x -> x, HOST + "/devices/dev-rekeyed", 401, TokenValidator.INVALID_SIGNATURE, events("dev-rekeyed")),
+                        x -> x, HOST + "/devices/dev-rekeyed", 401, exactly(INVALID_SIGNATURE), events("dev-rekeyed")),
                 new Attack("hub-scoped sr without skn (signed with a device key)", NOTHING, x -> SasTokens.create(HOST, deviceKey("dev-a"), hour, null),
-                        HOST, 401, "A hub-scoped SAS token (sr '" + HOST + "') must name its shared access policy in 'skn'.", events("dev-a")),
+                        HOST, 401, exactly("A hub-scoped SAS token (sr '" + HOST + "') must name its shared access policy in 'skn'."), events("dev-a")),
                 new Attack("hub-scoped sr without skn (signed with a policy key)", NOTHING, x -> SasTokens.create(HOST, policyKey("iothubowner"), hour, null),
-                        HOST, 401, "A hub-scoped SAS token (sr '" + HOST + "') must name its shared access policy in 'skn'.", "/messages/devicebound"),
+                        HOST, 401, exactly("A hub-scoped SAS token (sr '" + HOST + "') must name its shared access policy in 'skn'."), "/messages/devicebound"),
                 new Attack("unknown policy in skn", NOTHING, x -> SasTokens.create(HOST, policyKey("iothubowner"), hour, "root"),
-                        HOST, 401, "The SAS token names shared access policy 'root'", "/messages/devicebound"),
+                        HOST, 401, startsWith("The SAS token names shared access policy 'root'"), "/messages/devicebound"),
                 new Attack("oversized token (40 KB, validly signed, padded with an unknown field)", NOTHING,
                         x -> SasTokens.create(HOST + "/devices/dev-a", deviceKey("dev-a"), hour, null) + "&x=" + "A".repeat(40_000),
-                        HOST + "/devices/dev-a", 400, "Cbs message does not contain a valid token (the token is 40", events("dev-a")),
+                        HOST + "/devices/dev-a", 400, exactly("Cbs message does not contain a valid token (the token is ") + "40\\d{3}"
+                                + exactly(" characters long; the hub accepts at most 8192)."), events("dev-a")),
                 new Attack("non-string body (binary)", NOTHING, x -> new Binary(SasTokens.create(HOST + "/devices/dev-a", deviceKey("dev-a"), hour, null).getBytes()),
-                        HOST + "/devices/dev-a", 400, "Cbs message does not contain a valid token (the body must be an AMQP value holding the SAS token as a string",
+                        HOST + "/devices/dev-a", 400, startsWith("Cbs message does not contain a valid token (the body must be an AMQP value holding the SAS token as a string"),
                         events("dev-a")),
                 new Attack("not a token at all", NOTHING, x -> "Bearer eyJhbGciOiJub25lIn0.e30.",
-                        HOST + "/devices/dev-a", 400, "Cbs message does not contain a valid token (the token must have the form", events("dev-a")));
+                        HOST + "/devices/dev-a", 400, startsWith("Cbs message does not contain a valid token (the token must have the form"), events("dev-a")));
     }
 
     private static String tamper(String token) {
@@ -167,8 +182,8 @@ class TokenAttackTest {
             Section body = new AmqpValue(token);
             CbsClient.Reply reply = cbs.request(UUID.randomUUID(), props, body);
             assertEquals(attack.status(), reply.statusCode(), attack.name() + ": " + reply.statusDescription());
-            assertTrue(String.valueOf(reply.statusDescription()).startsWith(attack.description()),
-                    attack.name() + ": '" + reply.statusDescription() + "' should start with '" + attack.description() + "'");
+            assertTrue(String.valueOf(reply.statusDescription()).matches(attack.description()),
+                    attack.name() + ": '" + reply.statusDescription() + "' should match '" + attack.description() + "'");
             assertNothingGranted(client, attack.probe());
             System.out.println("| " + attack.name() + " | " + reply.statusCode() + " `" + reply.statusDescription() + "` | `" + attack.probe() + "` refused |");
         }
@@ -180,7 +195,7 @@ class TokenAttackTest {
                 ? client.sender(session, "probe", path) : client.receiver(session, "probe", path, 1);
         assertFalse(client.isAttached(link), "the hub attached '" + path + "'");
         ErrorCondition error = client.awaitClosed(link);
-        assertEquals(HubErrors.UNAUTHORIZED_ACCESS, error.getCondition(), path + ": " + error.getDescription());
+        assertEquals(Symbol.valueOf("amqp:unauthorized-access"), error.getCondition(), path + ": " + error.getDescription());
     }
 
     /** A put-token larger than the request cap: the $cbs link is detached before the whole token is even read. */
@@ -199,7 +214,7 @@ class TokenAttackTest {
                     + "&x=" + "A".repeat(200_000)));
             client.sendAsync(cbs, m);
             ErrorCondition error = client.awaitClosed(cbs);
-            assertEquals(HubErrors.MESSAGE_SIZE_EXCEEDED, error.getCondition());
+            assertEquals(Symbol.valueOf("amqp:link:message-size-exceeded"), error.getCondition());
             assertTrue(error.getDescription().startsWith("A delivery on '$cbs' grew past 65536 bytes"), error.getDescription());
             assertNothingGranted(client, events("dev-a"));
         }

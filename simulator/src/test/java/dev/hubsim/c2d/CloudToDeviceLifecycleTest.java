@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.junit.HubSimulatorExtension;
-import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.AmqpTestClient.Received;
+import dev.hubsim.testing.EncodedSize;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedByte;
@@ -241,28 +241,28 @@ class CloudToDeviceLifecycleTest {
     }
 
     @Test
-    void timeToLiveIsTheDefaultOrTheMessagesOwnButNeverBeyondTwoDays() {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-        Message plain = C2dClients.c2d("c2d-1", id(), null, "x");
-        assertEquals(now.plus(Duration.ofHours(1)), hub.cloudToDevice().expiry(plain, now));
-        Message soon = C2dClients.c2d("c2d-1", id(), null, "x");
-        soon.getProperties().setAbsoluteExpiryTime(Date.from(now.plusSeconds(90)));
-        assertEquals(now.plusSeconds(90), hub.cloudToDevice().expiry(soon, now));
-        Message greedy = C2dClients.c2d("c2d-1", id(), null, "x");
-        greedy.getProperties().setAbsoluteExpiryTime(Date.from(now.plus(Duration.ofDays(5))));
-        assertEquals(now.plus(Duration.ofDays(2)), hub.cloudToDevice().expiry(greedy, now));
-    }
-
-    @Test
     void theFiftyFirstQueuedMessageIsRefused() throws Exception {
-        for (int i = 0; i < LimitProfile.C2D_MAX_DEPTH; i++) {
+        for (int i = 0; i < 50; i++) { // "Each device queue holds, at most, 50 cloud-to-device messages" (§7.5)
             assertInstanceOf(Accepted.class, clients.send(C2dClients.c2d("c2d-8", id(), null, "n" + i)));
         }
         Rejected rejected = assertInstanceOf(Rejected.class, clients.send(C2dClients.c2d("c2d-8", id(), null, "one too many")));
         assertEquals(Symbol.valueOf("amqp:resource-limit-exceeded"), rejected.getError().getCondition());
-        assertEquals(CloudToDeviceErrors.queueFull("c2d-8", 50), rejected.getError().getDescription());
+        assertEquals("Device 'c2d-8' already has 50 cloud-to-device messages queued, the most a device queue holds.", rejected.getError().getDescription());
         assertEquals(50, hub.cloudToDevice().purge("c2d-8"));
         assertInstanceOf(Accepted.class, clients.send(C2dClients.c2d("c2d-8", id(), null, "room again")));
+    }
+
+    @Test
+    void aMessageOf64KiBEncodedIsAcceptedAndOneByteMoreIsRejected() throws Exception {
+        int limit = 64 * 1024; // "Maximum cloud-to-device message size: 64 KB" (reference/iothub-amqp.md §7.5, §8.1)
+        String atLimit = id();
+        assertInstanceOf(Accepted.class, clients.send(EncodedSize.pad(C2dClients.c2d("c2d-11", atLimit, null, ""), limit)), "exactly at the limit");
+        Rejected rejected = assertInstanceOf(Rejected.class, clients.send(EncodedSize.pad(C2dClients.c2d("c2d-11", id(), null, ""), limit + 1)));
+        assertEquals(Symbol.valueOf("amqp:link:message-size-exceeded"), rejected.getError().getCondition());
+        assertEquals("The cloud-to-device message is 65537 bytes; the hub accepts at most 65536.", rejected.getError().getDescription());
+        assertEquals(1, hub.cloudToDevice().depth("c2d-11"), "only the one at the limit is queued");
+        assertEquals(atLimit, receive("c2d-11").message().getMessageId());
+        assertEquals(1, hub.cloudToDevice().purge("c2d-11"));
     }
 
     @Test
@@ -379,7 +379,7 @@ class CloudToDeviceLifecycleTest {
                 }
                 m.setApplicationProperties(new ApplicationProperties(props));
             }
-            case "oversized body" -> m.setBody(new Data(new Binary(new byte[LimitProfile.C2D_MAX_BYTES + 1])));
+            case "oversized body" -> m.setBody(new Data(new Binary(new byte[64 * 1024 + 1])));
             case "unknown device" -> m.setAddress("/devices/ghost/messages/devicebound");
             case "module target" -> m.setAddress("/devices/c2d-1/modules/m1/messages/devicebound");
             default -> throw new IllegalArgumentException(kind);

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -178,18 +179,20 @@ class ConnectionGuardsTest {
             assertEquals(CAP, peak, "the cap was reached (2,000 attempts in well under the open timeout)");
             Waits.until("every half-open connection to be closed by the open timeout or the cap",
                     () -> hub.limits().connectionsFrom("127.0.0.1") == 1);
+            // Every socket must see the server let go (end of stream or a reset) before one deadline; a socket still open
+            // then is a failure, and the only bytes it may have had are the server's protocol header.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             int closedByServer = 0;
-            for (Socket s : halfOpen) {
-                s.setSoTimeout(5000);
-                try {
-                    if (s.getInputStream().read(new byte[64]) != 0) {
-                        closedByServer++; // the server's header or end of stream: either way it answered and let go
-                    }
-                } catch (java.io.IOException reset) {
+            List<String> notClosed = new ArrayList<>();
+            for (int i = 0; i < halfOpen.size(); i++) {
+                String failure = awaitServerClose(halfOpen.get(i), deadline);
+                if (failure == null) {
                     closedByServer++;
+                } else if (notClosed.size() < 5) {
+                    notClosed.add("socket " + i + ": " + failure);
                 }
             }
-            assertEquals(2000, closedByServer);
+            assertEquals(2000, closedByServer, "sockets the server did not close: " + notClosed);
             Message m = Proton.message();
             m.setBody(new Data(new Binary("after the flood".getBytes(StandardCharsets.UTF_8))));
             assertInstanceOf(Accepted.class, good.send(sender, m));
@@ -210,6 +213,36 @@ class ConnectionGuardsTest {
             good.close();
         }
         assertEquals(List.of(), stackTraces());
+    }
+
+    /**
+     * Reads until the server closes the socket: null when it did (end of stream or a reset) before {@code deadline},
+     * else what went wrong (still open at the deadline, or bytes other than the server's AMQP header).
+     */
+    private static String awaitServerClose(Socket socket, long deadline) throws java.io.IOException {
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[64];
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return "still open at the deadline after " + received.size() + " bytes";
+            }
+            socket.setSoTimeout((int) left);
+            int n;
+            try {
+                n = socket.getInputStream().read(buffer);
+            } catch (java.net.SocketTimeoutException open) {
+                return "still open at the deadline after " + received.size() + " bytes";
+            } catch (java.net.SocketException reset) {
+                n = -1; // "Connection reset": the server let go abruptly
+            }
+            if (n < 0) {
+                byte[] bytes = received.toByteArray();
+                return bytes.length == 0 || java.util.Arrays.equals(RawAmqp.AMQP_HEADER, bytes)
+                        ? null : "closed after unexpected bytes " + java.util.HexFormat.of().formatHex(bytes);
+            }
+            received.write(buffer, 0, n);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.hubsim.HubSimulator;
 import dev.hubsim.faults.Scope;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.AmqpTestClient.SaslMode;
+import dev.hubsim.testing.EncodedSize;
 import dev.hubsim.trace.TraceRecord;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
@@ -100,15 +101,16 @@ class CreditTest {
     }
 
     @Test
-    void aDeviceToCloudMessageOverTheSizeLimitIsRejected() throws Exception {
+    void aDeviceToCloudMessageOf256KiBIsAcceptedAndOneByteMoreIsRejected() throws Exception {
+        int limit = 256 * 1024; // 256 KB (reference/iothub-amqp.md §8.1), the whole encoded message
         try (HubSimulator hub = ImpLimitsTest.start(LimitProfile.iothub()); AmqpTestClient client = device1(hub)) {
             Sender sender = client.sender(client.session(), "t", "/devices/device1/messages/events");
-            Message big = Proton.message();
-            big.setBody(new Data(new Binary(new byte[LimitProfile.D2C_MAX_BYTES])));
-            Rejected rejected = assertInstanceOf(Rejected.class, client.send(sender, big));
+            assertInstanceOf(Accepted.class, client.send(sender, EncodedSize.pad(Proton.message(), limit)), "exactly at the limit");
+            Rejected rejected = assertInstanceOf(Rejected.class, client.send(sender, EncodedSize.pad(Proton.message(), limit + 1)));
             assertEquals(Symbol.valueOf("amqp:link:message-size-exceeded"), rejected.getError().getCondition());
-            assertTrue(rejected.getError().getDescription().endsWith("the hub accepts at most 262144."), rejected.getError().getDescription());
+            assertEquals("The device-to-cloud message is 262145 bytes; the hub accepts at most 262144.", rejected.getError().getDescription());
             assertInstanceOf(Accepted.class, client.send(sender, telemetry("small")), "the link keeps working");
+            assertEquals(2, hub.telemetry("device1").size(), "the one at the limit and the small one are stored");
         }
     }
 }

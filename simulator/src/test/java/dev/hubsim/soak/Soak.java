@@ -39,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -55,6 +56,9 @@ public final class Soak {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long an idle device worker waits for a message before it checks whether the run is over. */
     private static final long IDLE_WAIT_NANOS = Duration.ofMillis(100).toNanos();
+    /** How long a live connection may take to settle one beat's messages before the run fails. */
+    private static final Duration OUTCOME_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(180);
 
     /** What to run: how many devices, over how many connections, for how long, at which rates. */
     public record Plan(int devices, int connections, Duration duration, Duration telemetryInterval, int c2dPerSecond, Duration dropInterval,
@@ -64,15 +68,23 @@ public final class Soak {
     private final HubSimulator hub;
     private final Plan plan;
     private final List<String> deviceIds = new ArrayList<>();
-    private final AtomicBoolean loadRunning = new AtomicBoolean(true);
+    private final AtomicBoolean loadRunning = new AtomicBoolean(false);
+    private final java.util.concurrent.CountDownLatch connected;
+    private final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
     private final AtomicBoolean devicesRunning = new AtomicBoolean(true);
     private final Random random = new Random(42);
 
     // What the clients saw. Keys are message-ids.
     final Map<String, Set<String>> acceptedTelemetry = new ConcurrentHashMap<>();
+    /** Telemetry whose outcome was lost because its connection was dropped while it was in flight, by device. */
+    final Map<String, Set<String>> lostWithDrop = new ConcurrentHashMap<>();
+    final Set<String> sentIds = ConcurrentHashMap.newKeySet();
     final AtomicLong telemetrySent = new AtomicLong();
     final AtomicLong telemetryOutcomeLost = new AtomicLong();
     final AtomicLong telemetryNotAccepted = new AtomicLong();
+    /** The most outcomes one drop took with it (at most a connection's devices: one message each in flight). */
+    final AtomicLong mostLostInOneDrop = new AtomicLong();
+    final AtomicLong missedBeats = new AtomicLong();
     final Map<String, String> c2dAcceptedByHub = new ConcurrentHashMap<>();
     final AtomicLong c2dRefusedByHub = new AtomicLong();
     final Map<String, String> lastDeviceOutcome = new ConcurrentHashMap<>();
@@ -85,6 +97,7 @@ public final class Soak {
     public Soak(HubSimulator hub, Plan plan) {
         this.hub = hub;
         this.plan = plan;
+        this.connected = new java.util.concurrent.CountDownLatch(plan.connections());
         SecureRandom keys = new SecureRandom();
         for (int i = 0; i < plan.devices(); i++) {
             String id = String.format("soak-%05d", i);
@@ -110,12 +123,18 @@ public final class Soak {
             Sender c2dSender = service.sender(session, "soak-c2d", "/messages/devicebound");
             Receiver feedbackReceiver = service.receiver(session, "soak-feedback", "/messages/serviceBound/feedback", 50);
             List<Future<?>> workers = new ArrayList<>();
-            int perConnection = (plan.devices() + plan.connections() - 1) / plan.connections();
+            int perConnection = perConnection();
             for (int c = 0; c < plan.connections(); c++) {
                 List<String> group = deviceIds.subList(Math.min(c * perConnection, deviceIds.size()), Math.min((c + 1) * perConnection, deviceIds.size()));
                 int index = c;
                 workers.add(pool.submit(() -> deviceWorker(index, group)));
             }
+            // The load's time starts once every connection is set up (1,000 put-tokens take a while on a busy machine).
+            if (!connected.await(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new AssertionError("not every connection was set up within " + SETUP_TIMEOUT + ": " + failures);
+            }
+            loadRunning.set(true);
+            go.countDown();
             Future<?> chaos = pool.submit(this::chaos);
             long loadEnd = System.nanoTime() + plan.duration().toNanos();
             long tick = System.nanoTime();
@@ -143,7 +162,16 @@ public final class Soak {
             loadRunning.set(false);
             pool.shutdownNow();
         }
-        return Outcome.reconcile(this, hub, deviceIds, Duration.ofNanos(System.nanoTime() - started));
+        return Outcome.reconcile(this, hub, deviceIds, perConnection(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private int perConnection() {
+        return (plan.devices() + plan.connections() - 1) / plan.connections();
+    }
+
+    /** One message per device per interval for the load's duration. */
+    long nominalTelemetry() {
+        return plan.devices() * (plan.duration().toNanos() / plan.telemetryInterval().toNanos());
     }
 
     private void sendC2d(AmqpTestClient service, Sender sender) {
@@ -161,6 +189,7 @@ public final class Soak {
             c2dAcceptedByHub.put(id, deviceId);
         } else {
             c2dRefusedByHub.incrementAndGet();
+            failures.add("C2D " + id + " to " + deviceId + " settled " + state + ", not Accepted");
         }
     }
 
@@ -198,17 +227,39 @@ public final class Soak {
         }
     }
 
-    /** One connection's devices: connect, authorise each, send telemetry on a fixed beat, settle C2D; reconnect when dropped. */
+    /**
+     * One connection's devices: connect, authorise each, send telemetry on a fixed beat, settle C2D; reconnect when the
+     * hub dropped the connection. Anything else going wrong (a timeout on a live connection, a refused put-token) is a
+     * failure of the run, never taken for a drop.
+     */
     private void deviceWorker(int index, List<String> group) {
         long beat = System.nanoTime();
         int generation = 0;
         while (devicesRunning.get()) {
-            try (DeviceConnection connection = DeviceConnection.open(hub, "soak-" + index + "-" + generation++, group)) {
+            DeviceConnection connection;
+            try {
+                connection = DeviceConnection.open(hub, "soak-" + index + "-" + generation++, group);
+            } catch (DeviceConnection.DroppedDuringSetup dropped) {
+                continue;
+            } catch (Exception | AssertionError e) {
+                failures.add("connection " + index + " could not be set up: " + e);
+                return;
+            }
+            try (connection) {
                 if (generation > 1) {
                     reconnects.incrementAndGet();
+                } else {
+                    connected.countDown();
+                    if (!go.await(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                        return;
+                    }
+                    beat = System.nanoTime();
                 }
                 while (devicesRunning.get() && !connection.dropped()) {
                     if (loadRunning.get() && System.nanoTime() >= beat) {
+                        if (System.nanoTime() - beat > plan.telemetryInterval().toNanos()) {
+                            missedBeats.incrementAndGet(); // a whole beat late: the machine did not keep the pace
+                        }
                         sendTelemetry(connection, group);
                         // After a reconnect, carry on at the rate instead of catching up in a burst.
                         beat = Math.max(beat + plan.telemetryInterval().toNanos(), System.nanoTime());
@@ -217,18 +268,19 @@ public final class Soak {
                     long until = loadRunning.get() ? beat : System.nanoTime() + IDLE_WAIT_NANOS;
                     connection.client().awaitUntil(until, () -> connection.hasAnyMessage() || connection.dropped() || !devicesRunning.get());
                 }
-            } catch (IllegalStateException e) {
-                failures.add(e.getMessage());
-                return;
-            } catch (AssertionError | RuntimeException | java.io.IOException e) {
-                // A drop during set-up or a wait: the connection is gone; reconnect unless the run is over.
-                if (!devicesRunning.get()) {
+            } catch (Exception | AssertionError e) {
+                if (!connection.dropped()) {
+                    failures.add("connection " + index + " failed while the hub kept it open: " + e);
                     return;
                 }
             }
         }
     }
 
+    /**
+     * One message per device of the connection, then every outcome: an outcome may be missing only when the connection
+     * was dropped while the messages were in flight; a connection still up after the wait is a failure.
+     */
     private void sendTelemetry(DeviceConnection connection, List<String> group) {
         Map<String, Delivery> inFlight = new LinkedHashMap<>();
         for (String deviceId : group) {
@@ -236,24 +288,33 @@ public final class Soak {
             String id = UUID.randomUUID().toString();
             m.setMessageId(id);
             m.setBody(new Data(new Binary(new byte[256])));
+            sentIds.add(id);
             inFlight.put(id + " " + deviceId, connection.client().sendAsync(connection.telemetry(deviceId), m));
             telemetrySent.incrementAndGet();
         }
-        try {
-            connection.client().await("telemetry outcomes", () -> connection.dropped() || inFlight.values().stream().allMatch(d -> d.getRemoteState() != null));
-        } finally {
-            inFlight.forEach((key, delivery) -> {
-                String[] parts = key.split(" ");
-                DeliveryState state = delivery.getRemoteState();
-                if (state instanceof Accepted) {
-                    acceptedTelemetry.computeIfAbsent(parts[1], k -> ConcurrentHashMap.newKeySet()).add(parts[0]);
-                } else if (state == null) {
-                    telemetryOutcomeLost.incrementAndGet();
-                } else {
-                    telemetryNotAccepted.incrementAndGet();
-                }
-            });
+        long deadline = System.nanoTime() + OUTCOME_TIMEOUT.toNanos();
+        boolean allSettled = connection.client().awaitUntil(deadline,
+                () -> connection.dropped() || inFlight.values().stream().allMatch(d -> d.getRemoteState() != null));
+        boolean dropped = connection.dropped();
+        long lost = 0;
+        for (Map.Entry<String, Delivery> e : inFlight.entrySet()) {
+            String[] parts = e.getKey().split(" ");
+            DeliveryState state = e.getValue().getRemoteState();
+            if (state instanceof Accepted) {
+                acceptedTelemetry.computeIfAbsent(parts[1], k -> ConcurrentHashMap.newKeySet()).add(parts[0]);
+            } else if (state == null && dropped) {
+                lostWithDrop.computeIfAbsent(parts[1], k -> ConcurrentHashMap.newKeySet()).add(parts[0]);
+                lost++;
+            } else if (state == null) {
+                failures.add("telemetry " + parts[0] + " of " + parts[1] + " had no outcome after " + OUTCOME_TIMEOUT.toSeconds()
+                        + " s on a connection the hub kept open (all settled: " + allSettled + ")");
+            } else {
+                telemetryNotAccepted.incrementAndGet();
+                failures.add("telemetry " + parts[0] + " of " + parts[1] + " settled " + state + ", not Accepted");
+            }
         }
+        telemetryOutcomeLost.addAndGet(lost);
+        mostLostInOneDrop.accumulateAndGet(lost, Math::max);
     }
 
     private void settleC2d(DeviceConnection connection, List<String> group) {
@@ -297,8 +358,19 @@ public final class Soak {
                 }
                 return connection;
             } catch (RuntimeException | AssertionError e) {
+                boolean dropped = connection.dropped();
                 connection.close();
+                if (dropped) {
+                    throw new DroppedDuringSetup(e);
+                }
                 throw e;
+            }
+        }
+
+        /** The hub dropped the connection (a fault of the run) while it was being set up. */
+        static final class DroppedDuringSetup extends RuntimeException {
+            DroppedDuringSetup(Throwable cause) {
+                super(cause);
             }
         }
 

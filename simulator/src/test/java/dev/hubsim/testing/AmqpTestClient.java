@@ -529,6 +529,36 @@ public final class AmqpTestClient implements AutoCloseable {
     }
 
     /**
+     * For a receiver attached with {@code rcv-settle-mode=second}: sends the outcome unsettled and waits for the server
+     * to settle, which it does once it has acted on the outcome; then settles and grants one more credit. Returns false
+     * (nothing settled) when the socket closed first, so the outcome may or may not have taken effect.
+     */
+    public synchronized boolean settleWhenServerSettles(Received received, DeliveryState outcome) {
+        Delivery delivery = received.delivery();
+        delivery.disposition(outcome);
+        pump();
+        await("the server to settle a delivery", () -> delivery.remotelySettled() || socketClosed);
+        if (!delivery.remotelySettled()) {
+            return false;
+        }
+        delivery.settle();
+        ((Receiver) delivery.getLink()).flow(1);
+        pump();
+        return true;
+    }
+
+    /** Waits for the outcome of a transfer started with {@link #sendAsync}, or for the socket to close (null then). */
+    public synchronized DeliveryState awaitOutcomeUnlessClosed(Delivery delivery) {
+        await("the outcome of a transfer", () -> delivery.getRemoteState() != null || socketClosed);
+        DeliveryState state = delivery.getRemoteState();
+        if (state != null) {
+            delivery.settle();
+            pump();
+        }
+        return state;
+    }
+
+    /**
      * Waits until the server has handled every frame sent so far: it answers a Begin only after the frames before it
      * on this connection.
      */

@@ -35,6 +35,7 @@ public final class EventHubProbe implements AutoCloseable {
     private final ConnectionString policy;
     private Sender managementSender;
     private Receiver managementReceiver;
+    private CbsProbe.Reply putTokenReply;
 
     private EventHubProbe(ProbeConnection connection, String hostName, String eventHubName, ConnectionString policy) {
         this.connection = connection;
@@ -44,21 +45,34 @@ public final class EventHubProbe implements AutoCloseable {
         this.policy = policy;
     }
 
-    /** Connects to the endpoint and puts a token for the whole Event Hub; the reply's status-code is returned through {@code status}. */
+    /** Connects to the endpoint and puts a token for the whole Event Hub; fails unless the put-token is answered 200. */
     public static EventHubProbe connect(Endpoint endpoint, String hostName, String eventHubName, ConnectionString policy) throws Exception {
+        EventHubProbe probe = open(endpoint, hostName, eventHubName, policy);
+        if (!"200".equals(String.valueOf(probe.putTokenReply.statusCode()))) {
+            probe.close();
+            throw new IllegalStateException("the Event Hub-compatible endpoint answered the put-token for " + probe.audience() + " with "
+                    + probe.putTokenReply.statusCode() + " " + probe.putTokenReply.statusDescription());
+        }
+        return probe;
+    }
+
+    /** Connects to the endpoint and puts a token for the whole Event Hub; {@link #putTokenReply()} says how it was answered. */
+    public static EventHubProbe open(Endpoint endpoint, String hostName, String eventHubName, ConnectionString policy) throws Exception {
         ProbeConnection connection = ProbeConnection.connect(endpoint, SaslChoice.anonymous(), "hubsim-specs-eh-" + UUID.randomUUID());
         EventHubProbe probe = new EventHubProbe(connection, hostName, eventHubName, policy);
         CbsProbe cbs = new CbsProbe(connection, probe.session);
         ProbeConnection.LinkOutcome attached = cbs.awaitAttached();
         if (!attached.attached()) {
+            probe.close();
             throw new IllegalStateException("the Event Hub-compatible endpoint refused $cbs: " + attached.condition() + " " + attached.description());
         }
-        CbsProbe.Reply reply = cbs.putToken(UUID.randomUUID(), probe.audience(), probe.token());
-        if (!"200".equals(String.valueOf(reply.statusCode()))) {
-            throw new IllegalStateException("the Event Hub-compatible endpoint answered the put-token for " + probe.audience() + " with "
-                    + reply.statusCode() + " " + reply.statusDescription());
-        }
+        probe.putTokenReply = cbs.putToken(UUID.randomUUID(), probe.audience(), probe.token());
         return probe;
+    }
+
+    /** The reply to the put-token {@link #open} sent. */
+    public CbsProbe.Reply putTokenReply() {
+        return putTokenReply;
     }
 
     public ProbeConnection connection() {
@@ -118,10 +132,15 @@ public final class EventHubProbe implements AutoCloseable {
 
     /** A receiver on one partition of a consumer group, starting after {@code sequenceNumber}. */
     public Receiver receiverAfter(String consumerGroup, String partitionId, long sequenceNumber, int credit) {
+        return receiverWithFilter(consumerGroup, partitionId, "amqp.annotation.x-opt-sequence-number > '" + sequenceNumber + "'", credit);
+    }
+
+    /** A receiver on one partition of a consumer group with this selector-filter expression (reference §6.2). */
+    public Receiver receiverWithFilter(String consumerGroup, String partitionId, String expression, int credit) {
         Source source = new Source();
         source.setAddress(eventHubName + "/ConsumerGroups/" + consumerGroup + "/Partitions/" + partitionId);
         Map<Symbol, Object> filters = new LinkedHashMap<>();
-        filters.put(SELECTOR_FILTER, new UnknownDescribedType(SELECTOR_FILTER, "amqp.annotation.x-opt-sequence-number > '" + sequenceNumber + "'"));
+        filters.put(SELECTOR_FILTER, new UnknownDescribedType(SELECTOR_FILTER, expression));
         source.setFilter(filters);
         Receiver receiver = connection.receiver(session, "probe-eh-" + UUID.randomUUID(), source, credit);
         ProbeConnection.LinkOutcome out = connection.awaitAttach(receiver);

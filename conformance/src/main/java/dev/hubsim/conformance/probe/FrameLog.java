@@ -14,15 +14,32 @@ import java.util.List;
 public final class FrameLog implements ProtocolTracer {
     private static final int MAX_CHARS_PER_FRAME = 600;
     private final List<String> lines = new ArrayList<>();
+    private final List<Frame> frames = new ArrayList<>();
+
+    /** One AMQP frame as decoded or sent: its direction, channel and performative (Attach, Transfer, Disposition, ...). */
+    public record Frame(boolean received, int channel, Object body) {
+    }
 
     @Override
     public synchronized void receivedFrame(TransportFrame frame) {
+        frames.add(new Frame(true, frame.getChannel(), frame.getBody()));
         add("<- [ch " + frame.getChannel() + "] " + frame.getBody());
     }
 
     @Override
     public synchronized void sentFrame(TransportFrame frame) {
+        frames.add(new Frame(false, frame.getChannel(), frame.getBody()));
         add("-> [ch " + frame.getChannel() + "] " + frame.getBody());
+    }
+
+    /** How many AMQP frames went either way so far: a mark for {@link #framesSince}. */
+    public synchronized int frameCount() {
+        return frames.size();
+    }
+
+    /** The AMQP frames since a mark, in the order they crossed the wire. */
+    public synchronized List<Frame> framesSince(int mark) {
+        return List.copyOf(frames.subList(mark, frames.size()));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.hubsim.conformance.probe;
 
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.DeliveryState;
@@ -146,6 +147,16 @@ public final class ProbeConnection implements AutoCloseable {
         return connection.getRemoteState();
     }
 
+    /** Waits until the socket ends (the remote closed it, with or without a Close first). */
+    public synchronized void awaitSocketEnded() {
+        await(() -> socketEnded, "the end of the socket");
+    }
+
+    /** Whether the remote sent a Close on this connection so far. */
+    public synchronized boolean remotelyClosed() {
+        return connection.getRemoteState() == EndpointState.CLOSED;
+    }
+
     // --- sessions and links -----------------------------------------------------------------------------------
 
     public synchronized Session beginSession() {
@@ -162,13 +173,25 @@ public final class ProbeConnection implements AutoCloseable {
         return session;
     }
 
+    public synchronized EndpointState remoteState(Session session) {
+        return session.getRemoteState();
+    }
+
     public synchronized ErrorCondition awaitSessionEnded(Session session) {
         await(() -> session.getRemoteState() == EndpointState.CLOSED || socketEnded, "the remote End");
         return session.getRemoteCondition();
     }
 
     public synchronized Sender sender(Session session, String name, String address) {
+        return sender(session, name, address, null);
+    }
+
+    /** A sender with attach properties of the caller's (e.g. {@code com.microsoft:api-version}). */
+    public synchronized Sender sender(Session session, String name, String address, Map<Symbol, Object> properties) {
         Sender sender = session.sender(name);
+        if (properties != null) {
+            sender.setProperties(properties);
+        }
         Target target = new Target();
         target.setAddress(address);
         sender.setTarget(target);
@@ -251,13 +274,23 @@ public final class ProbeConnection implements AutoCloseable {
 
     /** Sends one unsettled transfer (queued by Proton-J until the remote grants credit). */
     public synchronized Delivery send(Sender sender, Message message) {
+        return send(sender, encode(message), 0);
+    }
+
+    /** Sends bytes already encoded as one transfer of this message format (0: a message; 0x80013700: a batch). */
+    public synchronized Delivery send(Sender sender, byte[] bytes, int messageFormat) {
         byte[] tag = Long.toString(tags.incrementAndGet()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         Delivery delivery = sender.delivery(tag);
-        byte[] bytes = encode(message);
+        delivery.setMessageFormat(messageFormat);
         sender.send(bytes, 0, bytes.length);
         sender.advance();
         flush();
         return delivery;
+    }
+
+    /** The remote outcome so far, without waiting. */
+    public synchronized DeliveryState outcome(Delivery delivery) {
+        return delivery.getRemoteState();
     }
 
     /** Waits for the remote outcome of a transfer; null when the link or connection ended first. */
@@ -270,11 +303,16 @@ public final class ProbeConnection implements AutoCloseable {
 
     /** Waits for the next message on a receiver. */
     public synchronized Received awaitMessage(Receiver receiver) {
+        return awaitMessage(receiver, TIMEOUT);
+    }
+
+    /** Waits this long for the next message on a receiver (a message the hub sends only after a timeout of its own). */
+    public synchronized Received awaitMessage(Receiver receiver, Duration timeout) {
         Deque<Received> queue = arrivals.get(receiver);
         await(() -> !queue.isEmpty() || receiver.getRemoteState() == EndpointState.CLOSED || socketEnded,
-                "a message on " + receiver.getName());
+                "a message on " + receiver.getName(), timeout);
         if (queue.isEmpty()) {
-            throw new ProbeTimeout("the link " + receiver.getName() + " ended before a message arrived: " + receiver.getRemoteCondition(), frames);
+            throw new ProbeTimeout("expected a message on " + receiver.getName() + ", observed the link ending first: " + receiver.getRemoteCondition(), frames);
         }
         return queue.poll();
     }
@@ -306,11 +344,15 @@ public final class ProbeConnection implements AutoCloseable {
     }
 
     private void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        await(condition, what, TIMEOUT);
+    }
+
+    private void await(BooleanSupplier condition, String what, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new ProbeTimeout("no " + what + " within " + TIMEOUT.toSeconds() + " s"
+                throw new ProbeTimeout("expected " + what + " within " + timeout.toSeconds() + " s, observed none"
                         + (ioFailure == null ? "" : " (socket: " + ioFailure + ")"), frames);
             }
             try {

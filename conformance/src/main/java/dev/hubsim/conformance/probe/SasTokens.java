@@ -21,6 +21,24 @@ public final class SasTokens {
         return "SharedAccessSignature sr=" + sr + "&sig=" + sig + "&se=" + se + (keyName == null ? "" : "&skn=" + keyName);
     }
 
+    /**
+     * A token's fields as their values appear in it (sr and sig URL-encoded), for writing it in another order or case:
+     * {@code sr}, {@code sig}, {@code se}, and {@code skn} when the key is a policy's.
+     */
+    public static java.util.Map<String, String> fields(ConnectionString identity, Instant expiry) {
+        String resourceUri = identity.deviceId() != null ? identity.hostName() + "/devices/" + identity.deviceId() : identity.hostName();
+        String sr = URLEncoder.encode(resourceUri, StandardCharsets.UTF_8);
+        String se = Long.toString(expiry.getEpochSecond());
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("sr", sr);
+        fields.put("sig", URLEncoder.encode(hmac(identity.key(), sr + "\n" + se), StandardCharsets.UTF_8));
+        fields.put("se", se);
+        if (identity.deviceId() == null) {
+            fields.put("skn", identity.keyName());
+        }
+        return fields;
+    }
+
     public static String deviceToken(ConnectionString device, Instant expiry) {
         return sign(device.hostName() + "/devices/" + device.deviceId(), device.key(), null, expiry);
     }

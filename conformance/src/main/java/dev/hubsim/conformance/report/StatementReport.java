@@ -23,11 +23,14 @@ import java.util.TreeMap;
  * Prints a progress line per feature as the run goes, and at the end the summary of the hub's statements ("N of M MUST statements
  * pass, ..."), also written as {@code statements.json} in the report directory (the plugin's argument, else
  * target/hub-specs) with each statement's verdict and, for each failed scenario, its message: the statement IDs,
- * expected and observed. A statement passes when every scenario that checks it passed, fails when one failed, and is
- * not applicable when all its scenarios were skipped (with the reason beside it).
+ * expected and observed. A statement passes when every scenario that checks it passed, fails when one failed, is
+ * not applicable when all its scenarios were skipped (with the reason beside it), and is only partly checked when some
+ * passed and others were skipped: a pass needs every scenario that names the statement.
  */
 public final class StatementReport implements ConcurrentEventListener {
     public static final String FILE_NAME = "statements.json";
+    /** Some scenarios of the statement passed, the others were not applicable to the target. */
+    public static final String PARTLY = "partly checked";
     private static final PrintStream OUT = System.out;
     private final Path directory;
     private final Map<String, List<TestCaseFinished>> byStatement = new TreeMap<>();
@@ -97,7 +100,7 @@ public final class StatementReport implements ConcurrentEventListener {
                                 "message", String.valueOf(c.getResult().getError().getMessage())));
                     }
                 }
-                row.put(verdict.equals("not applicable") ? "reasons" : "failures", notes);
+                row.put(verdict.equals("not applicable") || verdict.equals(PARTLY) ? "reasons" : "failures", notes);
                 statements.put(s.id(), row);
             }
             OUT.println(summaryLine(counts));
@@ -118,6 +121,7 @@ public final class StatementReport implements ConcurrentEventListener {
             int total = c.values().stream().mapToInt(Integer::intValue).sum();
             parts.add(c.getOrDefault("pass", 0) + " of " + total + " " + strength + " statements pass ("
                     + c.getOrDefault("fail", 0) + " fail, " + c.getOrDefault("not applicable", 0) + " not applicable, "
+                    + (c.containsKey(PARTLY) ? c.get(PARTLY) + " " + PARTLY + ", " : "")
                     + c.getOrDefault("unchecked", 0) + " unchecked)");
         }
         return "hubsim specs: " + String.join("; ", parts);
@@ -131,6 +135,9 @@ public final class StatementReport implements ConcurrentEventListener {
         if (statuses.stream().allMatch(s -> s == Status.SKIPPED)) {
             return "not applicable";
         }
-        return statuses.stream().allMatch(s -> s == Status.PASSED || s == Status.SKIPPED) ? "pass" : "fail";
+        if (statuses.stream().allMatch(s -> s == Status.PASSED)) {
+            return "pass";
+        }
+        return statuses.stream().allMatch(s -> s == Status.PASSED || s == Status.SKIPPED) ? PARTLY : "fail";
     }
 }

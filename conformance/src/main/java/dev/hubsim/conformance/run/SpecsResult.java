@@ -39,6 +39,13 @@ public record SpecsResult(Map<String, Verdict> statements) {
                 .map(Map.Entry::getKey).toList();
     }
 
+    /** Strength → verdict → how many statements, as the summary line counts them. */
+    public Map<String, Map<String, Integer>> counts() {
+        Map<String, Map<String, Integer>> counts = new java.util.TreeMap<>();
+        statements.values().forEach(v -> counts.computeIfAbsent(v.strength(), k -> new java.util.TreeMap<>()).merge(v.verdict(), 1, Integer::sum));
+        return counts;
+    }
+
     /** The failures of these statements, one paragraph each, for an assertion message. */
     public String describe(List<String> ids) {
         StringBuilder out = new StringBuilder();

@@ -81,7 +81,14 @@ public final class EndpointTarget implements HubTarget {
     /** A target built from parts (the embedded bootstrap uses it with the simulator's printed connection strings). */
     public static HubTarget of(String description, String hubName, Endpoint endpoint, List<ConnectionString> devices, ConnectionString service,
                                SimulatorControl control, AutoCloseable onClose) {
+        return of(description, hubName, endpoint, endpoint.tls(), devices, service, control, onClose);
+    }
+
+    /** The same with the trust for endpoints a redirect names, when {@code endpoint} is plain AMQP. */
+    public static HubTarget of(String description, String hubName, Endpoint endpoint, SSLContext trust, List<ConnectionString> devices,
+                               ConnectionString service, SimulatorControl control, AutoCloseable onClose) {
         return new HubTarget() {
+            public SSLContext trust() { return trust; }
             public String describe() { return description; }
             public String hubName() { return hubName; }
             public Endpoint endpoint() { return endpoint; }

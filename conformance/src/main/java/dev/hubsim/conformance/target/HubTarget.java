@@ -13,6 +13,14 @@ public interface HubTarget extends AutoCloseable {
 
     Endpoint endpoint();
 
+    /**
+     * The trust for TLS connections the hub points to (the Event Hub-compatible endpoint of a redirect), also when
+     * {@link #endpoint()} itself is plain AMQP.
+     */
+    default javax.net.ssl.SSLContext trust() {
+        return endpoint().tls();
+    }
+
     /** The hub's name as SASL user names and feedback user-ids carry it. */
     default String hubName() {
         return service().hubName();

@@ -1,13 +1,54 @@
 package dev.hubsim.conformance.target;
 
+import java.time.Duration;
+
 /**
- * What only the embedded simulator can do to arrange a situation, through its public API (faults, limit profiles).
- * Scenarios that need it are tagged {@code @simulator}; verdicts never come from here.
+ * What only the embedded simulator can do to arrange a situation, through its public API (faults, limit profiles,
+ * settings, its clock). Scenarios that need it are tagged {@code @simulator}; verdicts never come from here.
  */
 public interface SimulatorControl {
     /** Expires now every claim of the connections of this device, as if its token ran out. */
     void expireClaims(String deviceId);
 
-    /** A second embedded simulator playing the {@code imp} limit profile (started once, closed with the target). */
+    /*
+     * The secondary simulators below are started on first use and closed with the target. They may be one and the same
+     * simulator where their settings do not get in each other's way (the embedded control serves the imp profile, the
+     * short times and the low claim cap from one).
+     */
+
+    /** A simulator playing the {@code imp} limit profile. */
     HubTarget impProfileTarget();
+
+    /** A simulator whose times are short or movable: no clock skew, the lock of {@link #shortLock()}, a clock {@link #moveClock} moves. */
+    HubTarget timingTarget();
+
+    /** A simulator admitting only {@link #claimsPerConnection()} claims on one connection (hubsim's cap, set low). */
+    HubTarget claimCapTarget();
+
+    /** A simulator admitting only {@link #connectionsPerAddress()} connections from one address (hubsim's cap, set low). */
+    HubTarget addressCapTarget();
+
+    /** The cloud-to-device lock timeout of the {@link #timingTarget()}. */
+    default Duration shortLock() {
+        return Duration.ofSeconds(2);
+    }
+
+    /** The per-address connection cap of the {@link #addressCapTarget()}. */
+    default int connectionsPerAddress() {
+        return 6;
+    }
+
+    /** The claims-per-connection cap of the {@link #claimCapTarget()}. */
+    default int claimsPerConnection() {
+        return 20;
+    }
+
+    /** Moves this simulator's clock forward (only the timing target's clock moves). */
+    void moveClock(Duration by);
+
+    /** How far this simulator's clock is ahead of the real one: tokens are signed against the simulator's time. */
+    Duration clockOffset();
+
+    /** Empties a device's cloud-to-device queue, as the hub's purge operation does; returns how many went. */
+    int purge(String deviceId);
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The example adapter in a second language (adapters/node, rhea) through the kit, as a child process. It declares no
@@ -21,7 +22,10 @@ class NodeAdapterTest {
 
     @Test
     void rheaAdapterPassesWhatItClaimsAndTheRestIsNotApplicable() throws Exception {
-        Assumptions.assumeTrue(run(List.of("node", "--version")), "node is not installed: the Node.js example adapter cannot run");
+        boolean node = run(List.of("node", "--version"));
+        // CI (CI=true) must run this test: .ci/run installs Node when the machine lacks it. Elsewhere a missing node skips it.
+        Assumptions.assumeTrue(node || "true".equalsIgnoreCase(System.getenv("CI")), "node is not installed: the Node.js example adapter cannot run");
+        assertTrue(node, "node is not installed and CI=true: .ci/run should have installed Debian's nodejs and npm");
         // The build installs the adapter's locked dependencies itself (npm registry or the npm cache).
         if (!run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"))) {
             throw new AssertionError("npm ci failed in " + DIR.getAbsolutePath());

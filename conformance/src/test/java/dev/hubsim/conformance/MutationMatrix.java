@@ -1,0 +1,112 @@
+package dev.hubsim.conformance;
+
+import dev.hubsim.conformance.embedded.Variant;
+import dev.hubsim.conformance.run.SpecsResult;
+import dev.hubsim.faults.Deviation;
+import dev.hubsim.limits.LimitKind;
+import dev.hubsim.limits.LimitMode;
+import dev.hubsim.limits.CreditPolicy;
+import dev.hubsim.limits.LimitProfile;
+import dev.hubsim.limits.LinkKind;
+import java.util.function.UnaryOperator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The departures the kit must catch, each with exactly the statements it breaks, and how a run is judged. README.md
+ * quotes {@link #readmeTable()}; ReadmeMatrixTest keeps the two equal.
+ */
+final class MutationMatrix {
+    static final Map<Variant, Set<String>> EXPECTED = new LinkedHashMap<>();
+
+    static {
+        expect(Deviation.CBS_STATUS_CODE_AS_LONG, "HUB-CBS-006");
+        expect(Deviation.CBS_CORRELATION_ID_AS_STRING, "HUB-CBS-005");
+        expect(Deviation.REDIRECT_WITHOUT_ADDRESS, "HUB-RED-001");
+        misconfigured("C2D_QUEUE_DEPTH_OFF", p -> p.withMode(LimitKind.C2D_QUEUE_DEPTH, LimitMode.OFF), "HUB-C2D-009", "HUB-LIM-003");
+        misconfigured("D2C_SIZE_LIMIT_OFF", p -> p.withMode(LimitKind.D2C_MESSAGE_BYTES, LimitMode.OFF), "HUB-LIM-001");
+        misconfigured("C2D_SIZE_LIMIT_OFF", p -> p.withMode(LimitKind.C2D_MESSAGE_BYTES, LimitMode.OFF), "HUB-C2D-008", "HUB-LIM-002");
+        misconfigured("IMP_CONNECTIONS_5", imp(p -> p.with(LimitKind.CONNECTIONS_PER_CLIENT, 5, LimitMode.ENFORCE)), "IMP-LIMIT-001");
+        misconfigured("IMP_SESSIONS_17", imp(p -> p.with(LimitKind.SESSIONS_PER_CLIENT, 17, LimitMode.ENFORCE)), "IMP-LIMIT-002", "IMP-LIMIT-004");
+        misconfigured("IMP_LINKS_65", imp(p -> p.with(LimitKind.LINKS_PER_CLIENT, 65, LimitMode.ENFORCE)), "IMP-LIMIT-003");
+        misconfigured("IMP_CREDIT_BUCKET_50", imp(p -> p.withCredit(LinkKind.TELEMETRY, CreditPolicy.bucket(50, 2))), "IMP-CREDIT-001");
+        misconfigured("IMP_CREDIT_10_PER_SECOND", imp(p -> p.withCredit(LinkKind.TELEMETRY, CreditPolicy.bucket(40, 10))), "IMP-CREDIT-002");
+        misconfigured("CLAIMS_PER_CONNECTION_OFF", p -> p.withMode(LimitKind.CLAIMS_PER_CONNECTION, LimitMode.OFF), "HUB-LIM-006");
+        misconfigured("CONNECTIONS_PER_ADDRESS_OFF", p -> p.withMode(LimitKind.CONNECTIONS_PER_ADDRESS, LimitMode.OFF), "HUB-LIM-007");
+    }
+
+    /** A change to the imp profile only. */
+    private static UnaryOperator<LimitProfile> imp(UnaryOperator<LimitProfile> change) {
+        return p -> p.name().equals("imp") ? change.apply(p) : p;
+    }
+
+    private static void misconfigured(String name, UnaryOperator<LimitProfile> change, String... statements) {
+        EXPECTED.put(Variant.misconfigured(name, change), Set.of(statements));
+    }
+
+    private MutationMatrix() {
+    }
+
+    private static void expect(Deviation deviation, String... statements) {
+        EXPECTED.put(Variant.deviating(deviation), Set.of(statements));
+    }
+
+    /** What is wrong with one departure's run: statements that should have failed and did not, or should not and did. */
+    static List<String> judge(Variant variant, SpecsResult baseline, SpecsResult result) {
+        List<String> problems = new ArrayList<>();
+        Set<String> expected = new TreeSet<>(EXPECTED.get(variant));
+        for (String id : expected) {
+            SpecsResult.Verdict v = result.statements().get(id);
+            if (v == null || !v.verdict().equals("fail")) {
+                problems.add(variant + " escaped: " + id + " is " + (v == null ? "not in the catalogue" : v.verdict()));
+                continue;
+            }
+            String messages = String.join("\n", v.messages());
+            if (!(messages.contains("[" + id) || messages.contains(" " + id)) || !messages.contains("expected") || !messages.contains("observed")) {
+                problems.add(variant + ": the failure of " + id + " must name it with expected and observed values: " + messages);
+            }
+        }
+        for (Map.Entry<String, SpecsResult.Verdict> e : result.statements().entrySet()) {
+            String id = e.getKey();
+            if (expected.contains(id)) {
+                continue;
+            }
+            String before = baseline.statements().get(id).verdict();
+            if (!e.getValue().verdict().equals(before)) {
+                problems.add(variant + ": " + id + " is " + e.getValue().verdict() + " (as documented: " + before + ")\n  "
+                        + String.join("\n  ", e.getValue().messages()));
+            }
+        }
+        return problems;
+    }
+
+    /** The matrix as printed by the test: each departure, the statements that caught it, and the score. */
+    static String render(Map<Variant, Set<String>> caught, Duration took, int parallel) {
+        long escaped = caught.values().stream().filter(Set::isEmpty).count();
+        long exact = caught.entrySet().stream().filter(e -> e.getValue().equals(new TreeSet<>(EXPECTED.get(e.getKey())))).count();
+        StringBuilder out = new StringBuilder("hubsim mutation matrix: ").append(caught.size()).append(" departures, ")
+                .append(caught.size() - escaped).append(" caught (mutation score ")
+                .append(caught.isEmpty() ? 100 : 100 * (caught.size() - escaped) / caught.size()).append("%), ")
+                .append(exact).append(" by exactly their statements; ").append(took.toSeconds()).append(" s with ")
+                .append(parallel).append(" runs at once\n\n");
+        out.append("| departure | statements that caught it |\n|---|---|\n");
+        caught.forEach((v, ids) -> out.append("| ").append(v).append(" | ").append(ids.isEmpty() ? "none: ESCAPED" : String.join(", ", ids)).append(" |\n"));
+        return out.toString();
+    }
+
+    /** The expected matrix, as README.md shows it: departures, what each breaks, the statements that catch it. */
+    static String readmeTable() {
+        long deviations = EXPECTED.keySet().stream().filter(v -> !v.deviations().isEmpty()).count();
+        StringBuilder out = new StringBuilder(EXPECTED.size() + " departures (" + deviations + " deviations of the simulator, "
+                + (EXPECTED.size() - deviations) + " misconfigured limit profiles), each caught by exactly these statements:\n\n");
+        out.append("| departure | statements that catch it |\n|---|---|\n");
+        EXPECTED.forEach((v, ids) -> out.append("| `").append(v).append("` | ").append(String.join(", ", new TreeSet<>(ids))).append(" |\n"));
+        return out.toString();
+    }
+}
