@@ -22,8 +22,8 @@ Feature: Messages of the imp amqp API and the IoT Hub flow
     And the hub stored for device1 a message whose body is a data section "AAEC/w=="
 
   @IMP-MSG-003 @MUST
-  Scenario: Property values keep integer, float, bool and string types; others become strings
-    When the agent sends the message "typed" on "l1" with the properties '{"i": 7, "f": 1.5, "b": true, "s": "x", "list": [1, 2], "map": {"k": 1}}'
+  Scenario: Property values keep integer, float, bool and string types; others (null too) become strings
+    When the agent sends the message "typed" on "l1" with the properties '{"i": 7, "f": 1.5, "b": true, "s": "x", "list": [1, 2], "map": {"k": 1}, "n": null}'
     Then 1 transfer was reported sent with outcome "accepted"
     And the hub stored for device1 a message whose properties have these AMQP types
       | property | type    |
@@ -33,6 +33,7 @@ Feature: Messages of the imp amqp API and the IoT Hub flow
       | s        | string  |
       | list     | string  |
       | map      | string  |
+      | n        | string  |
 
   @IMP-FLOW-001 @MUST @needs-receiver
   Scenario: put-token on $cbs, then telemetry on the device path
@@ -47,10 +48,17 @@ Feature: Messages of the imp amqp API and the IoT Hub flow
     And the hub saw the put-token before the attach of "/devices/device1/messages/events"
 
   @IMP-MSG-004 @MUST @needs-receiver
-  Scenario: A received message is handed over with its delivery, and accept settles it Accepted
+  Scenario Outline: A received message waits for the application, and <call> settles it <state>
     When it opens receiver "r1" from "/devices/device1/messages/devicebound" on "s1"
     And "r1" reports RECEIVER_OPEN
     And the hub sends device1 a cloud-to-device message "hello device" with property "n" 5
     Then "r1" receives a message with property "n" 5
-    When the agent accepts that delivery
-    Then the hub sees the client settle it "Accepted"
+    And after 300 ms the hub has seen no settlement of it
+    When the agent calls <call> on that delivery
+    Then the hub sees the client settle it "<state>"
+
+    Examples:
+      | call            | state    |
+      | accept          | Accepted |
+      | reject          | Rejected |
+      | releasedelivery | Released |

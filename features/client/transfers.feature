@@ -20,7 +20,7 @@ Feature: Transfers of the imp amqp API
     Then the hub sees 3 transfers on "l1"
     And 3 transfers were reported sent with outcome "accepted"
 
-  @IMP-XFER-002 @MUST
+  @IMP-XFER-002 @MUST @smoke
   Scenario: Queued transfers go out in the order they were sent
     When the agent sends the messages "m1", "m2", "m3", "m4", "m5" on "l1"
     And the hub grants 5 credit to "l1"

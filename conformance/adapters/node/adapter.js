@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// A minimal hubsim client-kit adapter (protocol v1, conformance/ADAPTER-PROTOCOL.md) in Node.js: a small imp-style
-// amqp API on the rhea AMQP 1.0 library, driven by JSON lines on stdin, reporting on stdout. It declares the
-// "binary" capability only, so the kit reports the receiver scenarios NOT APPLICABLE.
+// A minimal hubsim client-kit adapter (protocol v2, conformance/ADAPTER-PROTOCOL.md) in Node.js: a small imp-style
+// amqp API on the rhea AMQP 1.0 library, driven by JSON lines on stdin, reporting on stdout. Capabilities: impApi,
+// receiver, binary. Run it through the kit: ./hubsim kit client --adapter "node adapter.js" --dir conformance/adapters/node
+// (after npm ci in this directory).
 'use strict';
 const rhea = require('rhea');
 const readline = require('readline');
@@ -12,11 +13,17 @@ const ERRORS = {
   connection: 'max connection limit reached in amqp.openconnection(url, callback)',
   session: 'max session limit reached in amqpconnection.opensession(url, callback)',
   sender: 'max link limit reached in amqpsession.opensender(url, callback)',
+  receiver: 'max link limit reached in amqpsession.openreceiver(url, callback)',
   rate: 'message rate exceeded in amqptransfer.sendasync(callback)',
 };
 
 const write = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
-const event = (object, name, errorDetail) => write({ type: 'event', event: 'callback', object, name, errorDetail });
+// An object's events go to its own callback, else to the connection's (the callback registered with openconnection).
+function event(o, name, errorDetail) {
+  let heardBy = o;
+  while (!heardBy.ownCallback && heardBy.parent) heardBy = heardBy.parent;
+  write({ type: 'event', event: 'callback', object: o.id, callback: heardBy.id, name, errorDetail });
+}
 
 let agent = null;
 
@@ -28,8 +35,8 @@ function newAgent(caPem) {
 }
 
 // One object of the API: kind CONNECTION/SESSION/SENDER, its rhea endpoint, parent and children.
-function track(id, kind, parent, slot) {
-  const o = { id, kind, parent, slot, children: [], open: false, done: false, released: false };
+function track(id, kind, parent, slot, ownCallback) {
+  const o = { id, kind, parent, slot, ownCallback: ownCallback !== false, children: [], open: false, done: false, released: false };
   if (parent) parent.children.push(o);
   agent.objects.set(id, o);
   return o;
@@ -42,7 +49,7 @@ function freeSlot(o) {
 function opened(o) {
   if (o.done || o.released || o.open) return;
   o.open = true;
-  event(o.id, o.kind + '_OPEN', null);
+  event(o, o.kind + '_OPEN', null);
 }
 // The broker ended the object (quietly for children of an ended parent: the parent's event tells it).
 function ended(o, error, quiet) {
@@ -50,8 +57,8 @@ function ended(o, error, quiet) {
   o.done = true; o.open = false; freeSlot(o);
   o.children.forEach((c) => ended(c, null, true));
   if (o.released || quiet) return;
-  if (error) event(o.id, o.kind + '_ERROR', String(error.description || error.condition || error.message || error));
-  else event(o.id, o.kind + '_CLOSED', null);
+  if (error) event(o, o.kind + '_ERROR', String(error.description || error.condition || error.message || error));
+  else event(o, o.kind + '_CLOSED', null);
 }
 function release(o) {
   if (o.released) return;
@@ -84,10 +91,10 @@ function openConnection(id, url) {
   conn.on('error', () => {}); // reported through the events above
 }
 
-function openSession(id, connectionId) {
+function openSession(id, connectionId, ownCallback) {
   const c = agent.objects.get(connectionId);
   take('session', ERRORS.session);
-  const o = track(id, 'SESSION', c, 'session');
+  const o = track(id, 'SESSION', c, 'session', ownCallback);
   const session = c.endpoint.create_session();
   o.endpoint = session;
   session.on('session_open', () => opened(o));
@@ -96,15 +103,18 @@ function openSession(id, connectionId) {
   session.begin();
 }
 
-function openSender(id, sessionId, path) {
+// A terminus the broker sent: rhea wraps even a null one in an object whose JSON is null.
+const present = (terminus) => terminus !== null && terminus !== undefined && JSON.stringify(terminus) !== 'null';
+
+function openSender(id, sessionId, path, ownCallback) {
   const s = agent.objects.get(sessionId);
   take('link', ERRORS.sender);
-  const o = track(id, 'SENDER', s, 'link');
+  const o = track(id, 'SENDER', s, 'link', ownCallback);
   o.queue = [];
   const sender = s.endpoint.attach_sender({ target: { address: path }, autosettle: true });
   o.endpoint = sender;
   // A refusal is an attach with a null target followed by a detach: no OPEN for it.
-  sender.on('sender_open', (ctx) => { if (ctx.sender.remote.attach.target) opened(o); });
+  sender.on('sender_open', (ctx) => { if (present(ctx.sender.remote.attach.target)) opened(o); });
   sender.on('sender_error', (ctx) => ended(o, ctx.sender.error || 'sender error'));
   sender.on('sender_close', (ctx) => ended(o, ctx.sender.error));
   sender.on('sendable', () => pump(o));
@@ -117,6 +127,31 @@ function openSender(id, sessionId, path) {
   }
 }
 
+// A receiver grants its own credit (20, topped up as the application settles) and leaves each delivery unsettled
+// until the application calls accept, reject or release.
+function openReceiver(id, sessionId, path, ownCallback) {
+  const s = agent.objects.get(sessionId);
+  take('link', ERRORS.receiver);
+  const o = track(id, 'RECEIVER', s, 'link', ownCallback);
+  const receiver = s.endpoint.attach_receiver({ source: { address: path }, autoaccept: false, credit_window: 20 });
+  o.endpoint = receiver;
+  receiver.on('receiver_open', (ctx) => { if (present(ctx.receiver.remote.attach.source)) opened(o); });
+  receiver.on('receiver_error', (ctx) => ended(o, ctx.receiver.error || 'receiver error'));
+  receiver.on('receiver_close', (ctx) => ended(o, ctx.receiver.error));
+  receiver.on('message', (ctx) => {
+    if (o.released || o.done) return;
+    const m = ctx.message;
+    const delivery = 'd' + (++deliveries);
+    agent.objects.set(delivery, { delivery: ctx.delivery });
+    const binary = Buffer.isBuffer(m.body) || (m.body && m.body.typecode === 0x75);
+    const bytes = m.body && m.body.typecode === 0x75 ? m.body.content : m.body;
+    const properties = {};
+    for (const [k, v] of Object.entries(m.application_properties || {})) properties[k] = typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
+    write({ type: 'event', event: 'message', receiver: o.id, delivery, binary, body: binary ? Buffer.from(bytes).toString('base64') : String(m.body), properties });
+  });
+}
+let deliveries = 0;
+
 // Transfers wait in order until the receiving end gives credit.
 function pump(o) {
   while (o.queue.length && o.endpoint.sendable()) {
@@ -128,7 +163,7 @@ function pump(o) {
 
 function convert(value) {
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value;
-  return JSON.stringify(value); // other types become strings
+  return JSON.stringify(value); // other types (null, arrays, objects) become strings
 }
 
 function createMessage(id, body, properties, binary) {
@@ -161,8 +196,12 @@ const handlers = {
   configure: (c) => { reset(); agent = newAgent(c.caPem); },
   reset: () => reset(),
   openconnection: (c) => openConnection(c.object, c.url),
-  opensession: (c) => openSession(c.object, c.connection),
-  opensender: (c) => openSender(c.object, c.session, c.path),
+  opensession: (c) => openSession(c.object, c.connection, c.callback),
+  opensender: (c) => openSender(c.object, c.session, c.path, c.callback),
+  openreceiver: (c) => openReceiver(c.object, c.session, c.path, c.callback),
+  accept: (c) => agent.objects.get(c.delivery).delivery.accept(),
+  reject: (c) => agent.objects.get(c.delivery).delivery.reject(),
+  releasedelivery: (c) => agent.objects.get(c.delivery).delivery.release(),
   createmessage: (c) => createMessage(c.object, c.body, c.properties, false),
   createbinarymessage: (c) => createMessage(c.object, c.body, c.properties, true),
   createtransfer: (c) => agent.objects.set(c.object, { sender: agent.objects.get(c.sender), message: agent.objects.get(c.message).message }),
@@ -171,7 +210,7 @@ const handlers = {
   release: (c) => release(agent.objects.get(c.object)),
 };
 
-write({ type: 'hello', protocol: 'hubsim-imp-adapter', version: 1, name: 'rhea (Node.js ' + process.version + ')', capabilities: ['impApi', 'binary'] });
+write({ type: 'hello', protocol: 'hubsim-imp-adapter', version: 2, name: 'rhea ' + require('rhea/package.json').version + ' (Node.js ' + process.version + ')', capabilities: ['impApi', 'receiver', 'binary'] });
 readline.createInterface({ input: process.stdin }).on('line', (line) => {
   if (!line.trim()) return;
   const c = JSON.parse(line);

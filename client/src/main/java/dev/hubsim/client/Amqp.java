@@ -110,7 +110,7 @@ public class Amqp implements AutoCloseable {
     public AmqpConnection openConnection(String url, EventCallback callback) {
         URI uri = URI.create(url);
         synchronized (this) {
-            if (connectionSlots >= ImpLimits.MAX_CONNECTIONS) {
+            if (!slotFree(AmqpConnection.class, null)) {
                 throw limitReached(ImpLimits.CONNECTION_LIMIT);
             }
             connectionSlots++;
@@ -154,7 +154,7 @@ public class Amqp implements AutoCloseable {
 
     AmqpSession openSession(AmqpConnection connection, EventCallback callback) {
         synchronized (this) {
-            if (sessionSlots >= ImpLimits.MAX_SESSIONS) {
+            if (!slotFree(AmqpSession.class, connection)) {
                 throw limitReached(ImpLimits.SESSION_LIMIT);
             }
             sessionSlots++;
@@ -166,7 +166,7 @@ public class Amqp implements AutoCloseable {
     }
 
     AmqpSender openSender(AmqpSession session, String path, EventCallback callback) {
-        takeLinkSlot(ImpLimits.SENDER_LIMIT);
+        takeLinkSlot(session, AmqpSender.class, ImpLimits.SENDER_LIMIT);
         AmqpSender s = new AmqpSender(this, session, path, callback);
         session.children.add(s);
         execute(() -> startLink(s, path));
@@ -174,15 +174,15 @@ public class Amqp implements AutoCloseable {
     }
 
     AmqpReceiver openReceiver(AmqpSession session, String path, EventCallback callback, MessageCallback messageCallback) {
-        takeLinkSlot(ImpLimits.RECEIVER_LIMIT);
+        takeLinkSlot(session, AmqpReceiver.class, ImpLimits.RECEIVER_LIMIT);
         AmqpReceiver r = new AmqpReceiver(this, session, path, callback, messageCallback);
         session.children.add(r);
         execute(() -> startLink(r, path));
         return r;
     }
 
-    private synchronized void takeLinkSlot(String error) {
-        if (linkSlots >= ImpLimits.MAX_LINKS) {
+    private synchronized void takeLinkSlot(AmqpSession session, Class<?> kind, String error) {
+        if (!slotFree(kind, session)) {
             throw limitReached(error);
         }
         linkSlots++;
@@ -190,7 +190,7 @@ public class Amqp implements AutoCloseable {
 
     void send(AmqpTransfer transfer, TransferCallback callback) {
         if (!takeRateCredit()) {
-            throw new AmqpException(ImpLimits.RATE_EXCEEDED);
+            throw limitReached(ImpLimits.RATE_EXCEEDED);
         }
         transfer.callback = callback;
         execute(() -> {
@@ -205,7 +205,8 @@ public class Amqp implements AutoCloseable {
         });
     }
 
-    void settle(AmqpReceiver receiver, Delivery delivery, DeliveryState state) {
+    /** Settles a received delivery with the state the application chose (accept, reject, release). */
+    protected void settle(AmqpReceiver receiver, Delivery delivery, DeliveryState state) {
         execute(() -> {
             delivery.disposition(state);
             delivery.settle();
@@ -229,6 +230,42 @@ public class Amqp implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- protected steps (the broken variants override these)
+
+    /**
+     * Whether one more object of this kind may be opened (on {@code parent}): the imp limits count per agent, so the
+     * parent does not matter here. {@code kind} is AmqpConnection, AmqpSession, AmqpSender or AmqpReceiver (the two
+     * link kinds share the 64 link slots).
+     */
+    protected synchronized boolean slotFree(Class<?> kind, AmqpObject parent) {
+        if (kind == AmqpConnection.class) {
+            return connectionSlots < ImpLimits.MAX_CONNECTIONS;
+        }
+        return kind == AmqpSession.class ? sessionSlots < ImpLimits.MAX_SESSIONS : linkSlots < ImpLimits.MAX_LINKS;
+    }
+
+    /** Whether the object is open: it reported OPEN, nothing closed it since, and its parent is open. */
+    protected boolean isOpen(AmqpObject o) {
+        // The parent counts at once: a release closes the children on the loop thread a moment later.
+        return o.open && (o.parent == null || isOpen(o.parent));
+    }
+
+    /** The callback that hears the object's events: its own, else the one registered with openConnection. */
+    protected EventCallback callbackOf(AmqpObject o) {
+        if (o.callback != null) {
+            return o.callback;
+        }
+        EventCallback connection = o.connection().callback;
+        return connection != null ? connection : (e, d) -> { };
+    }
+
+    /** The address a link attaches to for the path the application gave: the path as given. */
+    protected String address(String path) {
+        return path;
+    }
+
+    /** A message arrived on a receiver; called before the message callback. The application settles it, not the client. */
+    protected void arrived(AmqpReceiver receiver, AmqpDelivery delivery) {
+    }
 
     /** The error an API call raises when a limit is reached; {@code message} is the exact imp string. */
     protected AmqpException limitReached(String message) {
@@ -297,11 +334,26 @@ public class Amqp implements AutoCloseable {
 
     /** Delivers one event to the object's callback. */
     protected void emit(AmqpObject o, String event, String errorDetail) {
-        EventCallback cb = o.effectiveCallback();
+        EventCallback cb = callbackOf(o);
         safely(() -> cb.onEvent(event, errorDetail));
     }
 
     // ---------------------------------------------------------------- helpers for the steps
+
+    /** The callback the application passed when it opened the object, or null. */
+    protected static EventCallback ownCallback(AmqpObject o) {
+        return o.callback;
+    }
+
+    /** Whether the application released the object (itself or through a parent's release). */
+    protected static boolean released(AmqpObject o) {
+        return o.released;
+    }
+
+    /** The sessions of a connection, the links of a session. */
+    protected static List<AmqpObject> children(AmqpObject o) {
+        return o.children;
+    }
 
     /** The Proton-J link of a sender (null before it started), for subclasses that change how transfers go out. */
     protected static Sender link(AmqpSender sender) {
@@ -365,7 +417,8 @@ public class Amqp implements AutoCloseable {
         freeSlot(o);
     }
 
-    private synchronized void freeSlot(AmqpObject o) {
+    /** Frees the object's slot once (released by the application, or closed by the broker). */
+    protected synchronized void freeSlot(AmqpObject o) {
         if (o.slotFreed) {
             return;
         }
@@ -499,11 +552,11 @@ public class Amqp implements AutoCloseable {
         Target target = new Target();
         if (o instanceof AmqpSender) {
             link = session.sender(name);
-            target.setAddress(path);
+            target.setAddress(address(path));
             link.setSenderSettleMode(SenderSettleMode.UNSETTLED);
         } else {
             link = session.receiver(name);
-            source.setAddress(path);
+            source.setAddress(address(path));
             link.setReceiverSettleMode(ReceiverSettleMode.FIRST);
         }
         link.setSource(source);
@@ -683,6 +736,7 @@ public class Amqp implements AutoCloseable {
                 return;
             }
             AmqpDelivery delivery = new AmqpDelivery(r, d);
+            arrived(r, delivery);
             safely(() -> r.messageCallback.onMessage(message, delivery));
         }
     }

@@ -33,8 +33,7 @@ public abstract class AmqpObject implements AutoCloseable {
 
     /** True from the OPEN event until the object (or its parent) is closed, fails or is released. */
     public boolean isOpen() {
-        // The parent counts at once: a release closes the children on the loop thread a moment later.
-        return open && (parent == null || parent.isOpen());
+        return amqp.isOpen(this);
     }
 
     /** The connection of a session, the session of a link; null for a connection. */
@@ -46,16 +45,6 @@ public abstract class AmqpObject implements AutoCloseable {
     @Override
     public void close() {
         amqp.release(this);
-    }
-
-    /** The callback events go to: the object's own, else its parent's (the connection's in the end). */
-    EventCallback effectiveCallback() {
-        for (AmqpObject o = this; o != null; o = o.parent) {
-            if (o.callback != null) {
-                return o.callback;
-            }
-        }
-        return (e, d) -> { };
     }
 
     AmqpConnection connection() {

@@ -99,6 +99,7 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
 
     private final Set<Session> countedSessions = new HashSet<>();
+    private final HeldAnswers heldAnswers = new HeldAnswers(this);
     private final Set<Link> countedLinks = new HashSet<>();
     private final Set<Delivery> seenDeliveries = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
     private volatile String saslUser;
@@ -417,6 +418,9 @@ public final class HubConnectionContext extends AMQPConnectionContext {
 
     @Override
     public void onRemoteOpen(Session session) throws Exception {
+        if (heldAnswers.hold(session, null, () -> onRemoteOpen(session))) {
+            return;
+        }
         if (usage != null) {
             if (hub.limits().acquire(usage, LimitKind.SESSIONS_PER_CLIENT, id()) == Limits.Verdict.REFUSE) {
                 String description = LimitKind.SESSIONS_PER_CLIENT.reached(hub.limits().value(LimitKind.SESSIONS_PER_CLIENT));
@@ -440,6 +444,9 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     protected void remoteLinkOpened(Link link) throws Exception {
         LinkRole role = link instanceof Receiver ? LinkRole.CLIENT_SENDER : LinkRole.CLIENT_RECEIVER;
         String address = role == LinkRole.CLIENT_SENDER ? targetAddress(link) : sourceAddress(link);
+        if (heldAnswers.hold(link, address, () -> remoteLinkOpened(link))) {
+            return;
+        }
 
         FaultPlan.AttachFault fault = hub.faults().takeAttach(id(), trace.identities(), address).orElse(null);
         if (fault != null) {

@@ -107,6 +107,11 @@ public final class HubFaults implements Faults {
     }
 
     @Override
+    public void holdAnswers(Scope scope, Duration delay) {
+        plan.holdAnswers(scope, delay);
+    }
+
+    @Override
     public void clear() {
         plan.clear();
     }

@@ -35,6 +35,7 @@ public final class FaultPlan {
     private final List<Counted<Boolean>> droppedCbsReplies = new ArrayList<>();
     private final List<Timed> cbsDelays = new ArrayList<>();
     private final List<Timed> dispositionDelays = new ArrayList<>();
+    private final List<Timed> answerDelays = new ArrayList<>();
 
     public synchronized void attaches(Scope scope, int count, AttachFault fault) {
         attaches.add(new Counted<>(scope, new AtomicInteger(count), fault));
@@ -56,7 +57,13 @@ public final class FaultPlan {
         dispositionDelays.add(new Timed(scope, delay));
     }
 
+    /** Begin and Attach answers in scope go out this much later (Begins match a scope without a path only). */
+    public synchronized void holdAnswers(Scope scope, Duration delay) {
+        answerDelays.add(new Timed(scope, delay));
+    }
+
     public synchronized void clear() {
+        answerDelays.clear();
         attaches.clear();
         transfers.clear();
         droppedCbsReplies.clear();
@@ -82,6 +89,11 @@ public final class FaultPlan {
 
     public synchronized Duration dispositionDelay(String connectionId, Set<String> identities, String address) {
         return delay(dispositionDelays, connectionId, identities, address);
+    }
+
+    /** How long to hold the answer to a Begin ({@code address} null) or to the Attach of {@code address}. */
+    public synchronized Duration answerDelay(String connectionId, Set<String> identities, String address) {
+        return delay(answerDelays, connectionId, identities, address);
     }
 
     private static <T> Optional<T> take(List<Counted<T>> faults, String connectionId, Set<String> identities, String address) {

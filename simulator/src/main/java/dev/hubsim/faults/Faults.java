@@ -37,6 +37,12 @@ public interface Faults {
     /** The next {@code count} transfers in scope are Rejected with this condition. */
     void rejectNextTransfers(Scope scope, int count, Symbol condition, String description);
 
+    /**
+     * The hub answers the Begins and Attaches in scope this much later (a client must not report a session or link
+     * open before the answer). A scope with a path holds only the Attaches of that path.
+     */
+    void holdAnswers(Scope scope, Duration delay);
+
     /** Forgets every fault not yet used up. */
     void clear();
 }

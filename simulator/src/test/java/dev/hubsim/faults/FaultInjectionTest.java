@@ -99,6 +99,28 @@ class FaultInjectionTest {
     }
 
     @Test
+    void heldAnswersComeNoEarlierThanTheHoldAndTheLinkThenWorks() throws Exception {
+        try (AmqpTestClient client = device1()) {
+            hub().faults().holdAnswers(Scope.device("device1"), Duration.ofMillis(400));
+            long start = System.nanoTime();
+            Session session = client.beginSession();
+            client.await("the hub's held Begin", () -> session.getRemoteState() != EndpointState.UNINITIALIZED);
+            long beginMillis = (System.nanoTime() - start) / 1_000_000;
+            start = System.nanoTime();
+            Sender sender = client.sender(session, "held", EVENTS);
+            long attachMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(beginMillis >= 400 && attachMillis >= 400, "Begin answered after " + beginMillis + " ms, Attach after " + attachMillis);
+            assertTrue(client.isAttached(sender), "the held attach is answered normally");
+            assertTrue(client.send(sender, telemetry("after the hold")) instanceof Accepted);
+            assertTrue(traced("begin answer held") && traced("attach answer held"));
+            hub().faults().clear();
+            start = System.nanoTime();
+            client.session();
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 400, "cleared: answered at once");
+        }
+    }
+
+    @Test
     void theNextAttachesAreRefusedThenServedAgain() throws Exception {
         try (AmqpTestClient client = device1()) {
             hub().faults().refuseNextAttaches(Scope.device("device1").andPath("/messages/events"), 2, Symbol.valueOf("com.microsoft:timeout"), "busy");

@@ -37,24 +37,31 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * The client-kit adapter protocol v1 (conformance/ADAPTER-PROTOCOL.md) over a pair of streams: commands in, one JSON
+ * The client-kit adapter protocol v2 (conformance/ADAPTER-PROTOCOL.md) over a pair of streams: commands in, one JSON
  * object per line; replies, events and deliveries out. It drives one {@link Amqp} agent, made by the factory once the
  * kit sent {@code configure} (so the kit's CA is trusted).
  */
 public final class AdapterServer {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final List<String> CAPABILITIES = List.of("impApi", "receiver", "binary");
 
     private final ObjectMapper json = new ObjectMapper();
     private final Function<SSLContext, Amqp> factory;
     private final String name;
+    private final List<String> capabilities;
     private final PrintStream out;
     private final Map<String, Object> objects = new ConcurrentHashMap<>();
     private final AtomicLong deliveries = new AtomicLong();
     private Amqp amqp;
 
     public AdapterServer(String name, Function<SSLContext, Amqp> factory, OutputStream out) {
+        this(name, CAPABILITIES, factory, out);
+    }
+
+    /** With the capabilities it declares in its hello (the kit's self-test declares none to see "no verdict"). */
+    public AdapterServer(String name, List<String> capabilities, Function<SSLContext, Amqp> factory, OutputStream out) {
         this.name = name;
+        this.capabilities = capabilities;
         this.factory = factory;
         this.out = new PrintStream(out, true, StandardCharsets.UTF_8);
     }
@@ -64,7 +71,7 @@ public final class AdapterServer {
         ObjectNode hello = json.createObjectNode().put("type", "hello").put("protocol", "hubsim-imp-adapter")
                 .put("version", VERSION).put("name", name);
         ArrayNode caps = hello.putArray("capabilities");
-        CAPABILITIES.forEach(caps::add);
+        capabilities.forEach(caps::add);
         write(hello);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         try {
@@ -101,11 +108,11 @@ public final class AdapterServer {
                     amqp = factory.apply(trust(c.path("caPem").asText(null)));
                 }
                 case "openconnection" -> put(c, agent().openConnection(c.path("url").asText(), callback(c.path("object").asText())));
-                case "opensession" -> put(c, get(c, "connection", AmqpConnection.class).openSession(callback(c.path("object").asText())));
-                case "opensender" -> put(c, get(c, "session", AmqpSession.class).openSender(c.path("path").asText(), callback(c.path("object").asText())));
+                case "opensession" -> put(c, get(c, "connection", AmqpConnection.class).openSession(callbackFor(c)));
+                case "opensender" -> put(c, get(c, "session", AmqpSession.class).openSender(c.path("path").asText(), callbackFor(c)));
                 case "openreceiver" -> {
                     String receiver = c.path("object").asText();
-                    put(c, get(c, "session", AmqpSession.class).openReceiver(c.path("path").asText(), callback(receiver),
+                    put(c, get(c, "session", AmqpSession.class).openReceiver(c.path("path").asText(), callbackFor(c),
                             (m, d) -> message(receiver, m, d)));
                 }
                 case "createmessage" -> put(c, agent().createMessage(c.path("body").asText(), properties(c.path("properties"))));
@@ -158,9 +165,23 @@ public final class AdapterServer {
         return type.cast(o);
     }
 
-    private EventCallback callback(String object) {
-        return (event, detail) -> write(json.createObjectNode().put("type", "event").put("event", "callback")
-                .put("object", object).put("name", event).put("errorDetail", detail));
+    /** The object's own callback, or none when the command says {@code "callback": false} (protocol v2). */
+    private EventCallback callbackFor(JsonNode c) {
+        return c.path("callback").asBoolean(true) ? callback(c.path("object").asText()) : null;
+    }
+
+    /**
+     * The callback registered for {@code owner}. The API hands a callback only (event, errorDetail): an event of another
+     * kind than the owner's (a session's event heard by the connection's callback) concerns an object this adapter
+     * cannot name, so its {@code object} is null; {@code callback} always names the owner (protocol v2).
+     */
+    private EventCallback callback(String owner) {
+        return (event, detail) -> {
+            AmqpObject o = (AmqpObject) objects.get(owner);
+            boolean own = o == null || event.startsWith(o.kind() + "_");
+            write(json.createObjectNode().put("type", "event").put("event", "callback")
+                    .put("object", own ? owner : null).put("callback", owner).put("name", event).put("errorDetail", detail));
+        };
     }
 
     private void message(String receiver, AmqpMessage m, AmqpDelivery d) {

@@ -25,11 +25,12 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * The kit's end of the adapter protocol v1 (ADAPTER-PROTOCOL.md): JSON lines to the adapter's stdin, replies and events
- * from its stdout. Works over any pair of streams: a child process, or an adapter running in this JVM.
+ * The kit's end of the adapter protocol (ADAPTER-PROTOCOL.md, versions 1 and 2): JSON lines to the adapter's stdin,
+ * replies and events from its stdout. Works over any pair of streams: a child process, or an adapter in this JVM.
  */
 public final class AdapterChannel implements AutoCloseable {
-    public static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
+    /** How long the kit waits for a reply or the hello ({@code -Dhubsim.clientkit.replyTimeoutSeconds}, CLI --reply-timeout). */
+    public static final Duration REPLY_TIMEOUT = Duration.ofSeconds(Long.getLong("hubsim.clientkit.replyTimeoutSeconds", 10));
     private final ObjectMapper json = new ObjectMapper();
     private final PrintStream toAdapter;
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
@@ -40,10 +41,11 @@ public final class AdapterChannel implements AutoCloseable {
     private volatile Consumer<Received> arrivalHook = r -> { };
     private volatile String lostBecause;
 
-    /** One event as it arrived, with what the hub's trace held at that moment (recorded by the arrival hook). */
+    /** One event as it arrived (and when), with what the hub's trace held at that moment (recorded by the arrival hook). */
     public static final class Received {
         public final long index;
         public final JsonNode event;
+        public final java.time.Instant at = java.time.Instant.now();
         public volatile Object hubSnapshot;
 
         Received(long index, JsonNode event) {
@@ -142,8 +144,14 @@ public final class AdapterChannel implements AutoCloseable {
         try {
             return hello.get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("the adapter said no hello within " + REPLY_TIMEOUT + ": " + e, e);
+            throw new IllegalStateException(lostBecause != null ? "the adapter ended before its hello (" + lostBecause
+                    + "): did its command start? its stderr is above" : "the adapter said no hello within " + REPLY_TIMEOUT, e);
         }
+    }
+
+    /** The protocol version the adapter speaks (1 when its hello names none). */
+    public int protocolVersion() {
+        return hello().path("version").asInt(1);
     }
 
     public Set<String> capabilities() {

@@ -53,9 +53,17 @@ public final class ClientWorld {
     private int names;
     private String lastDelivery;
     private int tokenSeconds;
-    private int burstTaken;
-    private String burstError;
-    private long burstMillis;
+    private final List<Burst> bursts = new ArrayList<>();
+    private boolean faultsSet;
+    private boolean cloudToDeviceSent;
+    private final List<Object> settledDeliveryIds = new ArrayList<>();
+
+    /** One run of sendasync calls until one failed (or the most were taken): when it started and ended, and the error. */
+    private record Burst(int taken, String error, long startNanos, long lastCallNanos, long endNanos) {
+        long millis() {
+            return (endNanos - startNanos) / 1_000_000;
+        }
+    }
 
     public ClientWorld(AdapterChannel adapter, HubSide hub, String statement) {
         this.adapter = adapter;
@@ -128,21 +136,46 @@ public final class ClientWorld {
     }
 
     public Reply openSession(String name, String connection) {
-        return adapter.call("opensession", fields("object", name, "connection", connection));
+        return openSession(name, connection, true);
+    }
+
+    /** {@code ownCallback} false: the object is opened without a callback of its own (protocol v2, "callback": false). */
+    public Reply openSession(String name, String connection, boolean ownCallback) {
+        Map<String, Object> f = fields("object", name, "connection", connection);
+        if (!ownCallback) {
+            f.put("callback", false);
+        }
+        return adapter.call("opensession", f);
     }
 
     public void openSessionOk(String name, String connection) {
-        Reply r = openSession(name, connection);
+        openSessionOk(name, connection, true);
+    }
+
+    public void openSessionOk(String name, String connection, boolean ownCallback) {
+        Reply r = openSession(name, connection, ownCallback);
         expect(r.ok(), "opensession " + name, "no error", "error '" + r.error() + "'");
     }
 
     public Reply openSender(String name, String path, String session) {
+        return openSender(name, path, session, true);
+    }
+
+    public Reply openSender(String name, String path, String session, boolean ownCallback) {
         paths.put(name, path);
-        return adapter.call("opensender", fields("object", name, "session", session, "path", path));
+        Map<String, Object> f = fields("object", name, "session", session, "path", path);
+        if (!ownCallback) {
+            f.put("callback", false);
+        }
+        return adapter.call("opensender", f);
     }
 
     public void openSenderOk(String name, String path, String session) {
-        Reply r = openSender(name, path, session);
+        openSenderOk(name, path, session, true);
+    }
+
+    public void openSenderOk(String name, String path, String session, boolean ownCallback) {
+        Reply r = openSender(name, path, session, ownCallback);
         expect(r.ok(), "opensender " + name, "no error", "error '" + r.error() + "'");
     }
 
@@ -182,6 +215,10 @@ public final class ClientWorld {
         return prefix + "-" + ++names;
     }
 
+    public void expectSucceeds(Reply r, String op) {
+        expect(r.ok(), op + " after a release freed a slot", "no error", "error '" + r.error() + "'");
+    }
+
     public void expectFails(Reply r, String op, String expectedError) {
         expect(!r.ok() && expectedError.equals(r.error()), op + " past the limit", "synchronous error '" + expectedError + "'",
                 r.ok() ? "no error" : "error '" + r.error() + "'");
@@ -199,6 +236,37 @@ public final class ClientWorld {
         return r;
     }
 
+    /** The object whose callback heard the event: the v2 "callback" field, else (v1) the object itself. */
+    private static String heardBy(Received r) {
+        JsonNode cb = r.event.path("callback");
+        return cb.isTextual() ? cb.asText() : r.event.path("object").asText(null);
+    }
+
+    /** An event about an object the kit named (v2 adapters report null for events heard by another object's callback). */
+    private static boolean named(Received r) {
+        return r.event.path("object").isTextual();
+    }
+
+    /** The callback of {@code owner} hears {@code name} (of {@code owner} or of an object without a callback of its own). */
+    public void expectHeard(String owner, String name) {
+        Received r = adapter.await(eventStart, e -> "callback".equals(e.type()) && owner.equals(heardBy(e))
+                && name.equals(e.event.path("name").asText()), TIMEOUT);
+        expect(r != null, "events heard by the callback of " + owner, name + " within " + TIMEOUT, "events " + callbacksWithOwners());
+    }
+
+    /** The callback of {@code owner} heard no event but {@code allowed} (after the events awaited so far arrived). */
+    public void expectHeardOnly(String owner, List<String> allowed) {
+        pause(200); // a second signal of the same event would follow the first at once
+        List<String> heard = adapter.events(eventStart).stream().filter(e -> "callback".equals(e.type()) && owner.equals(heardBy(e)))
+                .map(e -> e.event.path("name").asText()).toList();
+        expect(allowed.containsAll(heard), "events heard by the callback of " + owner, "only " + allowed, heard);
+    }
+
+    private List<String> callbacksWithOwners() {
+        return adapter.events(eventStart).stream().filter(r -> "callback".equals(r.type()))
+                .map(r -> r.event.path("name").asText() + " of " + r.event.path("object").asText("?") + " heard by " + heardBy(r)).toList();
+    }
+
     private List<String> callbacks() {
         return adapter.events(eventStart).stream().filter(r -> "callback".equals(r.type()))
                 .map(r -> r.event.path("object").asText() + ":" + r.event.path("name").asText()
@@ -214,6 +282,22 @@ public final class ClientWorld {
         expect(observed == open, "isopen() of " + object + " " + when, open, observed);
     }
 
+    /** {@code object} reported no {@code name} (so far). */
+    public void expectNoEvent(String object, String name) {
+        List<String> seen = adapter.events(eventStart).stream().filter(callback(object, name)).map(Received::toString).toList();
+        expect(seen.isEmpty(), name + " of " + object, "none", seen);
+    }
+
+    /** Each object reported its OPEN event exactly once. */
+    public void expectOpenOnce(List<String> objects) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String o : objects) {
+            counts.put(o, adapter.events(eventStart).stream().filter(r -> "callback".equals(r.type()) && o.equals(r.event.path("object").asText())
+                    && r.event.path("name").asText().endsWith("_OPEN")).count());
+        }
+        expect(counts.values().stream().allMatch(n -> n == 1), "OPEN events per object", "exactly one each", counts);
+    }
+
     public void expectOpenEventsHaveNullDetail() {
         List<String> bad = adapter.events(eventStart).stream().filter(r -> r.event.path("name").asText().endsWith("_OPEN"))
                 .filter(r -> !r.event.path("errorDetail").isNull()).map(Received::toString).toList();
@@ -226,26 +310,56 @@ public final class ClientWorld {
         expect(detail.isTextual() && !detail.asText().isEmpty(), "errorDetail of " + name, "a non-empty string", detail);
     }
 
-    /** Each OPEN event arrived when the hub had already sent the answer it confirms. */
+    /** The hub holds its Begin and Attach answers to the device's connections (the scenario's connection is the device's). */
+    public void holdAnswers(String deviceId, int millis) {
+        hub.holdAnswers(deviceId, Duration.ofMillis(millis));
+        faultsSet = true;
+    }
+
+    /**
+     * Each OPEN event arrived when the hub had already sent the answer it confirms: the Open on the connection, the
+     * Begin whose remote-channel is the client's Begin channel, the Attach with the client's link name.
+     */
     @SuppressWarnings("unchecked")
     public void expectOpensAfterAnswers() {
         for (Received r : adapter.events(eventStart)) {
             String name = r.event.path("name").asText();
-            if (!name.endsWith("_OPEN")) {
+            if (!name.endsWith("_OPEN") || !named(r)) {
                 continue;
             }
+            String object = r.event.path("object").asText();
             List<WireFrame> sent = (List<WireFrame>) r.hubSnapshot;
-            String frame = name.startsWith("CONNECTION") ? "OPEN" : name.startsWith("SESSION") ? "BEGIN" : "ATTACH";
-            String path = paths.get(r.event.path("object").asText());
-            boolean answered = sent != null && sent.stream().anyMatch(f -> f.type().equals(frame)
-                    && (!frame.equals("ATTACH") || path == null || path.equals(f.path())));
-            expect(answered, name + " of " + r.event.path("object").asText(), "after the hub sent its " + frame,
-                    "the hub had sent " + (sent == null ? "nothing" : sent.stream().map(WireFrame::type).toList()));
+            Predicate<WireFrame> answer = answerTo(name, object);
+            boolean answered = sent != null && sent.stream().anyMatch(answer);
+            expect(answered, name + " of " + object, "after the hub sent its answer (" + describeAnswer(name, object) + ")",
+                    "at that moment the hub had sent " + (sent == null ? "nothing" : sent.stream().map(f -> f.type() + (f.channel() >= 0
+                    ? "[" + f.channel() + "]" : "") + (f.path() == null ? "" : " " + f.path())).toList()));
         }
     }
 
+    private Predicate<WireFrame> answerTo(String event, String object) {
+        List<WireFrame> in = hub.framesSince(mark).stream().filter(f -> "IN".equals(f.direction())).toList();
+        if (event.startsWith("CONNECTION")) {
+            return f -> "OPEN".equals(f.type());
+        }
+        if (event.startsWith("SESSION")) {
+            // The scenario's sessions: each Begin the client sent; the answer names its channel as remote-channel.
+            List<Integer> channels = in.stream().filter(f -> "BEGIN".equals(f.type())).map(WireFrame::channel).toList();
+            return f -> "BEGIN".equals(f.type()) && channels.contains(((Number) f.fields().getOrDefault("remote-channel", -1)).intValue());
+        }
+        String path = paths.get(object);
+        List<Object> names = in.stream().filter(f -> "ATTACH".equals(f.type()) && (path == null || path.equals(f.path())))
+                .map(f -> f.fields().get("name")).toList();
+        return f -> "ATTACH".equals(f.type()) && names.contains(f.fields().get("name"));
+    }
+
+    private String describeAnswer(String event, String object) {
+        return event.startsWith("CONNECTION") ? "Open" : event.startsWith("SESSION") ? "Begin with remote-channel = the client's Begin channel"
+                : "Attach of the client's link name for " + paths.get(object);
+    }
+
     public void expectOpenOrder(List<String> expected) {
-        List<String> observed = adapter.events(eventStart).stream().map(r -> r.event.path("name").asText())
+        List<String> observed = adapter.events(eventStart).stream().filter(ClientWorld::named).map(r -> r.event.path("name").asText())
                 .filter(n -> n.endsWith("_OPEN")).toList();
         expect(observed.equals(expected), "order of OPEN events", expected, observed);
     }
@@ -273,8 +387,13 @@ public final class ClientWorld {
                 frames(f -> "IN".equals(f.direction())));
     }
 
+    public void expectConnectionClosedByClient() {
+        awaitFrame(f -> "IN".equals(f.direction()) && "CLOSE".equals(f.type()), "the client's Close");
+    }
+
     public void expectNoEventsAfterRelease(List<String> objects) {
-        awaitFrame(f -> "OUT".equals(f.direction()) && "END".equals(f.type()), "the hub's End");
+        // The hub's answer to the release (End for a session, Close for a connection): later events would be the client's.
+        awaitFrame(f -> "OUT".equals(f.direction()) && ("END".equals(f.type()) || "CLOSE".equals(f.type())), "the hub's End or Close");
         List<String> after = adapter.events(releaseIndex).stream().filter(r -> objects.contains(r.event.path("object").asText()))
                 .map(Received::toString).toList();
         expect(after.isEmpty(), "events after release", "none", after);
@@ -380,21 +499,56 @@ public final class ClientWorld {
     /** Sends until sendasync fails (or {@code max} were taken): how many were taken, in how long, and the error. */
     public void sendUntilFailure(String sender, int max) {
         long start = System.nanoTime();
-        burstTaken = 0;
-        burstError = null;
-        while (burstTaken < max && (burstError = send(sender, "burst " + burstTaken, Map.of(), false)) == null) {
-            burstTaken++;
+        long lastCall = start;
+        int taken = 0;
+        String error = null;
+        while (taken < max) {
+            lastCall = System.nanoTime();
+            if ((error = send(sender, "burst " + taken, Map.of(), false)) != null) {
+                break;
+            }
+            taken++;
         }
-        burstMillis = (System.nanoTime() - start) / 1_000_000;
+        bursts.add(new Burst(taken, error, start, lastCall, System.nanoTime()));
     }
 
-    /** The credit regenerates while the burst goes on: allow what the documented rate gives back in that time. */
-    public void expectBurst(int least, int capacity, int perSecond, String expectedError) {
-        long most = capacity + (long) Math.floor(perSecond * burstMillis / 1000.0);
-        expect(burstTaken >= least && burstTaken <= most && expectedError.equals(burstError),
-                "sendasync calls taken in a burst of " + burstMillis + " ms",
-                least + ".." + most + " taken, then the error '" + expectedError + "'",
-                burstTaken + " taken, then " + (burstError == null ? "no error" : "the error '" + burstError + "'"));
+    private Burst lastBurst() {
+        return bursts.get(bursts.size() - 1);
+    }
+
+    /** At least {@code least} were taken, then sendasync failed with exactly the documented error. */
+    public void expectBurstAtLeast(int least, String expectedError) {
+        Burst b = lastBurst();
+        expect(b.taken() >= least && expectedError.equals(b.error()), "sendasync calls taken in a burst of " + b.millis() + " ms",
+                "at least " + least + ", then the error '" + expectedError + "'",
+                b.taken() + " taken, then " + (b.error() == null ? "no error" : "the error '" + b.error() + "'"));
+    }
+
+    /** No more than the capacity plus what the rate gives back during the burst were taken before a call failed. */
+    public void expectBurstAtMost(int capacity, int perSecond) {
+        Burst b = lastBurst();
+        long most = capacity + (long) Math.floor(perSecond * b.millis() / 1000.0);
+        expect(b.error() != null && b.taken() <= most, "sendasync calls taken in a burst of " + b.millis() + " ms",
+                "at most " + most + " (" + capacity + " + " + perSecond + "/s), then a failure",
+                b.taken() + " taken, then " + (b.error() == null ? "no failure" : "the error '" + b.error() + "'"));
+    }
+
+    /**
+     * The burst after a wait took what the rate gave back since the previous burst failed: at least rate x wait (from
+     * the failure's reply to this burst's first call), at most one more (the fraction left at the failure) plus rate x
+     * the time from the failing call's start to this burst's end (the longest the client can have counted).
+     */
+    public void expectRegenerated(int perSecond) {
+        Burst before = bursts.get(bursts.size() - 2);
+        Burst b = lastBurst();
+        double waited = (b.startNanos() - before.endNanos()) / 1e9;
+        double upto = (b.endNanos() - before.lastCallNanos()) / 1e9;
+        long least = (long) Math.floor(perSecond * waited);
+        long most = 1 + (long) Math.floor(perSecond * upto);
+        expect(before.error() != null && b.error() != null && b.taken() >= least && b.taken() <= most,
+                String.format("sendasync calls taken %.2f s after the credit ran out (burst of %d ms)", waited, b.millis()),
+                least + ".." + most + " (" + perSecond + " per second), then a failure",
+                b.taken() + " taken, then " + (b.error() == null ? "no failure" : "the error '" + b.error() + "'"));
     }
 
     public void expectSent(int count, String outcome) {
@@ -525,6 +679,7 @@ public final class ClientWorld {
     }
 
     public void sendCloudToDevice(String deviceId, String body, String property, Object value) {
+        cloudToDeviceSent = true;
         hub.sendCloudToDevice(deviceId, body, property, value);
     }
 
@@ -543,8 +698,12 @@ public final class ClientWorld {
         call("deviceopen", fields("object", name, "connectionString", hub.deviceConnectionString(deviceId), "tokenSeconds", tokenSeconds));
     }
 
+    /** Sends telemetry from the device client; the hub grants its telemetry link the one credit it needs. */
     public void deviceSend(String name, String body) {
         call("devicesend", fields("object", name, "transfer", autoName("t"), "body", body, "properties", Map.of()));
+        WireFrame attach = awaitFrame(f -> "OUT".equals(f.direction()) && "ATTACH".equals(f.type()) && f.path() != null
+                && f.path().endsWith("/messages/events") && f.fields().get("target") != null, "the hub's answer to the device's telemetry attach");
+        hub.grantCredit(attach.connectionId(), attach.path(), 1);
     }
 
     /** Two put-tokens for the device's audience on one connection, the second before the first token's lifetime ran out. */
@@ -571,17 +730,40 @@ public final class ClientWorld {
     }
 
     public void accept() {
-        call("accept", fields("delivery", lastDelivery));
+        settle("accept");
+    }
+
+    /** accept, reject or releasedelivery on the last delivery received. */
+    public void settle(String op) {
+        call(op, fields("delivery", lastDelivery));
+    }
+
+    /** After a wait, the client has not settled the hub's cloud-to-device delivery (it waits for the application). */
+    public void expectUnsettledAfter(int millis) {
+        WireFrame t = c2dTransfer();
+        pause(millis);
+        List<String> dispositions = hub.framesSince(mark).stream().filter(clientDisposition(t)).map(WireFrame::text).toList();
+        expect(dispositions.isEmpty(), "the client's dispositions of delivery " + t.fields().get("delivery-id") + " after " + millis
+                + " ms, before the application settled it", "none", dispositions);
+    }
+
+    private WireFrame c2dTransfer() {
+        return awaitFrame(f -> "OUT".equals(f.direction()) && "TRANSFER".equals(f.type()) && f.path() != null
+                && f.path().toLowerCase(java.util.Locale.ROOT).endsWith("/messages/devicebound"), "the hub's cloud-to-device transfer");
+    }
+
+    private static Predicate<WireFrame> clientDisposition(WireFrame transfer) {
+        Object deliveryId = transfer.fields().get("delivery-id");
+        return f -> "IN".equals(f.direction()) && "DISPOSITION".equals(f.type()) && "receiver".equals(f.fields().get("role"))
+                && f.connectionId().equals(transfer.connectionId()) && deliveryId != null
+                && String.valueOf(deliveryId).equals(String.valueOf(f.fields().get("first")));
     }
 
     /** The client's disposition of the cloud-to-device delivery (same connection, its delivery-id). */
     public void expectSettled(String state) {
-        WireFrame t = awaitFrame(f -> "OUT".equals(f.direction()) && "TRANSFER".equals(f.type()) && f.path() != null
-                && f.path().toLowerCase(java.util.Locale.ROOT).endsWith("/messages/devicebound"), "the hub's cloud-to-device transfer");
+        WireFrame t = c2dTransfer();
         Object deliveryId = t.fields().get("delivery-id");
-        WireFrame d = awaitFrame(f -> "IN".equals(f.direction()) && "DISPOSITION".equals(f.type()) && "receiver".equals(f.fields().get("role"))
-                && f.connectionId().equals(t.connectionId()) && deliveryId != null
-                && String.valueOf(deliveryId).equals(String.valueOf(f.fields().get("first"))), "the client's disposition of delivery " + deliveryId);
+        WireFrame d = awaitFrame(clientDisposition(t), "the client's disposition of delivery " + deliveryId);
         expect(state.equals(d.fields().get("state")) && Boolean.TRUE.equals(d.fields().get("settled")), "the client's disposition",
                 "settled " + state, d.text());
     }
@@ -597,15 +779,64 @@ public final class ClientWorld {
 
     // ------------------------------------------------------------------ end of scenario
 
-    /** Releases the agent and waits until the hub closed every connection of this scenario (limits count per client). */
+    /**
+     * Releases the agent and waits until the hub closed every connection of this scenario (limits count per client);
+     * clears the faults it set and the cloud-to-device messages it left queued.
+     */
     public void finish() {
-        adapter.call("reset", Map.of());
-        Set<String> ids = hub.framesSince(mark).stream().map(WireFrame::connectionId).collect(Collectors.toSet());
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        for (String id : ids) {
-            while (hub.connectionOpen(id) && System.nanoTime() < deadline) {
-                pause(20);
+        try {
+            adapter.call("reset", Map.of());
+        } finally {
+            Set<String> ids = hub.framesSince(mark).stream().map(WireFrame::connectionId).collect(Collectors.toSet());
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            for (String id : ids) {
+                while (hub.connectionOpen(id) && System.nanoTime() < deadline) {
+                    pause(20);
+                }
+            }
+            if (faultsSet) {
+                hub.clearFaults();
+            }
+            if (cloudToDeviceSent) {
+                List.of("device1", "device2", "device3").forEach(hub::purgeCloudToDevice);
             }
         }
+    }
+
+    /**
+     * What a failure report shows: the hub's frames of this scenario (the last {@code maxFrames}, empty frames left out)
+     * and the adapter's events, each with its time, as JSON for the report and a sequence-diagram renderer.
+     */
+    public byte[] evidence(int maxFrames) {
+        com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
+        root.put("statement", statement);
+        com.fasterxml.jackson.databind.node.ArrayNode frames = root.putArray("frames");
+        List<WireFrame> all = hub.framesSince(mark).stream().filter(f -> !"EMPTY".equals(f.type())).toList();
+        for (WireFrame f : all.subList(Math.max(0, all.size() - maxFrames), all.size())) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = frames.addObject().put("sequence", f.sequence()).put("time", f.time().toString())
+                    .put("micros", micros(f.time())).put("connection", f.connectionId()).put("direction", f.direction())
+                    .put("type", f.type()).put("channel", f.channel()).put("path", f.path());
+            n.set("fields", JSON.valueToTree(stringified(f.fields())));
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode events = root.putArray("events");
+        for (Received r : adapter.events(eventStart)) {
+            events.addObject().put("index", r.index).put("time", r.at.toString()).put("micros", micros(r.at)).set("event", r.event);
+        }
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long micros(java.time.Instant t) {
+        return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
+    }
+
+    /** Frame fields as JSON can hold them: AMQP types other than numbers, booleans and strings as their text. */
+    private static Map<String, Object> stringified(Map<String, Object> fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        fields.forEach((k, v) -> out.put(k, v == null || v instanceof Number || v instanceof Boolean || v instanceof String ? v : String.valueOf(v)));
+        return out;
     }
 }

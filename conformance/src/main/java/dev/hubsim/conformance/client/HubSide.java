@@ -11,11 +11,16 @@ import java.util.Map;
  * The embedded simulator implements it in the kit's tests; the kit never sees the simulator's own types.
  */
 public interface HubSide {
-    /** One frame or note of the hub's trace. {@code direction} is IN (from the client), OUT (to it) or LOCAL. */
-    record WireFrame(long sequence, java.time.Instant time, String connectionId, String direction, String type, String path, Map<String, Object> fields) {
+    /**
+     * One frame or note of the hub's trace. {@code direction} is IN (from the client), OUT (to it) or LOCAL; {@code channel}
+     * is the AMQP channel as the sender of the frame numbered it, or -1.
+     */
+    record WireFrame(long sequence, java.time.Instant time, String connectionId, String direction, String type, int channel, String path,
+                     Map<String, Object> fields) {
         public String text() {
             return sequence + " " + connectionId + " " + ("IN".equals(direction) ? "<-" : "OUT".equals(direction) ? "->" : "**")
-                    + " " + type + (path != null ? " " + path : "") + (fields.isEmpty() ? "" : " " + fields);
+                    + " " + type + (channel >= 0 ? " [" + channel + "]" : "") + (path != null ? " " + path : "")
+                    + (fields.isEmpty() ? "" : " " + fields);
         }
     }
 
@@ -48,6 +53,15 @@ public interface HubSide {
 
     /** Queues a cloud-to-device message for the device, with one application property (a long or a string). */
     void sendCloudToDevice(String deviceId, String body, String property, Object value);
+
+    /** The hub answers the device's Begins and Attaches this much later, until {@link #clearFaults()}. */
+    void holdAnswers(String deviceId, java.time.Duration delay);
+
+    /** Forgets the faults a scenario set. */
+    void clearFaults();
+
+    /** Removes the device's queued cloud-to-device messages (a scenario's leftovers). */
+    void purgeCloudToDevice(String deviceId);
 
     /** Whether the hub still holds the connection open. */
     boolean connectionOpen(String connectionId);

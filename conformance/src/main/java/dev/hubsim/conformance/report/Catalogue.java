@@ -16,6 +16,7 @@ public record Catalogue(Map<String, Statement> statements) {
 
     /** The heading under which the client statements start; rows above it are the hub's. */
     public static final String CLIENT_SECTION = "## Client statements";
+    private static final String RESOURCE = "/hubsim-features/STATEMENTS.md";
 
     /**
      * One row: the ID, our wording, its source, MUST / SHOULD / INFO, the scenarios or the reason there are none, and
@@ -28,10 +29,28 @@ public record Catalogue(Map<String, Statement> statements) {
         return Path.of(System.getProperty("hubsim.specs.catalogue", "../features/STATEMENTS.md"));
     }
 
+    /** The catalogue packed in the kit (hubsim-features/STATEMENTS.md), unless {@code hubsim.specs.catalogue} names a file. */
+    public static Catalogue load() throws IOException {
+        String file = System.getProperty("hubsim.specs.catalogue");
+        if (file != null) {
+            return read(Path.of(file));
+        }
+        try (java.io.InputStream in = Catalogue.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                return read(defaultPath());
+            }
+            return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+        }
+    }
+
     public static Catalogue read(Path file) throws IOException {
+        return parse(Files.readAllLines(file));
+    }
+
+    private static Catalogue parse(List<String> lines) {
         Map<String, Statement> rows = new LinkedHashMap<>();
         boolean client = false;
-        for (String line : Files.readAllLines(file)) {
+        for (String line : lines) {
             client |= line.startsWith(CLIENT_SECTION);
             Matcher m = ROW.matcher(line);
             if (m.matches()) {

@@ -79,7 +79,7 @@ public final class StatementReport implements ConcurrentEventListener {
             progress(currentFeature);
         }
         try {
-            Catalogue catalogue = Catalogue.read(Catalogue.defaultPath());
+            Catalogue catalogue = Catalogue.load();
             Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
             Map<String, Object> statements = new TreeMap<>();
             for (Catalogue.Statement s : catalogue.statements().values()) {

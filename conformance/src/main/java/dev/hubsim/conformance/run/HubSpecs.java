@@ -49,6 +49,12 @@ public final class HubSpecs {
      * times over and reads nothing else; Cucumber's HTML, JSON and JUnit writers cost a tenth of a run).
      */
     public static SpecsResult run(HubTarget hub, Path reports, List<Path> features, String tags, boolean everyReport) throws Exception {
+        return run(hub, reports, features.stream().map(Path::toString).toList(), tags, everyReport);
+    }
+
+    /** The same with features as Cucumber names them: file paths, or {@code classpath:hubsim-features/hub} (packed in the kit). */
+    public static SpecsResult run(HubTarget hub, Path reports, java.util.Collection<String> features, String tags, boolean everyReport)
+            throws Exception {
         clear(reports);
         TARGET.set(hub);
         try {
@@ -64,7 +70,7 @@ public final class HubSpecs {
                 args.add("--tags");
                 args.add(tags);
             }
-            features.forEach(f -> args.add(f.toString()));
+            args.addAll(features);
             // Cucumber's own exit status counts SHOULD failures too; the verdict comes from the statements instead.
             io.cucumber.core.cli.Main.run(args.toArray(String[]::new), Thread.currentThread().getContextClassLoader());
             Path summary = reports.resolve(StatementReport.FILE_NAME);

@@ -16,9 +16,9 @@ class AdapterMainProcessTest {
     void referenceAdapterExecutableOpensAConnection() throws Exception {
         String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         String command = javaBin + " -cp " + System.getProperty("java.class.path") + " dev.hubsim.client.adapter.AdapterMain";
-        ImpHub hub = ClientKit.hub();
+        dev.hubsim.conformance.client.HubSide hub = ClientKit.sharedHub();
         try (AdapterChannel adapter = AdapterChannel.start(command, new File("."))) {
-            assertEquals(1, adapter.hello().path("version").asInt());
+            assertEquals(2, adapter.hello().path("version").asInt());
             assertTrue(adapter.capabilities().contains("receiver"), adapter.hello().toString());
             assertTrue(adapter.call("configure", Map.of("caPem", hub.caPem())).ok());
             assertTrue(adapter.call("openconnection", Map.of("object", "c1", "url", hub.amqpsUrl())).ok());

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
+import java.util.List;
 import java.util.function.Function;
 
 /** An adapter in this JVM: the reference client's AdapterServer over pipes, with any agent factory (broken variants). */
@@ -18,6 +19,10 @@ final class InJvmAdapter {
     }
 
     static AdapterChannel start(String name, Function<SSLContext, Amqp> factory) throws IOException {
+        return start(name, AdapterServer.CAPABILITIES, factory);
+    }
+
+    static AdapterChannel start(String name, List<String> capabilities, Function<SSLContext, Amqp> factory) throws IOException {
         // NIO pipes, not Piped*Stream: those fail with "Write end dead" once a thread that wrote (a loop thread) ends.
         Pipe toAdapter = Pipe.open();
         Pipe fromAdapter = Pipe.open();
@@ -27,7 +32,7 @@ final class InJvmAdapter {
         OutputStream adapterOut = Channels.newOutputStream(fromAdapter.sink());
         Thread server = new Thread(() -> {
             try {
-                new AdapterServer(name, factory, adapterOut).serve(adapterIn);
+                new AdapterServer(name, capabilities, factory, adapterOut).serve(adapterIn);
                 adapterOut.close();
             } catch (IOException e) {
                 System.err.println("in-JVM adapter " + name + ": " + e);

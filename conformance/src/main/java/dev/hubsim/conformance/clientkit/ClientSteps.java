@@ -1,5 +1,6 @@
 package dev.hubsim.conformance.clientkit;
 
+import dev.hubsim.conformance.client.ClientStatementReport;
 import dev.hubsim.conformance.client.ClientWorld;
 import io.cucumber.datatable.DataTable;
 import io.cucumber.java.After;
@@ -22,7 +23,13 @@ public class ClientSteps {
     public void start(Scenario scenario) {
         ClientKit.Run run = ClientKit.current();
         for (String tag : scenario.getSourceTagNames()) {
-            if (tag.startsWith("@needs-") && !run.capabilities().contains(tag.substring(7))) {
+            if (tag.startsWith("@needs-protocol-")) {
+                int version = Integer.parseInt(tag.substring("@needs-protocol-".length()));
+                if (run.protocolVersion() < version) {
+                    throw new TestAbortedException("NOT APPLICABLE: the adapter speaks protocol version " + run.protocolVersion()
+                            + "; this scenario needs version " + version);
+                }
+            } else if (tag.startsWith("@needs-") && !run.capabilities().contains(tag.substring(7))) {
                 throw new TestAbortedException("NOT APPLICABLE: the adapter lacks the capability '" + tag.substring(7) + "'");
             }
         }
@@ -31,11 +38,109 @@ public class ClientSteps {
         world = new ClientWorld(run.adapter(), run.hub(), statement);
     }
 
+    /** A failed scenario attaches its evidence (the hub's frames, the adapter's events) for the report; then the agent is reset. */
     @After
-    public void finish() {
-        if (world != null) {
+    public void finish(Scenario scenario) {
+        if (world == null) {
+            return;
+        }
+        try {
+            if (scenario.isFailed()) {
+                scenario.attach(world.evidence(150), "application/json", ClientStatementReport.EVIDENCE);
+            }
+        } finally {
             world.finish();
         }
+    }
+
+    @Given("the hub holds its Begin and Attach answers to {word} for {int} ms")
+    public void holdAnswers(String device, int ms) {
+        world.holdAnswers(device, ms);
+    }
+
+    @When("it opens session {string} on {string} without a callback")
+    public void openSessionWithoutCallback(String s, String c) {
+        world.openSessionOk(s, c, false);
+    }
+
+    @When("it opens sender {string} to {string} on {string} without a callback")
+    public void openSenderWithoutCallback(String l, String path, String s) {
+        world.openSenderOk(l, path, s, false);
+    }
+
+    @Then("the callback of {string} hears {word}")
+    public void heard(String owner, String event) {
+        world.expectHeard(owner, event);
+    }
+
+    @Then("the callback of {string} heard nothing but {word}")
+    public void heardOnly(String owner, String event) {
+        world.expectHeardOnly(owner, List.of(event));
+    }
+
+    @Then("{string} reported no {word}")
+    public void reportedNo(String object, String event) {
+        world.expectNoEvent(object, event);
+    }
+
+    @Then("{string}, {string} and {string} each reported OPEN exactly once")
+    public void openOnce(String a, String b, String c) {
+        world.expectOpenOnce(List.of(a, b, c));
+    }
+
+    @Then("{string}, {string} and {string} are not open")
+    public void threeNotOpen(String a, String b, String c) {
+        List.of(a, b, c).forEach(o -> world.expectOpen(o, false, "after the release"));
+    }
+
+    @Then("the hub saw the client close the connection")
+    public void clientClosed() {
+        world.expectConnectionClosedByClient();
+    }
+
+    @Then("no event is reported for {string}, {string} or {string} after the release")
+    public void noEventsAfterRelease(String a, String b, String c) {
+        world.expectNoEventsAfterRelease(List.of(a, b, c));
+    }
+
+    @Then("opening one more connection succeeds")
+    public void oneMoreConnection() {
+        world.expectSucceeds(world.openConnection(world.autoName("c"), "device1"), "openconnection");
+    }
+
+    @Then("opening one more session on {string} succeeds")
+    public void oneMoreSession(String c) {
+        world.expectSucceeds(world.openSession(world.autoName("s"), c), "opensession");
+    }
+
+    @Then("opening one more sender to {string} on {string} succeeds")
+    public void oneMoreSender(String path, String s) {
+        world.expectSucceeds(world.openSender(world.autoName("l"), path, s), "opensender");
+    }
+
+    @Then("at least {int} were taken before the error {string}")
+    public void burstAtLeast(int least, String error) {
+        world.expectBurstAtLeast(least, error);
+    }
+
+    @Then("at most {int} plus {int} per second of sending were taken before one failed")
+    public void burstAtMost(int capacity, int perSecond) {
+        world.expectBurstAtMost(capacity, perSecond);
+    }
+
+    @Then("{int} per second of waiting were taken, within one message")
+    public void regenerated(int perSecond) {
+        world.expectRegenerated(perSecond);
+    }
+
+    @Then("after {int} ms the hub has seen no settlement of it")
+    public void unsettled(int ms) {
+        world.expectUnsettledAfter(ms);
+    }
+
+    @When("the agent calls {word} on that delivery")
+    public void settle(String op) {
+        world.settle(op);
     }
 
     @Given("a fresh client agent")
@@ -220,10 +325,6 @@ public class ClientSteps {
         world.sendUntilFailure(sender, max);
     }
 
-    @Then("at least {int} and at most {int} plus {int} per second of sending were taken before the error {string}")
-    public void burst(int least, int capacity, int perSecond, String error) {
-        world.expectBurst(least, capacity, perSecond, error);
-    }
 
     @When("{int} ms pass")
     public void pass(int ms) throws InterruptedException {

@@ -1,4 +1,4 @@
-package dev.hubsim.conformance.clientkit;
+package dev.hubsim.conformance.embedded;
 
 import dev.hubsim.HubSimulator;
 import dev.hubsim.conformance.client.HubSide;
@@ -19,20 +19,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * The client kit's hub: an embedded simulator with the imp limit profile, through its public API only (like
- * EmbeddedSimulator for the hub specs). Telemetry links start with no credit: the scenarios grant it, so queued
- * transfers and credit can be observed; $cbs keeps the imp bucket (40, +2/s).
+ * The client kit's hub: an embedded simulator with the imp limit profile, through its public API only. This package is
+ * the only one of the kit that imports the simulator (KitStructureTest): verdicts are decided from the trace frames,
+ * stored telemetry and adapter reports it hands over as plain values. Telemetry links start with no credit: the
+ * scenarios grant it, so queued transfers and credit can be observed; $cbs keeps the imp bucket (40, +2/s).
  */
 public final class ImpHub implements HubSide, AutoCloseable {
     private final HubSimulator hub;
 
+    /** The port the Azure IoT SDKs insist on. */
+    public static final int SDK_PORT = HubSimulator.SDK_AMQPS_PORT;
+
     public ImpHub() throws Exception {
-        this(0, LimitProfile.imp().withCredit(LinkKind.TELEMETRY, CreditPolicy.manual(0)));
+        this(0);
     }
 
-    /** For SDK-style clients: the default iothub profile on 5671, the port the Azure SDKs insist on. */
-    public static ImpHub forSdks() throws Exception {
-        return new ImpHub(HubSimulator.SDK_AMQPS_PORT, LimitProfile.iothub());
+    /** On {@code amqpsPort} (0: a free one; 5671 for SDKs that insist on it). */
+    public ImpHub(int amqpsPort) throws Exception {
+        this(amqpsPort, LimitProfile.imp().withCredit(LinkKind.TELEMETRY, CreditPolicy.manual(0)));
     }
 
     private ImpHub(int amqpsPort, LimitProfile profile) throws Exception {
@@ -85,7 +89,7 @@ public final class ImpHub implements HubSide, AutoCloseable {
         for (ConnectionTrace c : hub.traces().connections()) {
             for (TraceRecord r : c.records()) {
                 if (r.sequence() >= mark) {
-                    out.add(new WireFrame(r.sequence(), r.time(), r.connectionId(), r.direction().name(), r.type().name(), r.path(),
+                    out.add(new WireFrame(r.sequence(), r.time(), r.connectionId(), r.direction().name(), r.type().name(), r.channel(), r.path(),
                             new LinkedHashMap<>(r.fields())));
                 }
             }
@@ -115,6 +119,21 @@ public final class ImpHub implements HubSide, AutoCloseable {
         byte[] buffer = new byte[4096];
         int n = m.encode(buffer, 0, buffer.length);
         hub.cloudToDevice().enqueue(m, java.util.Arrays.copyOf(buffer, n));
+    }
+
+    @Override
+    public void holdAnswers(String deviceId, Duration delay) {
+        hub.faults().holdAnswers(Scope.device(deviceId), delay);
+    }
+
+    @Override
+    public void purgeCloudToDevice(String deviceId) {
+        hub.cloudToDevice().purge(deviceId);
+    }
+
+    @Override
+    public void clearFaults() {
+        hub.faults().clear();
     }
 
     @Override
