@@ -180,6 +180,13 @@ public final class HubConnectionContext extends AMQPConnectionContext {
     private boolean inputFailed;
     static final long INPUT_ERROR_CLOSE_DELAY_MS = 200;
 
+    /** The transport's layers are set here (SASL or not); the guard goes on top of them before any input is processed. */
+    @Override
+    public void onAuthInit(org.apache.activemq.artemis.protocol.amqp.proton.handler.ProtonHandler handler, Connection connection, boolean sasl) {
+        super.onAuthInit(handler, connection, sasl);
+        UnreadableInputGuard.install(handler.getTransport());
+    }
+
     /**
      * How long a peer has to answer our Close (or a failed SASL outcome) before its socket is closed under it. Artemis
      * waits for the peer's Close, and after some input errors (a performative Proton-J cannot classify, a string that is
