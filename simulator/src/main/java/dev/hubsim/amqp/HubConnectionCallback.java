@@ -57,6 +57,12 @@ final class HubConnectionCallback extends AMQPConnectionCallback {
 
     /** PLAIN: the user name says who, the password is a SAS token proving it (reference/iothub-amqp.md §2.1). */
     private final class SasTokenPlain extends ServerSASLPlain {
+        /** A PLAIN init without an initial response has no credentials (Artemis' own class would throw on it). */
+        @Override
+        public byte[] processSASL(byte[] bytes) {
+            return super.processSASL(bytes == null ? new byte[0] : bytes);
+        }
+
         @Override
         protected boolean authenticate(String user, String password) {
             String refusal = check(user, password);

@@ -16,6 +16,7 @@ import io.netty.channel.Channel;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnection;
 import org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManager;
 import org.apache.activemq.artemis.protocol.amqp.proton.AMQPConnectionContext;
+import org.apache.activemq.artemis.protocol.amqp.proton.handler.ProtonHandler;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Delivery;
@@ -78,6 +79,13 @@ public final class HubConnectionContext extends AMQPConnectionContext implements
     public void inputBuffer(ByteBuf buffer) {
         super.inputBuffer(buffer);
         inputErrors.afterInput();
+    }
+
+    /** The transport's layers are set here (SASL or not); the guard goes on top of them before any input is processed. */
+    @Override
+    public void onAuthInit(ProtonHandler handler, Connection connection, boolean sasl) {
+        super.onAuthInit(handler, connection, sasl);
+        UnreadableInputGuard.install(handler.getTransport());
     }
 
     @Override

@@ -42,7 +42,8 @@ final class HttpsFront implements AutoCloseable {
     /** The longest request head read before routing; a larger one is refused. */
     static final int MAX_HEAD_BYTES = 32 * 1024;
 
-    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    /** Named so a stuck loop is recognisable in a thread dump (and in the fuzzers' CPU checks). */
+    private final EventLoopGroup group = new NioEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("hubsim-https-front"));
     private final InetSocketAddress websocketBackend;
     private final InetSocketAddress httpBackend;
     private Channel server;

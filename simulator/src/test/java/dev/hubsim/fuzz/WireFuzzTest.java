@@ -37,6 +37,7 @@ import org.apache.qpid.proton.amqp.transport.Transfer;
 import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.message.Message;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -70,8 +71,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * wrongly typed and random frames, bogus performatives, invalid UTF-8 in attach addresses, huge declared frame sizes,
  * mangled SASL. Every case must end with the connection closed (with an AMQP condition once the AMQP layer got that
  * far) or the input refused, within seconds; meanwhile a well-behaved device connected throughout sends one message
- * per case, and every one of them must arrive exactly once. Cases per category: {@code -Dhubsim.fuzz.wireCases}
- * (25 in CI, 500 with {@code -Pfuzz-long}); the seed is printed and settable with {@code -Dhubsim.fuzz.seed}.
+ * per case, and every one of them must arrive exactly once. After each category no event loop may keep burning CPU
+ * and fresh connections on both ports must be served ({@link HangWatch}, which bisects to the case on fresh brokers).
+ * Cases a server took as valid input ("ignored", closed by this side) and {@code amqp:internal-error} closes are
+ * counted in the report. Cases per category: {@code -Dhubsim.fuzz.wireCases} (25 in CI, 500 with
+ * {@code -Pfuzz-long}); the seed is printed and settable with {@code -Dhubsim.fuzz.seed}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WireFuzzTest {
@@ -94,6 +98,9 @@ class WireFuzzTest {
     private static Sender goodSender;
     private static Random random;
     private static int baselineConnections;
+    /** This category's cases, as bytes to replay if the broker is unwell after it. */
+    private static final List<HostileCase> BATCH = Collections.synchronizedList(new ArrayList<>());
+    private static final HangWatch WATCH = new HangWatch(dir -> HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).start());
 
     private static HubSimulator hub() {
         return HUB.simulator();
@@ -117,11 +124,39 @@ class WireFuzzTest {
         StringBuilder table = new StringBuilder("wire fuzz outcomes (seed " + SEED + "):\n");
         new TreeMap<>(OUTCOMES).forEach((category, outcomes) -> table.append(String.format("  %-22s %4d cases  %s%n", category,
                 outcomes.values().stream().mapToInt(Integer::intValue).sum(), new TreeMap<>(outcomes))));
+        table.append(String.format("  %d cases in all; %d ignored (valid input: the server kept serving, this side closed); %d closed with amqp:internal-error%n",
+                total(o -> true), total(o -> o.endsWith(" ignored")), total(o -> o.contains("amqp:internal-error"))));
+        table.append("  busiest event loop in any idle window of this JVM so far: ").append(HangWatch.busiestIdle()).append('\n');
         System.out.println(table);
         if (good != null) {
             good.close();
         }
     }
+
+    private static int total(java.util.function.Predicate<String> outcome) {
+        return OUTCOMES.values().stream().flatMap(m -> m.entrySet().stream()).filter(e -> outcome.test(e.getKey()))
+                .mapToInt(Map.Entry::getValue).sum();
+    }
+
+    /**
+     * After each category, once its hostile sockets are closed (so their teardown is not measured): no event loop still
+     * busy, fresh connections served on both ports.
+     */
+    @AfterEach
+    void brokerIdleAndServing() throws IOException {
+        List<RawAmqp> category = List.copyOf(HOSTILE.subList(checkedHostile, HOSTILE.size()));
+        for (RawAmqp raw : category) {
+            raw.readUntil(f -> false, CASE_DEADLINE); // whether each was closed is asserted at the end
+        }
+        checkedHostile = HOSTILE.size();
+        List<HostileCase> batch = List.copyOf(BATCH);
+        BATCH.clear();
+        if (!batch.isEmpty()) {
+            WATCH.checkBroker(hub(), batch, Long.toString(SEED));
+        }
+    }
+
+    private static int checkedHostile;
 
     /** The good client sends one message per case; it must be accepted whatever else is going on. */
     private static void goodClientSends(String category, int i) {
@@ -190,6 +225,7 @@ class WireFuzzTest {
             raw.close();
         }
         count(category, port(i) + " " + outcome);
+        BATCH.add(new HostileCase(category + " #" + i, i % 2 == 0 ? HostileCase.Port.PLAIN : HostileCase.Port.TLS, raw.written(), raw.outputShut()));
         assertNotEquals("HUNG", outcome, category + " #" + i + ": neither closed nor answered in " + CASE_DEADLINE + "; frames " + raw.frames());
         if (error != null) {
             assertTrue(INPUT_ERRORS.contains(error.getCondition().toString()) || protonJGap(error), category + " #" + i + ": condition "

@@ -59,6 +59,8 @@ public final class RawAmqp implements AutoCloseable {
     private int parsed;
     private boolean eof;
     private boolean reset;
+    private final List<byte[]> written = new ArrayList<>();
+    private boolean outputShut;
 
     private RawAmqp(Socket socket) throws IOException {
         this.socket = socket;
@@ -76,6 +78,7 @@ public final class RawAmqp implements AutoCloseable {
     public static RawAmqp tls(int port, SSLContext trust) throws IOException {
         SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.setSoTimeout(10_000); // a server that never answers the handshake fails the case instead of hanging the test
         s.startHandshake();
         return new RawAmqp(s);
     }
@@ -84,7 +87,18 @@ public final class RawAmqp implements AutoCloseable {
         return socket.getLocalPort();
     }
 
+    /** Everything written so far, one entry per write, so a case can be replayed elsewhere. */
+    public List<byte[]> written() {
+        return List.copyOf(written);
+    }
+
+    /** Whether this side ended its output ({@link #shutdownOutput()}). */
+    public boolean outputShut() {
+        return outputShut;
+    }
+
     public RawAmqp write(byte[] bytes) throws IOException {
+        written.add(bytes.clone());
         out.write(bytes);
         out.flush();
         return this;
@@ -92,6 +106,7 @@ public final class RawAmqp implements AutoCloseable {
 
     /** Half-closes: the server sees end of input (for TLS a close_notify). */
     public void shutdownOutput() throws IOException {
+        outputShut = true;
         socket.shutdownOutput(); // TLS: close_notify, then the write side is closed
     }
 

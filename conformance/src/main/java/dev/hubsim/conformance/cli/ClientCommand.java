@@ -50,24 +50,31 @@ public final class ClientCommand implements Callable<Integer> {
         System.setProperty("hubsim.clientkit.replyTimeoutSeconds", Integer.toString(replyTimeoutSeconds));
         List<String> selected = features.isEmpty() ? List.of(ClientKit.FEATURES)
                 : features.stream().map(f -> ClientKit.FEATURES + "/" + f.replaceAll("\\.feature$", "") + ".feature").toList();
-        System.out.println("client kit: starting the embedded hub" + (amqpsPort == 0 ? "" : " on port " + amqpsPort));
-        try (ImpHub hub = new ImpHub(amqpsPort); AdapterChannel channel = AdapterChannel.start(adapter, dir)) {
+        // The adapter first: a command that does not start is a setup error before the hub costs its start-up.
+        try (AdapterChannel channel = AdapterChannel.start(adapter, dir)) {
             String name = channel.hello().path("name").asText("adapter");
-            System.out.println("client kit: adapter '" + name + "', protocol version " + channel.protocolVersion() + ", capabilities "
-                    + channel.capabilities() + "; hub " + hub.amqpsUrl());
-            Path out = reports.resolve(ClientKit.slug(name));
-            ClientKit.Result result = ClientKit.run(channel, hub, out, selected, null, true);
-            result.report().path("statements").properties().forEach(e -> System.out.printf("client kit: %-13s %-6s %s%n", e.getKey(),
-                    e.getValue().path("strength").asText(), e.getValue().path("verdict").asText()));
-            if (!result.failures().isEmpty()) {
-                System.out.print("client kit: failures:\n" + result.failures());
+            System.out.println("client kit: starting the embedded hub" + (amqpsPort == 0 ? "" : " on port " + amqpsPort));
+            try (ImpHub hub = new ImpHub(amqpsPort)) {
+                return judge(channel, hub, name, selected);
             }
-            System.out.printf("client kit: %s: %d MUST pass, %d MUST fail, %d MUST not applicable; %d SHOULD pass, %d SHOULD fail%n",
-                    result.outcome() == ClientKit.Outcome.NO_VERDICT ? "NO VERDICT (no MUST statement could be checked)" : result.outcome(),
-                    result.count("MUST", "PASS"), result.count("MUST", "FAIL"), result.count("MUST", "NOT APPLICABLE"),
-                    result.count("SHOULD", "PASS"), result.count("SHOULD", "FAIL"));
-            System.out.println("client kit: reports in " + out.toAbsolutePath() + " (" + HtmlReport.FILE_NAME + ")");
-            return result.outcome().exitStatus;
         }
+    }
+
+    private int judge(AdapterChannel channel, ImpHub hub, String name, List<String> selected) throws Exception {
+        System.out.println("client kit: adapter '" + name + "', protocol version " + channel.protocolVersion() + ", capabilities "
+                + channel.capabilities() + "; hub " + hub.amqpsUrl());
+        Path out = reports.resolve(ClientKit.slug(name));
+        ClientKit.Result result = ClientKit.run(channel, hub, out, selected, null, true);
+        result.report().path("statements").properties().forEach(e -> System.out.printf("client kit: %-13s %-6s %s%n", e.getKey(),
+                e.getValue().path("strength").asText(), e.getValue().path("verdict").asText()));
+        if (!result.failures().isEmpty()) {
+            System.out.print("client kit: failures:\n" + result.failures());
+        }
+        System.out.printf("client kit: %s: %d MUST pass, %d MUST fail, %d MUST not applicable; %d SHOULD pass, %d SHOULD fail%n",
+                result.outcome() == ClientKit.Outcome.NO_VERDICT ? "NO VERDICT (no MUST statement could be checked)" : result.outcome(),
+                result.count("MUST", "PASS"), result.count("MUST", "FAIL"), result.count("MUST", "NOT APPLICABLE"),
+                result.count("SHOULD", "PASS"), result.count("SHOULD", "FAIL"));
+        System.out.println("client kit: reports in " + out.toAbsolutePath() + " (" + HtmlReport.FILE_NAME + ")");
+        return result.outcome().exitStatus;
     }
 }
