@@ -1,57 +1,39 @@
 package dev.hubsim;
 
-import dev.hubsim.artemis.HubBroker;
-import dev.hubsim.artemis.HubConnections;
-import dev.hubsim.artemis.HubContext;
-import dev.hubsim.artemis.HubFaults;
-import dev.hubsim.artemis.JournalC2dStore;
+import dev.hubsim.amqp.HubBroker;
+import dev.hubsim.amqp.link.HubContext;
 import dev.hubsim.auth.SasTokens;
-import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.c2d.C2dSettings;
-import dev.hubsim.c2d.C2dStore;
-import dev.hubsim.c2d.CloudToDevice;
-import dev.hubsim.cbs.CbsNode;
 import dev.hubsim.config.HubConfig;
-import dev.hubsim.config.HubConfigLoader;
-import dev.hubsim.events.RecordedTelemetry;
-import dev.hubsim.events.EventHubEndpoint;
-import dev.hubsim.events.EventHubSettings;
-import dev.hubsim.events.EventHubTokens;
-import dev.hubsim.events.EventStore;
+import dev.hubsim.connections.ConnectionInfo;
+import dev.hubsim.eventhub.EventHubEndpoint;
 import dev.hubsim.faults.Deviation;
-import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.Faults;
-import dev.hubsim.https.ControlApi;
-import dev.hubsim.https.HttpFace;
-import dev.hubsim.https.HttpsFront;
-import dev.hubsim.https.RegistryApi;
+import dev.hubsim.faults.HubFaults;
+import dev.hubsim.https.HttpsFace;
 import dev.hubsim.limits.LimitProfile;
-import dev.hubsim.limits.Limits;
-import dev.hubsim.links.LinkPolicy;
+import dev.hubsim.limits.LimitsView;
 import dev.hubsim.registry.Device;
+import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.Permission;
 import dev.hubsim.registry.SharedAccessPolicy;
 import dev.hubsim.tls.TlsMaterial;
-import dev.hubsim.trace.Traces;
+import dev.hubsim.trace.TraceView;
 
-import java.io.IOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
 
 /**
- * A running IoT Hub stand-in: an embedded Artemis broker with the hub's AMQP face on an AMQPS and a plain AMQP port.
- * Start one with {@link #builder()}; close it to stop.
+ * A running IoT Hub stand-in: the hub core with its AMQP face (an embedded Artemis broker, AMQPS and plain AMQP ports)
+ * and its HTTPS face. Start one with {@link #builder()}; close it to stop. What it hands out is read-only views and
+ * value types, plus fault injection and {@link #reset()}.
  */
 public final class HubSimulator implements AutoCloseable {
     /** The AMQPS port the Azure IoT SDKs hard-code (real-clients.md §2.3). */
@@ -64,46 +46,37 @@ public final class HubSimulator implements AutoCloseable {
     /** Artemis' own handshake timeout. */
     public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(10);
 
+    /** What the composition root hands the facade. */
+    record Parts(Hub hub, TlsMaterial tls, HubBroker broker, HubContext context, HubFaults faults, HttpsFace https,
+                 int httpsPort, Clock clock, String bindHost, Duration startupTime) {
+    }
+
+    private final Parts parts;
     private final Hub hub;
-    private final TlsMaterial tls;
-    private final HubBroker broker;
-    private final CloudToDevice c2d;
     private final HubContext context;
     private final EventHubEndpoint eventHub;
-    private final Faults faults;
-    private final HttpFace http;
-    private final HttpsFront front;
-    private final int httpsPort;
-    private final Clock clock;
-    private final String bindHost;
-    private final Duration startupTime;
+    private final EventHubView eventHubView;
+    private final CloudToDeviceView cloudToDeviceView;
     private final int amqpsPort;
     private final int amqpPort;
 
-    private HubSimulator(Hub hub, TlsMaterial tls, HubBroker broker, HubContext context, Faults faults, HttpFace http, HttpsFront front,
-                         int httpsPort, Clock clock, String bindHost, Duration startupTime) {
-        this.http = http;
-        this.front = front;
-        this.httpsPort = httpsPort;
-        this.hub = hub;
-        this.context = context;
+    HubSimulator(Parts parts) {
+        this.parts = parts;
+        this.hub = parts.hub();
+        this.context = parts.context();
         this.eventHub = context.eventHub();
-        this.c2d = context.c2d();
-        this.faults = faults;
-        this.tls = tls;
-        this.broker = broker;
-        this.clock = clock;
-        this.bindHost = bindHost;
-        this.startupTime = startupTime;
-        this.amqpsPort = broker.port(HubBroker.AMQPS_ACCEPTOR);
-        this.amqpPort = broker.port(HubBroker.AMQP_ACCEPTOR);
-        eventHub.listening(bindHost, amqpsPort, amqpPort);
+        this.eventHubView = new EventHubView(eventHub);
+        this.cloudToDeviceView = new CloudToDeviceView(context.c2d());
+        this.amqpsPort = parts.broker().port(HubBroker.AMQPS_ACCEPTOR);
+        this.amqpPort = parts.broker().port(HubBroker.AMQP_ACCEPTOR);
+        eventHub.listening(parts.bindHost(), amqpsPort, amqpPort);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The hub's name, host names and registry (devices and shared access policies). */
     public Hub hub() {
         return hub;
     }
@@ -119,43 +92,47 @@ public final class HubSimulator implements AutoCloseable {
 
     /** The TLS port of the registry, the control API and AMQP over WebSockets ({@code wss://host:port/$iothub/websocket}). */
     public int httpsPort() {
-        return httpsPort;
+        return parts.httpsPort();
     }
 
     public String bindHost() {
-        return bindHost;
+        return parts.bindHost();
     }
 
     public TlsMaterial tls() {
-        return tls;
+        return parts.tls();
     }
 
     public Duration startupTime() {
-        return startupTime;
+        return parts.startupTime();
+    }
+
+    /** The clock the hub runs on: token expiry, enqueued times, C2D expiry. */
+    public Clock clock() {
+        return parts.clock();
     }
 
     /** {@code HostName=...;DeviceId=...;SharedAccessKey=...}, as the Azure IoT device SDK takes it. */
     public String deviceConnectionString(String deviceId) {
-        Device device = hub.registry().device(deviceId).orElseThrow(() -> new NoSuchElementException("no device '" + deviceId + "'"));
+        Device device = device(deviceId);
         return "HostName=" + hub.primaryHostName() + ";DeviceId=" + device.deviceId() + ";SharedAccessKey=" + device.primaryKey();
     }
 
     /** {@code HostName=...;SharedAccessKeyName=...;SharedAccessKey=...}, as the Azure IoT service SDK takes it. */
     public String policyConnectionString(String policyName) {
-        SharedAccessPolicy policy = hub.registry().policy(policyName).orElseThrow(() -> new NoSuchElementException("no policy '" + policyName + "'"));
+        SharedAccessPolicy policy = policy(policyName);
         return "HostName=" + hub.primaryHostName() + ";SharedAccessKeyName=" + policy.name() + ";SharedAccessKey=" + policy.primaryKey();
     }
 
     /** A SAS token for a device, signed with its primary key, for clients that build their own CBS or PLAIN step. */
     public String deviceToken(String deviceId, Duration validFor) {
-        Device device = hub.registry().device(deviceId).orElseThrow(() -> new NoSuchElementException("no device '" + deviceId + "'"));
-        return SasTokens.create(hub.primaryHostName() + "/devices/" + deviceId, device.primaryKey(), clock.instant().plus(validFor), null);
+        return SasTokens.create(hub.primaryHostName() + "/devices/" + deviceId, device(deviceId).primaryKey(), clock().instant().plus(validFor), null);
     }
 
     /** A hub-scoped SAS token for a shared access policy. */
     public String policyToken(String policyName, Duration validFor) {
-        SharedAccessPolicy policy = hub.registry().policy(policyName).orElseThrow(() -> new NoSuchElementException("no policy '" + policyName + "'"));
-        return SasTokens.create(hub.primaryHostName(), policy.primaryKey(), clock.instant().plus(validFor), policy.name());
+        SharedAccessPolicy policy = policy(policyName);
+        return SasTokens.create(hub.primaryHostName(), policy.primaryKey(), clock().instant().plus(validFor), policy.name());
     }
 
     /**
@@ -164,44 +141,50 @@ public final class HubSimulator implements AutoCloseable {
      * {@code deviceId} is null.
      */
     public List<RecordedTelemetry> telemetry(String deviceId) {
-        return eventHub.store().telemetry(deviceId);
+        return eventHub.store().events(deviceId).stream().map(RecordedTelemetry::of).toList();
     }
 
-    /** The built-in Event Hub-compatible endpoint: its settings, partitions and connection strings. */
-    public EventHubEndpoint eventHub() {
-        return eventHub;
+    /** How many telemetry events the hub retains now, all partitions. */
+    public long telemetryCount() {
+        return eventHub.store().count();
     }
 
-    /** The policy whose key the printed Event Hub connection string uses: {@code service}, else any with ServiceConnect. */
-    private SharedAccessPolicy eventHubPolicy() {
-        return hub.registry().policy("service").filter(p -> p.allows(Permission.SERVICE_CONNECT))
-                .or(() -> hub.registry().policies().stream().filter(p -> p.allows(Permission.SERVICE_CONNECT)).findFirst())
-                .orElse(null);
+    /** The built-in Event Hub-compatible endpoint: its settings, partitions and readers. */
+    public EventHubView eventHub() {
+        return eventHubView;
     }
 
-    /** Cloud-to-device messaging: queue depths, purge, feedback waiting. */
-    public CloudToDevice cloudToDevice() {
-        return c2d;
+    /** Cloud-to-device messaging: queue depths, purge, sending as a service, feedback waiting. */
+    public CloudToDeviceView cloudToDevice() {
+        return cloudToDeviceView;
     }
 
     /** Fault injection on this running simulator. */
     public Faults faults() {
-        return faults;
+        return parts.faults();
+    }
+
+    HubFaults hubFaults() {
+        return parts.faults();
     }
 
     /** What was seen on every connection, frame by frame. */
-    public Traces traces() {
+    public TraceView traces() {
         return context.traces();
     }
 
     /** The limits in force, and how often a limit in warn mode was exceeded. */
-    public Limits limits() {
+    public LimitsView limits() {
         return context.limits();
     }
 
-    /** The live connections with their identities, links and credit. */
-    public List<Map<String, Object>> connections() {
+    /** The live connections with their identities, claims, links and credit. */
+    public List<ConnectionInfo> connections() {
         return context.connections().describe();
+    }
+
+    public int connectionCount() {
+        return context.connections().count();
     }
 
     /**
@@ -209,20 +192,13 @@ public final class HubSimulator implements AutoCloseable {
      * feedback), stored telemetry and the traces of closed connections forgotten. Devices, keys and live connections stay.
      */
     public void reset() {
-        faults.clear();
-        c2d.reset();
+        parts.faults().clear();
+        context.c2d().reset();
         eventHub.store().clear();
         context.traces().clear();
     }
 
-    public int connectionCount() {
-        return context.connections().count();
-    }
-
-    public long telemetryCount() {
-        return eventHub.store().count();
-    }
-
+    /** Ports, trust material and connection strings, as printed and written to the info file. */
     public SimulatorInfo info() {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("amqps", amqpsPort());
@@ -230,6 +206,7 @@ public final class HubSimulator implements AutoCloseable {
         ports.put("websocket", httpsPort());
         ports.put("https", httpsPort());
         SharedAccessPolicy ehPolicy = eventHubPolicy();
+        TlsMaterial tls = tls();
         return new SimulatorInfo(hub.name(), hub.primaryHostName(), hub.hostNames(), ports,
                 tls.caCertificatePem() == null ? null : tls.caCertificatePem().toAbsolutePath().toString(),
                 tls.trustStore() == null ? null : tls.trustStore().toAbsolutePath().toString(),
@@ -245,43 +222,67 @@ public final class HubSimulator implements AutoCloseable {
                 eventHub.settings().partitionIds(), eventHub.settings().consumerGroups());
     }
 
+    /** The policy whose key the printed Event Hub connection string uses: {@code service}, else any with ServiceConnect. */
+    private SharedAccessPolicy eventHubPolicy() {
+        return hub.registry().policy("service").filter(p -> p.allows(Permission.SERVICE_CONNECT))
+                .or(() -> hub.registry().policies().stream().filter(p -> p.allows(Permission.SERVICE_CONNECT)).findFirst())
+                .orElse(null);
+    }
+
+    private Device device(String deviceId) {
+        return hub.registry().device(deviceId).orElseThrow(() -> new NoSuchElementException("no device '" + deviceId + "'"));
+    }
+
+    private SharedAccessPolicy policy(String name) {
+        return hub.registry().policy(name).orElseThrow(() -> new NoSuchElementException("no policy '" + name + "'"));
+    }
+
     /** Internal broker access for contract tests of the Artemis hooks; not for users. */
     HubBroker broker() {
-        return broker;
+        return parts.broker();
     }
 
     @Override
     public void close() {
-        front.close();
-        http.close();
-        broker.close();
-        c2d.close();
+        parts.https().close();
+        parts.broker().close();
+        context.c2d().close();
         context.scheduler().shutdownNow();
     }
 
+    @Override
+    public String toString() {
+        return "HubSimulator[" + hub.name() + " amqps=" + amqpsPort() + " amqp=" + amqpPort() + "]";
+    }
+
+    /**
+     * Settings of a simulator to start. Each has one name and one unit across the builder, the CLI and the config file
+     * (README, "Settings"): durations are {@link Duration}s here and seconds on the CLI and in config files, sizes bytes.
+     */
     public static final class Builder {
-        private HubConfig config;
-        private Path configFile;
-        private Path dataDir;
-        private String bindHost = "127.0.0.1";
-        private int amqpsPort = SDK_AMQPS_PORT;
-        private int amqpPort = DEFAULT_AMQP_PORT;
-        private int httpsPort = SDK_HTTPS_PORT;
-        private Path stubs;
-        private Path keyStore;
-        private String keyStorePassword;
-        private boolean persistent;
-        private Duration clockSkew = Duration.ofMinutes(5);
-        private Clock clock = Clock.systemUTC();
-        private Long telemetryRetained;
-        private C2dSettings c2dSettings;
-        private LimitProfile limitProfile;
-        private Duration maxTokenLifetime;
-        private final java.util.EnumSet<Deviation> deviations = java.util.EnumSet.noneOf(Deviation.class);
-        private boolean traceFrames = true;
-        private int traceRecordsPerConnection = 10_000;
-        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-        private Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
+        HubConfig config;
+        Path configFile;
+        Path dataDir;
+        String bindHost = "127.0.0.1";
+        int amqpsPort = SDK_AMQPS_PORT;
+        int amqpPort = DEFAULT_AMQP_PORT;
+        int httpsPort = SDK_HTTPS_PORT;
+        Path stubs;
+        Path keyStore;
+        String keyStorePassword;
+        boolean persistent;
+        Duration clockSkew = Duration.ofMinutes(5);
+        Clock clock = Clock.systemUTC();
+        Long retainedEvents;
+        C2dSettings c2dSettings;
+        LimitProfile limitProfile;
+        Duration maxTokenLifetime;
+        Integer maxFrameSize;
+        final Set<Deviation> deviations = EnumSet.noneOf(Deviation.class);
+        boolean traceFrames = true;
+        int traceRecordsPerConnection = 10_000;
+        Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
 
         private Builder() {
         }
@@ -292,17 +293,19 @@ public final class HubSimulator implements AutoCloseable {
             return this;
         }
 
+        /** A hub definition file, JSON or YAML (CLI {@code --config}). */
         public Builder configFile(Path file) {
             this.configFile = file;
             return this;
         }
 
-        /** Where generated keys, TLS material and (with persistence) the journal live. */
+        /** Where generated keys, TLS material and (with persistence) the journals live (CLI {@code --data-dir}). */
         public Builder dataDir(Path dir) {
             this.dataDir = dir;
             return this;
         }
 
+        /** The address to listen on (CLI {@code --bind-host}); 127.0.0.1 by default. */
         public Builder bindHost(String host) {
             this.bindHost = host;
             return this;
@@ -343,7 +346,7 @@ public final class HubSimulator implements AutoCloseable {
             return this;
         }
 
-        /** How long past {@code se} a token still counts (Edge Hub allows 5 minutes). */
+        /** How long past {@code se} a token still counts (Edge Hub allows 5 minutes; CLI {@code --clock-skew} seconds). */
         public Builder clockSkew(Duration skew) {
             this.clockSkew = skew;
             return this;
@@ -354,10 +357,16 @@ public final class HubSimulator implements AutoCloseable {
             return this;
         }
 
-        /** At most this many events per partition (overrides the hub definition's {@code eventHub.retainedEvents}). */
-        public Builder telemetryRetained(long messages) {
-            this.telemetryRetained = messages;
+        /** At most this many events per partition (the hub definition's {@code eventHub.retainedEvents}, which this overrides). */
+        public Builder retainedEvents(long events) {
+            this.retainedEvents = events;
             return this;
+        }
+
+        /** @deprecated the same setting as {@link #retainedEvents(long)}, under its old name. */
+        @Deprecated
+        public Builder telemetryRetained(long messages) {
+            return retainedEvents(messages);
         }
 
         /** Cloud-to-device limits and timings; else the config file's, else the hub's own. */
@@ -373,14 +382,20 @@ public final class HubSimulator implements AutoCloseable {
         }
 
         /** Claims last at most this long after they are granted, whatever the token says (e.g. 30 s to watch renewals). */
-        /** Departs on purpose from one documented statement per deviation, to test a conformance kit; none by default. */
-        public Builder deviate(Deviation... chosen) {
-            deviations.addAll(List.of(chosen));
+        public Builder maxTokenLifetime(Duration lifetime) {
+            this.maxTokenLifetime = lifetime;
             return this;
         }
 
-        public Builder maxTokenLifetime(Duration lifetime) {
-            this.maxTokenLifetime = lifetime;
+        /**
+         * The AMQP max frame size the hub's Open advertises, in bytes (CLI {@code --max-frame-size}, config
+         * {@code maxFrameSize}); Artemis' 131,072 by default. Smaller frames cost less broker memory per connection.
+         */
+        public Builder maxFrameSize(int bytes) {
+            if (bytes < 512) {
+                throw new IllegalArgumentException("maxFrameSize must be at least 512 bytes (AMQP's minimum), not " + bytes);
+            }
+            this.maxFrameSize = bytes;
             return this;
         }
 
@@ -407,122 +422,14 @@ public final class HubSimulator implements AutoCloseable {
             return this;
         }
 
+        /** Departs on purpose from one documented statement per deviation: a kit self-test hook, see {@link TestHooks}. */
+        Builder deviate(Deviation... chosen) {
+            deviations.addAll(List.of(chosen));
+            return this;
+        }
+
         public HubSimulator start() {
-            long t0 = System.nanoTime();
-            Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".hubsim");
-            HubConfig hubConfig = configFile != null ? HubConfigLoader.load(configFile) : config != null ? config : HubConfig.defaultHub();
-            Hub hub = Hub.from(hubConfig, dir);
-            if (persistent) {
-                dev.hubsim.registry.RegistryJournal.restoreAndFollow(dir.resolve("registry").resolve(hub.name() + ".json"), hub.registry());
-            }
-            EventHubSettings ehSettings = EventHubSettings.of(hub.name(), hubConfig.eventHub());
-            if (telemetryRetained != null) {
-                ehSettings = ehSettings.withRetainedEvents(telemetryRetained);
-            }
-            // The Event Hubs client checks the endpoint's host name against the certificate (real-clients.md §4.4).
-            List<String> certificateNames = new java.util.ArrayList<>(hub.hostNames());
-            if (certificateNames.stream().noneMatch(ehSettings.hostName()::equalsIgnoreCase)) {
-                certificateNames.add(ehSettings.hostName());
-            }
-            TlsMaterial tls = keyStore != null ? TlsMaterial.userSupplied(keyStore, keyStorePassword)
-                    : TlsMaterial.localCa(dir.resolve("tls"), certificateNames);
-            checkFree(amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
-            checkFree(amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
-            TokenValidator tokens = new TokenValidator(hub, clockSkew, clock);
-            C2dSettings settings = c2dSettings != null ? c2dSettings
-                    : hubConfig.cloudToDevice() != null ? hubConfig.cloudToDevice().applyTo(C2dSettings.hubDefaults()) : C2dSettings.hubDefaults();
-            Limits limits = new Limits(limitProfile != null ? limitProfile : hubConfig.limitProfile());
-            CloudToDevice c2d = new CloudToDevice(hub, settings, clock,
-                    persistent ? new JournalC2dStore(dir.resolve("c2d")) : C2dStore.IN_MEMORY, limits);
-            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "hubsim-scheduler");
-                t.setDaemon(true);
-                return t;
-            });
-            Traces traces = new Traces(traceFrames, traceRecordsPerConnection, 100, clock);
-            HubConnections connections = new HubConnections();
-            FaultPlan plan = new FaultPlan();
-            EventHubTokens ehTokens = new EventHubTokens(ehSettings, hub.registry(), clockSkew, clock);
-            EventStore store = new EventStore(ehSettings, clock, persistent ? dir.resolve("events").resolve(ehSettings.name()) : null);
-            EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, ehTokens, clock);
-            HubContext context = new HubContext(hub, tokens, new CbsNode(tokens, ehTokens), new LinkPolicy(hub), c2d, eventHub, limits, traces,
-                    plan, connections, scheduler, maxTokenLifetime != null ? maxTokenLifetime : hubConfig.maxTokenLifetime(),
-                    java.util.Set.copyOf(deviations), openTimeout);
-            HubBroker broker = new HubBroker(context, new HubBroker.Settings(bindHost, amqpsPort, amqpPort, tls.keyStore(),
-                    tls.keyStorePassword(), dir, persistent, idleTimeout, openTimeout));
-            ControlApi control = new ControlApi(tokens);
-            HttpFace http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connections::anyUsing, c2d::depth), control));
-            // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.
-            java.util.concurrent.CompletableFuture<InetSocketAddress> httpStarted = java.util.concurrent.CompletableFuture.supplyAsync(http::start);
-            try {
-                broker.start();
-            } catch (Exception e) {
-                httpStarted.join();
-                http.close();
-                closeQuietly(broker);
-                c2d.close();
-                scheduler.shutdownNow();
-                if (rootCause(e) instanceof BindException bind) {
-                    throw new PortInUseException("cannot listen on " + bindHost + ": " + bind.getMessage(), e);
-                }
-                throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
-            }
-            hub.registry().onDeviceRemoved(id -> connections.revokeDevice(id, "is no longer valid: device '" + id + "' was deleted"));
-            hub.registry().onDeviceChanged(d -> {
-                if (!d.enabled()) {
-                    connections.revokeDevice(d.deviceId(), "is no longer valid: device '" + d.deviceId() + "' is disabled");
-                }
-            });
-            HttpsFront front = new HttpsFront(new InetSocketAddress("127.0.0.1", broker.port(HubBroker.WEBSOCKET_ACCEPTOR)), httpStarted.join());
-            int boundHttps;
-            try {
-                boundHttps = front.start(bindHost, httpsPort, tls.keyStore(), tls.keyStorePassword());
-            } catch (Exception e) {
-                front.close();
-                http.close();
-                closeQuietly(broker);
-                c2d.close();
-                scheduler.shutdownNow();
-                throw new PortInUseException("cannot listen for HTTPS and WebSockets on " + bindHost + ":" + httpsPort + " (" + rootCause(e).getMessage()
-                        + "); choose another port with --https-port / httpsPort(...), or 0 for a free one", e);
-            }
-            HubSimulator simulator = new HubSimulator(hub, tls, broker, context, new HubFaults(connections, plan), http, front, boundHttps, clock,
-                    bindHost, Duration.ofNanos(System.nanoTime() - t0));
-            control.bind(simulator);
-            return simulator;
-        }
-
-        private void checkFree(int port, String what, String option) {
-            if (port == 0) {
-                return;
-            }
-            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(bindHost))) {
-                probe.setReuseAddress(true);
-            } catch (IOException e) {
-                throw new PortInUseException(what + " port " + port + " on " + bindHost + " is in use (" + e.getMessage()
-                        + "); choose another with " + option + ", or 0 for a free one", e);
-            }
-        }
-
-        private static Throwable rootCause(Throwable e) {
-            while (e.getCause() != null && e.getCause() != e) {
-                e = e.getCause();
-            }
-            return e;
-        }
-
-        private static void closeQuietly(HubBroker broker) {
-            try {
-                broker.close();
-            } catch (RuntimeException ignored) {
-                // already failing; the start error is the one to report
-            }
+            return Assembly.start(this);
         }
     }
-
-    @Override
-    public String toString() {
-        return "HubSimulator[" + hub.name() + " amqps=" + amqpsPort() + " amqp=" + amqpPort() + "]";
-    }
-
 }

@@ -1,7 +1,7 @@
 package dev.hubsim;
 
-import dev.hubsim.artemis.HubConnectionContext;
-import dev.hubsim.artemis.HubProtocolManager;
+import dev.hubsim.amqp.HubConnectionContext;
+import dev.hubsim.amqp.HubProtocolManager;
 import dev.hubsim.junit.HubSimulatorTest;
 import dev.hubsim.testing.AmqpTestClient;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;

@@ -1,7 +1,7 @@
 package dev.hubsim;
 
 import dev.hubsim.config.HubConfig;
-import dev.hubsim.events.EventStore;
+import dev.hubsim.eventhub.EventStore;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.CbsClient;
@@ -385,7 +385,7 @@ class EventHubEndpointTest {
             }
             // The server notices the closed connection on its own thread; wait (bounded) until the places are free.
             Waits.until("the receivers' places freed after their connection closed",
-                    () -> hub().eventHub().receivers().readers("$Default", "1") == 0);
+                    () -> hub().eventHub().readers("$Default", "1") == 0);
         }
     }
 
@@ -446,7 +446,7 @@ class EventHubEndpointTest {
             assertEquals(2L, EventHubs.sequenceNumber(first), "sequence numbers continue after trimming");
         }
         // A partition nobody writes to is trimmed by the periodic sweep.
-        hub().eventHub().store().trimExpired();
+        hub().eventHub().applyRetention();
         assertEquals(0, hub().telemetry("device1").size());
         Map<String, Object> info = management(partitionRequest(P_DEVICE1));
         assertEquals(Boolean.TRUE, info.get("is_partition_empty"));

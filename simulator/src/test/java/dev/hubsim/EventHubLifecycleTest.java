@@ -34,7 +34,7 @@ class EventHubLifecycleTest {
             assertEquals(Symbol.valueOf("amqp:unauthorized-access"), error.getCondition());
             assertTrue(error.getDescription().startsWith("Token Invalid. The token for audience 'localhost/simhub' expired"), error.getDescription());
         }
-        Waits.until("the receiver's place freed", () -> hub.eventHub().receivers().readers("$Default", "0") == 0);
+        Waits.until("the receiver's place freed", () -> hub.eventHub().readers("$Default", "0") == 0);
     }
 
     @Test

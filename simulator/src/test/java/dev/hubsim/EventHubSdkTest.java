@@ -13,7 +13,7 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
 import dev.hubsim.config.HubConfig;
-import dev.hubsim.events.EventStore;
+import dev.hubsim.eventhub.EventStore;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.EventHubs;
@@ -54,7 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EventHubSdkTest {
     /** Devices whose IDs hash to all four partitions; device1 and device3 share partition 2. */
     @RegisterExtension
-    static final HubSimulatorExtension HUB = HubSimulatorExtension.builder()
+    static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().resetBetweenTests(false)
             .hub(new HubConfig("simhub", null, Stream.of("device1", "device2", "device3", "device4", "device5")
                     .map(id -> new HubConfig.DeviceSpec(id, null, null, null)).toList(), null))
             .amqpsPort(HubSimulator.SDK_AMQPS_PORT).amqpPort(HubSimulator.DEFAULT_AMQP_PORT).build();
@@ -211,8 +211,8 @@ class EventHubSdkTest {
             // entity under amqp://{Endpoint host}/; $management requests carry their own security_token instead.
             List<String> audiences = hub().broker().server().getRemotingService().getConnections().stream()
                     .map(c -> ((org.apache.activemq.artemis.protocol.amqp.broker.ActiveMQProtonRemotingConnection) c).getAmqpConnection())
-                    .filter(c -> c instanceof dev.hubsim.artemis.HubConnectionContext)
-                    .flatMap(c -> ((dev.hubsim.artemis.HubConnectionContext) c).eventHubClaims().all().stream())
+                    .filter(c -> c instanceof dev.hubsim.amqp.HubConnectionContext)
+                    .flatMap(c -> ((dev.hubsim.amqp.HubConnectionContext) c).claims().held(dev.hubsim.auth.ConnectionClaims.Endpoint.EVENT_HUB).stream())
                     .map(claim -> claim.audience().toString()).toList();
             assertEquals(List.of("localhost/simhub/ConsumerGroups/$Default/Partitions/" + partition), audiences);
         } finally {
@@ -227,7 +227,7 @@ class EventHubSdkTest {
         int count = 5_000;
         HubSimulator hub = HUB.simulator();
         String partition = partitionOf("device3");
-        long before = hub.eventHub().store().partition(partition).nextSequence();
+        long before = hub.eventHub().nextSequenceNumber(partition);
         byte[] payload = "{\"temperature\":21.5,\"humidity\":40}".getBytes(StandardCharsets.UTF_8);
         try (AmqpTestClient device = EventHubs.device(hub, "device3")) {
             Sender sender = EventHubs.deviceSender(device, hub, "device3");

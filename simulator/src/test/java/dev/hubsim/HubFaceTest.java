@@ -1,7 +1,6 @@
 package dev.hubsim;
 
 import dev.hubsim.auth.SasTokens;
-import dev.hubsim.events.RecordedTelemetry;
 import dev.hubsim.junit.HubSimulatorTest;
 import dev.hubsim.registry.Device;
 import dev.hubsim.testing.AmqpTestClient;

@@ -3,8 +3,8 @@ package dev.hubsim.bench;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.config.HubConfig;
-import dev.hubsim.events.EventHubSas;
-import dev.hubsim.events.EventStore;
+import dev.hubsim.auth.SasTokens;
+import dev.hubsim.eventhub.EventStore;
 import dev.hubsim.registry.SharedAccessPolicy;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -77,7 +77,7 @@ public final class Bench {
         // Feedback in batches of one: the round trip measures the hub, not the 64-record / 15 s batching.
         // 2,000 events retained per partition keep 16 KB telemetry from filling the heap; trimming is part of the cost.
         hub = HubSimulator.builder().hub(config).dataDir(dataDir.resolve("hub")).amqpsPort(0).amqpPort(0).httpsPort(0)
-                .cloudToDevice(C2dSettings.hubDefaults().withFeedbackBatchSize(1)).telemetryRetained(2000).start();
+                .cloudToDevice(C2dSettings.hubDefaults().withFeedbackBatchSize(1)).retainedEvents(2000).start();
         tls = hub.tls().clientContext();
         stormKeyStore = hub.tls().keyStore();
         stormKeyStorePassword = hub.tls().keyStorePassword();
@@ -220,7 +220,7 @@ public final class Bench {
             fill.start();
             fill.done.get(120, TimeUnit.SECONDS);
             d.close();
-            progress("eventhub: %d events of 1 KB in partition 0 of the hub", eh.eventHub().store().partition("0").size());
+            progress("eventhub: %d events of 1 KB in partition 0 of the hub", eh.eventHub().retained("0"));
             List<Double> hubRates = new ArrayList<>();
             List<Double> bareRates = new ArrayList<>();
             ehRound(eh, true, events, encoded); // warm-up
@@ -261,7 +261,7 @@ public final class Bench {
             if (fromHub) {
                 String audience = "amqp://" + eh.eventHub().settings().hostName() + "/" + eh.eventHub().settings().name();
                 SharedAccessPolicy policy = eh.hub().registry().policy("service").orElseThrow();
-                String token = EventHubSas.create(audience, policy.primaryKey(), Instant.now().plus(Duration.ofHours(1)), policy.name());
+                String token = SasTokens.createForEventHubs(audience, policy.primaryKey(), Instant.now().plus(Duration.ofHours(1)), policy.name());
                 int status = c.call(() -> c.putToken(audience, token), 10);
                 if (status != 200) {
                     throw new IllegalStateException("Event Hub put-token: status " + status);

@@ -1,6 +1,5 @@
 package dev.hubsim.bench;
 
-import dev.hubsim.BenchAccess;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.config.HubConfig;
 
@@ -33,11 +32,12 @@ public final class StormServer {
         int tcpPort;
         if (mode.equals("hub")) {
             List<HubConfig.DeviceSpec> devices = IntStream.range(0, n).mapToObj(i -> new HubConfig.DeviceSpec(Storm.deviceId(i), DEVICE_KEY, DEVICE_KEY, null)).toList();
-            HubSimulator hub = HubSimulator.builder().hub(new HubConfig(HubConfig.DEFAULT_HUB_NAME, HubConfig.DEFAULT_HOST_NAMES, devices, null))
-                    .dataDir(dir).keyStore(Path.of(args[3]), args[4]).amqpsPort(0).amqpPort(0).httpsPort(0).start();
+            HubSimulator.Builder builder = HubSimulator.builder().hub(new HubConfig(HubConfig.DEFAULT_HUB_NAME, HubConfig.DEFAULT_HOST_NAMES, devices, null))
+                    .dataDir(dir).keyStore(Path.of(args[3]), args[4]).amqpsPort(0).amqpPort(0).httpsPort(0);
             if (maxFrameSize > 0) {
-                BareArtemis.maxFrameSize(BenchAccess.server(hub), maxFrameSize);
+                builder.maxFrameSize(maxFrameSize);
             }
+            HubSimulator hub = builder.start();
             server = hub;
             tlsPort = hub.amqpsPort();
             tcpPort = hub.amqpPort();

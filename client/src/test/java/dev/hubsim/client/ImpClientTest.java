@@ -1,7 +1,7 @@
 package dev.hubsim.client;
 
 import dev.hubsim.HubSimulator;
-import dev.hubsim.events.RecordedTelemetry;
+import dev.hubsim.RecordedTelemetry;
 import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.trace.TraceRecord;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;

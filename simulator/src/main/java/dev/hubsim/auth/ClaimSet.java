@@ -11,29 +11,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The claims one connection holds. Several devices may share a connection (the Java SDK multiplexes), one claim
  * each; a renewed token for the same audience replaces the earlier claim.
  */
-public final class ClaimSet {
+final class ClaimSet {
     private final List<Claim> claims = new CopyOnWriteArrayList<>();
 
-    public void put(Claim claim) {
+    void put(Claim claim) {
         claims.removeIf(c -> c.audience().equals(claim.audience()));
         claims.add(claim);
     }
 
     /** The claim that grants {@code permission} on {@code resource} now, if any. */
-    public Optional<Claim> covering(Permission permission, ResourceUri resource, Instant now) {
+    Optional<Claim> covering(Permission permission, ResourceUri resource, Instant now) {
         return claims.stream().filter(c -> c.grants(permission, resource, now)).findFirst();
     }
 
     /** Removes this very claim (not a renewal that replaced it); true if it was still held. */
-    public boolean removeIfCurrent(Claim claim) {
+    boolean removeIfCurrent(Claim claim) {
         return claims.removeIf(c -> c == claim);
     }
 
-    public List<Claim> all() {
+    List<Claim> all() {
         return List.copyOf(claims);
     }
 
-    public boolean isEmpty() {
+    boolean isEmpty() {
         return claims.isEmpty();
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param expirySeconds {@code se} as a number
  * @param keyName     {@code skn}, or null for a device-key token
  */
-public record SasToken(String resourceUri, String signature, String expiry, long expirySeconds, String keyName) {
+record SasToken(String resourceUri, String signature, String expiry, long expirySeconds, String keyName) {
 
     public static final String SCHEME = "SharedAccessSignature";
     /**

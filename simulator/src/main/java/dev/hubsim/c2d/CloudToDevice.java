@@ -1,12 +1,11 @@
 package dev.hubsim.c2d;
 
-import dev.hubsim.Hub;
+import dev.hubsim.registry.Hub;
 import dev.hubsim.limits.LimitKind;
-import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.Limits;
-import dev.hubsim.links.HubErrors;
+import dev.hubsim.errors.Condition;
+import dev.hubsim.errors.HubErrors;
 import dev.hubsim.registry.Device;
-import org.apache.qpid.proton.message.Message;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -48,12 +47,11 @@ public final class CloudToDevice implements AutoCloseable {
     private final Limits limits;
     private final FeedbackQueue feedback;
 
-    public CloudToDevice(Hub hub, C2dSettings settings, Clock clock) {
-        this(hub, settings, clock, C2dStore.IN_MEMORY, new Limits(LimitProfile.iothub()));
-    }
-
-    /** With a store, whatever it kept is queued again: messages waiting (locks are not kept), feedback not yet taken. */
-    public CloudToDevice(Hub hub, C2dSettings settings, Clock clock, C2dStore store, Limits limits) {
+    /**
+     * With a store, whatever it kept is queued again: messages waiting (locks are not kept), feedback not yet taken.
+     * Feedback messages are built by {@code feedbackEncoder} (the face's wire format, which the store keeps).
+     */
+    public CloudToDevice(Hub hub, C2dSettings settings, Clock clock, C2dStore store, Limits limits, FeedbackEncoder feedbackEncoder) {
         this.hub = hub;
         this.limits = limits;
         this.settings = settings;
@@ -66,7 +64,7 @@ public final class CloudToDevice implements AutoCloseable {
         });
         C2dStore.Recovered recovered = store.load();
         this.ids = new AtomicLong(recovered.lastId());
-        this.feedback = new FeedbackQueue(hub.name(), settings, clock, timer, store, ids, recovered);
+        this.feedback = new FeedbackQueue(hub.name(), settings, clock, timer, store, ids, recovered, feedbackEncoder);
         for (C2dStore.StoredState state : recovered.messages()) {
             StoredMessage message = StoredMessage.from(state);
             sequence.accumulateAndGet(message.sequenceNumber, Math::max);
@@ -86,46 +84,46 @@ public final class CloudToDevice implements AutoCloseable {
         return feedback;
     }
 
-    /** Checks and enqueues a message a service sent; {@code encoded} is the transfer's bytes. */
-    public EnqueueResult enqueue(Message message, byte[] encoded) {
+    /** Checks and enqueues a message a service sent. */
+    public EnqueueResult enqueue(C2dMessage message) {
+        byte[] encoded = message.encoded();
         if (limits.check(LimitKind.C2D_MESSAGE_BYTES, encoded.length, "a cloud-to-device message") == Limits.Verdict.REFUSE) {
-            return refused(HubErrors.MESSAGE_SIZE_EXCEEDED, CloudToDeviceErrors.tooLarge(encoded.length, limits.value(LimitKind.C2D_MESSAGE_BYTES)));
+            return refused(Condition.MESSAGE_SIZE_EXCEEDED, CloudToDeviceErrors.tooLarge(encoded.length, limits.value(LimitKind.C2D_MESSAGE_BYTES)));
         }
-        String to = message.getAddress();
+        String to = message.to();
         if (to == null) {
-            return refused(HubErrors.ARGUMENT_ERROR, CloudToDeviceErrors.missingTo());
+            return refused(Condition.ARGUMENT_ERROR, CloudToDeviceErrors.missingTo());
         }
         DeviceBoundAddress target = DeviceBoundAddress.parse(to);
         if (target == null) {
-            return refused(HubErrors.ARGUMENT_ERROR, CloudToDeviceErrors.malformedTo(to));
+            return refused(Condition.ARGUMENT_ERROR, CloudToDeviceErrors.malformedTo(to));
         }
         if (target.moduleId() != null) {
-            return refused(HubErrors.NOT_FOUND, CloudToDeviceErrors.moduleNotSimulated(target.deviceId(), target.moduleId()));
+            return refused(Condition.NOT_FOUND, CloudToDeviceErrors.moduleNotSimulated(target.deviceId(), target.moduleId()));
         }
         Optional<Device> device = hub.registry().device(target.deviceId());
         if (device.isEmpty()) {
-            return refused(HubErrors.NOT_FOUND, HubErrors.unknownDevice(target.deviceId()));
+            return refused(Condition.NOT_FOUND, HubErrors.unknownDevice(target.deviceId()));
         }
         if (!device.get().enabled()) {
-            return refused(HubErrors.NOT_ALLOWED, HubErrors.deviceDisabled(target.deviceId()));
+            return refused(Condition.NOT_ALLOWED, HubErrors.deviceDisabled(target.deviceId()));
         }
-        Object ackValue = message.getApplicationProperties() == null ? null
-                : message.getApplicationProperties().getValue().get(DeliveryAcknowledgement.PROPERTY);
+        Object ackValue = message.ack();
         if (ackValue != null && !(ackValue instanceof String)) {
-            return refused(HubErrors.ARGUMENT_ERROR, CloudToDeviceErrors.ackNotString(ackValue));
+            return refused(Condition.ARGUMENT_ERROR, CloudToDeviceErrors.ackNotString(ackValue));
         }
         DeliveryAcknowledgement ack = DeliveryAcknowledgement.parse((String) ackValue);
         if (ack == null) {
-            return refused(HubErrors.ARGUMENT_ERROR, CloudToDeviceErrors.ackUnknown((String) ackValue));
+            return refused(Condition.ARGUMENT_ERROR, CloudToDeviceErrors.ackUnknown((String) ackValue));
         }
         Instant now = clock.instant();
         StoredMessage stored = new StoredMessage(ids.incrementAndGet(), sequence.incrementAndGet(), encoded,
-                message.getMessageId() == null ? null : message.getMessageId().toString(), target.deviceId(),
+                message.messageId(), target.deviceId(),
                 device.get().generationId(), now, expiry(message, now), ack);
         DeviceQueue queue = queue(target.deviceId());
         synchronized (queue) {
             if (limits.check(LimitKind.C2D_QUEUE_DEPTH, queue.depth() + 1L, "device '" + target.deviceId() + "'") == Limits.Verdict.REFUSE) {
-                return refused(HubErrors.RESOURCE_LIMIT_EXCEEDED, CloudToDeviceErrors.queueFull(target.deviceId(), queue.depth()));
+                return refused(Condition.RESOURCE_LIMIT_EXCEEDED, CloudToDeviceErrors.queueFull(target.deviceId(), queue.depth()));
             }
             store.messageAdded(stored.state());
             queue.available.put(stored.sequenceNumber, stored);
@@ -141,10 +139,10 @@ public final class CloudToDevice implements AutoCloseable {
     }
 
     /** Default TTL, or the message's own absolute-expiry-time, never beyond the hub's maximum. */
-    private Instant expiry(Message message, Instant now) {
+    private Instant expiry(C2dMessage message, Instant now) {
         Instant longest = now.plus(settings.maxTtl());
-        if (message.getProperties() != null && message.getProperties().getAbsoluteExpiryTime() != null) {
-            Instant asked = message.getProperties().getAbsoluteExpiryTime().toInstant();
+        if (message.absoluteExpiryTime() != null) {
+            Instant asked = message.absoluteExpiryTime();
             return asked.isAfter(longest) ? longest : asked;
         }
         Instant byDefault = now.plus(settings.defaultTtl());
@@ -352,7 +350,7 @@ public final class CloudToDevice implements AutoCloseable {
         }
     }
 
-    private static EnqueueResult refused(org.apache.qpid.proton.amqp.Symbol condition, String description) {
+    private static EnqueueResult refused(Condition condition, String description) {
         return new EnqueueResult.Refused(condition, description);
     }
 

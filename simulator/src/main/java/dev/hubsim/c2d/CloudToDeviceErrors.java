@@ -1,6 +1,6 @@
 package dev.hubsim.c2d;
 
-/** Descriptions of refused cloud-to-device messages; their conditions are in {@link dev.hubsim.links.HubErrors}. */
+/** Descriptions of refused cloud-to-device messages; their conditions are in {@link dev.hubsim.errors.Condition}. */
 public final class CloudToDeviceErrors {
     private CloudToDeviceErrors() {
     }

@@ -9,7 +9,7 @@ import java.util.List;
  * The {@code to} property of a cloud-to-device message: {@code /devices/{id}/messages/devicebound}, or the module form
  * {@code /devices/{id}/modules/{mid}/messages/devicebound} (reference/iothub-amqp.md §4.3, §7.1).
  */
-public record DeviceBoundAddress(String deviceId, String moduleId) {
+record DeviceBoundAddress(String deviceId, String moduleId) {
 
     /** The target named by {@code to}, or null when {@code to} is not a device-bound path. */
     public static DeviceBoundAddress parse(String to) {

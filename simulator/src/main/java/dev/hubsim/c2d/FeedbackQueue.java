@@ -1,20 +1,9 @@
 package dev.hubsim.c2d;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.qpid.proton.Proton;
-import org.apache.qpid.proton.amqp.Binary;
-import org.apache.qpid.proton.amqp.Symbol;
-import org.apache.qpid.proton.amqp.messaging.Data;
-import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
-import org.apache.qpid.proton.amqp.messaging.Properties;
-import org.apache.qpid.proton.message.Message;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * receiver, up to {@code feedbackRetained} messages.
  */
 public final class FeedbackQueue {
-    public static final String CONTENT_TYPE = "application/vnd.microsoft.iothub.feedback.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A feedback message waiting for, or handed to, a service receiver. */
     public record Taken(UUID id, long storeId, byte[] encoded) {
@@ -49,6 +36,7 @@ public final class FeedbackQueue {
     private final ScheduledExecutorService timer;
     private final C2dStore store;
     private final AtomicLong ids;
+    private final FeedbackEncoder encoder;
     private final List<Pending> batch = new ArrayList<>();
     private final Deque<Taken> ready = new ArrayDeque<>();
     private final Map<UUID, Taken> taken = new HashMap<>();
@@ -57,7 +45,8 @@ public final class FeedbackQueue {
     private long dropped;
 
     FeedbackQueue(String hubName, C2dSettings settings, Clock clock, ScheduledExecutorService timer, C2dStore store, AtomicLong ids,
-                  C2dStore.Recovered recovered) {
+                  C2dStore.Recovered recovered, FeedbackEncoder encoder) {
+        this.encoder = encoder;
         this.hubName = hubName;
         this.settings = settings;
         this.clock = clock;
@@ -115,7 +104,7 @@ public final class FeedbackQueue {
             flushTimer = null;
         }
         UUID id = UUID.randomUUID();
-        Taken message = new Taken(id, ids.incrementAndGet(), encode(id, batch.stream().map(Pending::record).toList()));
+        Taken message = new Taken(id, ids.incrementAndGet(), encoder.encode(id, hubName, batch.stream().map(Pending::record).toList(), clock.instant()));
         store.feedbackBatched(batch.stream().map(Pending::storeId).toList(), message.storeId(), message.encoded());
         ready.addLast(message);
         batch.clear();
@@ -123,23 +112,6 @@ public final class FeedbackQueue {
             store.feedbackMessageRemoved(ready.removeFirst().storeId());
             dropped++;
         }
-    }
-
-    private byte[] encode(UUID id, List<FeedbackRecord> records) {
-        Message message = Proton.message();
-        Properties properties = new Properties();
-        properties.setMessageId(id.toString());
-        properties.setContentType(Symbol.valueOf(CONTENT_TYPE));
-        properties.setUserId(new Binary(hubName.getBytes(StandardCharsets.UTF_8)));
-        properties.setCreationTime(new Date(clock.millis()));
-        message.setProperties(properties);
-        message.setMessageAnnotations(new MessageAnnotations(Map.of(Symbol.valueOf("iothub-enqueuedtime"), new Date(clock.millis()))));
-        try {
-            message.setBody(new Data(new Binary(JSON.writeValueAsBytes(records))));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("feedback records did not serialise", e);
-        }
-        return Messages.encode(message);
     }
 
     /** The next feedback message for a receiver, or null. */

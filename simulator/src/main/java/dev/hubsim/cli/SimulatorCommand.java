@@ -44,8 +44,12 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--stubs", paramLabel = "DIR", description = "WireMock stubs of your own for the HTTPS face (mappings/, __files/).")
     Path stubs;
 
-    @Option(names = "--bind", paramLabel = "HOST", description = "Address to listen on. Default: ${DEFAULT-VALUE}")
-    String bind = "127.0.0.1";
+    @Option(names = "--bind-host", paramLabel = "HOST", description = "Address to listen on. Default: ${DEFAULT-VALUE}")
+    String bindHost = "127.0.0.1";
+
+    /** The old name of --bind-host, kept working. */
+    @Option(names = "--bind", paramLabel = "HOST", hidden = true, description = "Deprecated: --bind-host.")
+    String deprecatedBind;
 
     @Option(names = "--info-file", paramLabel = "PATH", description = "Write ports, trust material and connection strings here as JSON once ready.")
     Path infoFile;
@@ -73,6 +77,9 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     @Option(names = "--open-timeout", paramLabel = "SECONDS", description = "Close a socket that has not finished TLS, its protocol header and its AMQP Open after this long. Default: 10")
     long openTimeoutSeconds = dev.hubsim.HubSimulator.DEFAULT_OPEN_TIMEOUT.toSeconds();
+
+    @Option(names = "--max-frame-size", paramLabel = "BYTES", description = "The AMQP max frame size the hub advertises (at least 512). Default: the config file's, else 131072")
+    Integer maxFrameSize;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO, DEBUG or TRACE. Default: ${DEFAULT-VALUE}")
     String logLevel = "INFO";
@@ -102,6 +109,11 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.toLevel(logLevel, Level.INFO));
+        String bind = bindHost;
+        if (deprecatedBind != null) {
+            System.err.println("hubsim: --bind is deprecated; use --bind-host");
+            bind = deprecatedBind;
+        }
         HubSimulator.Builder builder = HubSimulator.builder().dataDir(dataDir).bindHost(bind).amqpsPort(amqpsPort).amqpPort(amqpPort).httpsPort(httpsPort)
                 .persistent(persistent).clockSkew(Duration.ofSeconds(clockSkewSeconds))
                 .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds)).openTimeout(Duration.ofSeconds(openTimeoutSeconds));
@@ -116,6 +128,9 @@ public final class SimulatorCommand implements Callable<Integer> {
         }
         if (limits != null) {
             builder.limits(LimitProfile.named(limits));
+        }
+        if (maxFrameSize != null) {
+            builder.maxFrameSize(maxFrameSize);
         }
         if (maxTokenLifetimeSeconds != null) {
             builder.maxTokenLifetime(Duration.ofSeconds(maxTokenLifetimeSeconds));

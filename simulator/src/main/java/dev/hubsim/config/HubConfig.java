@@ -2,6 +2,7 @@ package dev.hubsim.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.hubsim.c2d.C2dSettings;
+import dev.hubsim.eventhub.EventHubSettings;
 import dev.hubsim.limits.CreditPolicy;
 import dev.hubsim.limits.LimitKind;
 import dev.hubsim.limits.LimitMode;
@@ -27,19 +28,23 @@ import java.util.Set;
  * @param devices    device identities
  * @param policies   shared access policies; when absent, the five default IoT Hub policies
  * @param eventHub   the built-in Event Hub-compatible endpoint; when absent, its defaults
+ * @param maxTokenLifetimeSeconds   claims last at most this long, seconds (CLI {@code --max-token-lifetime})
+ * @param maxFrameSize              the AMQP max frame size the hub advertises, bytes (CLI {@code --max-frame-size})
+ * @param maxTokenLifetimeAsIso8601 deprecated: {@code maxTokenLifetimeSeconds} as an ISO 8601 duration
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies,
-                        CloudToDeviceSpec cloudToDevice, LimitsSpec limits, String maxTokenLifetimeAsIso8601, EventHubSpec eventHub) {
+                        CloudToDeviceSpec cloudToDevice, LimitsSpec limits, Double maxTokenLifetimeSeconds, Integer maxFrameSize,
+                        EventHubSpec eventHub, String maxTokenLifetimeAsIso8601) {
 
     /** A hub with the default limits and cloud-to-device settings, and this Event Hub-compatible endpoint. */
     public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies, EventHubSpec eventHub) {
-        this(name, hostNames, devices, policies, null, null, null, eventHub);
+        this(name, hostNames, devices, policies, null, null, null, null, eventHub, null);
     }
 
     /** A hub with the default limits, cloud-to-device settings and Event Hub-compatible endpoint. */
     public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies) {
-        this(name, hostNames, devices, policies, null, null, null, null);
+        this(name, hostNames, devices, policies, null, null, null, null, null, null);
     }
 
     /**
@@ -110,49 +115,41 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
         return p;
     }
 
+    /** {@code maxTokenLifetimeSeconds}, or its deprecated ISO 8601 alias; null when neither is given. */
     public Duration maxTokenLifetime() {
-        if (maxTokenLifetimeAsIso8601 == null) {
-            return null;
-        }
-        try {
-            return Duration.parse(maxTokenLifetimeAsIso8601);
-        } catch (DateTimeParseException e) {
-            throw new ConfigException("maxTokenLifetimeAsIso8601 '" + maxTokenLifetimeAsIso8601 + "' is not an ISO 8601 duration such as PT30S");
-        }
+        return Durations.seconds("maxTokenLifetimeSeconds", maxTokenLifetimeSeconds, "maxTokenLifetimeAsIso8601", maxTokenLifetimeAsIso8601);
     }
 
     /**
-     * Cloud-to-device settings ({@code maxQueueDepth} overrides the profile's queue-depth limit), named as in the hub's
-     * ARM template where it has them ({@code maxDeliveryCount},
-     * {@code defaultTtlAsIso8601}); durations in ISO 8601 ({@code PT1H}). Anything left out keeps the hub's value.
+     * Cloud-to-device settings ({@code maxQueueDepth} overrides the profile's queue-depth limit; {@code maxDeliveryCount}
+     * as in the hub's ARM template); durations in seconds. Anything left out keeps the hub's value. The ISO 8601 fields
+     * ({@code defaultTtlAsIso8601}, {@code lockTimeoutAsIso8601}, {@code feedbackIntervalAsIso8601}) are deprecated
+     * aliases of the seconds fields.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record CloudToDeviceSpec(Integer maxDeliveryCount, String defaultTtlAsIso8601, String lockTimeoutAsIso8601,
-                                    String feedbackIntervalAsIso8601, Integer maxQueueDepth) {
+    public record CloudToDeviceSpec(Integer maxDeliveryCount, Double defaultTtlSeconds, Double lockTimeoutSeconds,
+                                    Double feedbackIntervalSeconds, Integer maxQueueDepth, String defaultTtlAsIso8601,
+                                    String lockTimeoutAsIso8601, String feedbackIntervalAsIso8601) {
 
         public C2dSettings applyTo(C2dSettings base) {
             C2dSettings s = base;
             if (maxDeliveryCount != null) {
                 s = s.withMaxDeliveryCount(maxDeliveryCount);
             }
-            if (defaultTtlAsIso8601 != null) {
-                s = s.withDefaultTtl(duration("defaultTtlAsIso8601", defaultTtlAsIso8601));
+            Duration ttl = Durations.seconds("cloudToDevice.defaultTtlSeconds", defaultTtlSeconds, "cloudToDevice.defaultTtlAsIso8601", defaultTtlAsIso8601);
+            if (ttl != null) {
+                s = s.withDefaultTtl(ttl);
             }
-            if (lockTimeoutAsIso8601 != null) {
-                s = s.withLockTimeout(duration("lockTimeoutAsIso8601", lockTimeoutAsIso8601));
+            Duration lock = Durations.seconds("cloudToDevice.lockTimeoutSeconds", lockTimeoutSeconds, "cloudToDevice.lockTimeoutAsIso8601", lockTimeoutAsIso8601);
+            if (lock != null) {
+                s = s.withLockTimeout(lock);
             }
-            if (feedbackIntervalAsIso8601 != null) {
-                s = s.withFeedbackInterval(duration("feedbackIntervalAsIso8601", feedbackIntervalAsIso8601));
+            Duration feedback = Durations.seconds("cloudToDevice.feedbackIntervalSeconds", feedbackIntervalSeconds,
+                    "cloudToDevice.feedbackIntervalAsIso8601", feedbackIntervalAsIso8601);
+            if (feedback != null) {
+                s = s.withFeedbackInterval(feedback);
             }
             return s;
-        }
-
-        private static Duration duration(String field, String value) {
-            try {
-                return Duration.parse(value);
-            } catch (DateTimeParseException e) {
-                throw new ConfigException("cloudToDevice." + field + " '" + value + "' is not an ISO 8601 duration such as PT1H or PT30S");
-            }
         }
     }
 
@@ -164,12 +161,31 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
      *                        default {@code localhost}
      * @param partitionCount  default 4
      * @param consumerGroups  consumer groups besides {@code $Default}
-     * @param retentionHours  how long events are kept; default 24
-     * @param retainedEvents  at most this many events per partition; default 10,000
+     * @param retentionSeconds how long events are kept, seconds; default 86,400 (24 h), at most 604,800 (7 days)
+     * @param retainedEvents   at most this many events per partition; default 10,000
+     * @param retentionHours   deprecated: {@code retentionSeconds} in hours
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EventHubSpec(String name, String hostName, Integer partitionCount, List<String> consumerGroups,
-                               Double retentionHours, Long retainedEvents) {
+                               Double retentionSeconds, Long retainedEvents, Double retentionHours) {
+
+        /** The endpoint with the retention given in hours, as the deprecated {@code retentionHours} field does. */
+        public EventHubSpec(String name, String hostName, Integer partitionCount, List<String> consumerGroups, Double retentionHours,
+                            Long retainedEvents) {
+            this(name, hostName, partitionCount, consumerGroups, null, retainedEvents, retentionHours);
+        }
+
+        /** {@code retentionSeconds}, or the deprecated {@code retentionHours}; null when neither is given. */
+        public Duration retention() {
+            if (retentionSeconds != null && retentionHours != null) {
+                throw new ConfigException("eventHub: give retentionSeconds or the deprecated retentionHours, not both");
+            }
+            if (retentionHours != null) {
+                Durations.deprecated("eventHub.retentionHours", "eventHub.retentionSeconds");
+                return Duration.ofMillis(Math.round(retentionHours * 3_600_000));
+            }
+            return retentionSeconds == null ? null : Duration.ofMillis(Math.round(retentionSeconds * 1000));
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -178,6 +194,21 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PolicySpec(String name, Set<Permission> permissions, String primaryKey, String secondaryKey) {
+    }
+
+    /** The settings a hub definition asks for, defaults filled in; the name defaults to the hub's. */
+    public static EventHubSettings eventHubSettings(String hubName, EventHubSpec spec) {
+        EventHubSpec s = spec != null ? spec : new EventHubSpec(null, null, null, null, null, null, (Double) null);
+        List<String> groups = new java.util.ArrayList<>(List.of(EventHubSettings.DEFAULT_CONSUMER_GROUP));
+        if (s.consumerGroups() != null) {
+            s.consumerGroups().stream().filter(g -> !g.equalsIgnoreCase(EventHubSettings.DEFAULT_CONSUMER_GROUP)).forEach(groups::add);
+        }
+        return new EventHubSettings(s.name() != null ? s.name() : hubName,
+                s.hostName() != null ? s.hostName() : EventHubSettings.DEFAULT_HOST,
+                s.partitionCount() != null ? s.partitionCount() : EventHubSettings.DEFAULT_PARTITIONS,
+                groups,
+                s.retention() != null ? s.retention() : EventHubSettings.DEFAULT_RETENTION,
+                s.retainedEvents() != null ? s.retainedEvents() : EventHubSettings.DEFAULT_RETAINED_EVENTS);
     }
 
     public static final String DEFAULT_HUB_NAME = "simhub";
@@ -210,7 +241,7 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
                 hostNames == null || hostNames.isEmpty() ? DEFAULT_HOST_NAMES : hostNames,
                 devices == null ? List.of() : devices,
                 policies == null ? DEFAULT_POLICIES : policies,
-                cloudToDevice, limits, maxTokenLifetimeAsIso8601,
-                eventHub == null ? new EventHubSpec(null, null, null, null, null, null) : eventHub);
+                cloudToDevice, limits, maxTokenLifetimeSeconds, maxFrameSize,
+                eventHub == null ? new EventHubSpec(null, null, null, null, null, null, (Double) null) : eventHub, maxTokenLifetimeAsIso8601);
     }
 }

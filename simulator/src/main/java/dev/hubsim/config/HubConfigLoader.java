@@ -127,6 +127,9 @@ public final class HubConfigLoader {
             }
             config.limitProfile();
             config.maxTokenLifetime();
+            if (config.maxFrameSize() != null && config.maxFrameSize() < 512) {
+                throw new ConfigException("maxFrameSize " + config.maxFrameSize() + " must be at least 512 bytes (AMQP's minimum)");
+            }
         } catch (IllegalArgumentException | ConfigException e) {
             throw new ConfigException(prefix + e.getMessage());
         }
@@ -166,6 +169,15 @@ public final class HubConfigLoader {
         }
         if (eh.retentionHours() != null && !(eh.retentionHours() > 0 && eh.retentionHours() <= 168)) {
             throw new ConfigException(prefix + "eventHub retentionHours " + eh.retentionHours() + " must be more than 0 and at most 168 (7 days)");
+        }
+        if (eh.retentionSeconds() != null && !(eh.retentionSeconds() > 0 && eh.retentionSeconds() <= 604_800)) {
+            throw new ConfigException(prefix + "eventHub retentionSeconds " + eh.retentionSeconds()
+                    + " must be more than 0 and at most 604800 (7 days)");
+        }
+        try {
+            eh.retention();
+        } catch (ConfigException e) {
+            throw new ConfigException(prefix + e.getMessage());
         }
         if (eh.retainedEvents() != null && eh.retainedEvents() < 1) {
             throw new ConfigException(prefix + "eventHub retainedEvents " + eh.retainedEvents() + " must be at least 1");

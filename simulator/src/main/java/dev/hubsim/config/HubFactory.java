@@ -1,6 +1,6 @@
 package dev.hubsim.config;
 
-import dev.hubsim.Hub;
+import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.DeviceRegistry;
 import dev.hubsim.registry.DeviceStatus;

@@ -1,7 +1,5 @@
 package dev.hubsim.faults;
 
-import org.apache.qpid.proton.amqp.Symbol;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +14,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultPlan {
 
-    /** A refusal or redirect for the next attaches in scope. */
-    public record AttachFault(Symbol condition, String description, Map<Symbol, Object> info) {
+    /**
+     * A refusal or redirect for the next attaches in scope.
+     *
+     * @param condition the condition's wire name (any, not only the hub's own)
+     * @param info      the error's {@code info} map (a redirect's host, port and address), or null
+     */
+    public record AttachFault(String condition, String description, Map<String, Object> info) {
     }
 
-    /** A rejection for the next transfers in scope. */
-    public record TransferFault(Symbol condition, String description) {
+    /** A rejection for the next transfers in scope; {@code condition} is the wire name. */
+    public record TransferFault(String condition, String description) {
     }
 
     private record Counted<T>(Scope scope, AtomicInteger remaining, T fault) {

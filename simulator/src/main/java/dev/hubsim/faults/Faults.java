@@ -1,6 +1,6 @@
 package dev.hubsim.faults;
 
-import org.apache.qpid.proton.amqp.Symbol;
+import dev.hubsim.errors.Condition;
 
 import java.time.Duration;
 
@@ -9,14 +9,17 @@ import java.time.Duration;
  * trace of each connection it touches, when it takes effect.
  */
 public interface Faults {
-    /** Drops the connections in scope: with a TCP reset when {@code abrupt}, else with a Close carrying the condition. */
-    int dropConnections(Scope scope, boolean abrupt, Symbol condition, String description);
+    /** Resets the TCP connections in scope: the client sees the socket die, not a Close. Returns how many. */
+    int resetConnections(Scope scope);
+
+    /** Closes the connections in scope with a Close carrying the condition. Returns how many. */
+    int closeConnections(Scope scope, Condition condition, String description);
 
     /** Expires now every claim of the connections in scope, with the same effect as a token running out. */
     int expireClaims(Scope scope);
 
     /** The next {@code count} attaches in scope are refused with this condition (the documented refusal framing). */
-    void refuseNextAttaches(Scope scope, int count, Symbol condition, String description);
+    void refuseNextAttaches(Scope scope, int count, Condition condition, String description);
 
     /** The next {@code count} attaches in scope are refused with {@code amqp:link:redirect} and this info map. */
     void redirectNextAttaches(Scope scope, int count, String hostname, String networkHost, int port, String address);
@@ -35,7 +38,7 @@ public interface Faults {
     void delayDispositions(Scope scope, Duration delay);
 
     /** The next {@code count} transfers in scope are Rejected with this condition. */
-    void rejectNextTransfers(Scope scope, int count, Symbol condition, String description);
+    void rejectNextTransfers(Scope scope, int count, Condition condition, String description);
 
     /**
      * The hub answers the Begins and Attaches in scope this much later (a client must not report a session or link

@@ -8,20 +8,19 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.hubsim.HubSimulator;
 import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.PercentEncoding;
 import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.auth.TokenVerdict;
 import dev.hubsim.c2d.EnqueueResult;
-import dev.hubsim.c2d.Messages;
-import dev.hubsim.events.RecordedTelemetry;
-import dev.hubsim.faults.Faults;
+import dev.hubsim.codec.C2dMessages;
+import dev.hubsim.codec.Messages;
+import dev.hubsim.eventhub.StoredEvent;
+import dev.hubsim.faults.HubFaults;
 import dev.hubsim.faults.Scope;
 import dev.hubsim.trace.ConnectionTrace;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
-import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.message.Message;
@@ -39,19 +38,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * connections, telemetry, traces, cloud-to-device injection and purge, every fault kind, reset. Everything but
  * {@code GET /hubsim/health} needs an {@code iothubowner} SAS token in {@code Authorization}.
  */
-public final class ControlApi implements ResponseDefinitionTransformerV2 {
+final class ControlApi implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "hubsim-control";
     public static final String PREFIX = "/hubsim/";
 
     private final TokenValidator tokens;
-    private final AtomicReference<HubSimulator> simulator = new AtomicReference<>();
+    private final AtomicReference<ControlTarget> simulator = new AtomicReference<>();
 
     public ControlApi(TokenValidator tokens) {
         this.tokens = tokens;
     }
 
     /** The simulator exists only once everything started; until then the API answers 503. */
-    public void bind(HubSimulator running) {
+    public void bind(ControlTarget running) {
         simulator.set(running);
     }
 
@@ -70,12 +69,12 @@ public final class ControlApi implements ResponseDefinitionTransformerV2 {
         Request request = serveEvent.getRequest();
         String path = request.getUrl().split("\\?", 2)[0].substring(PREFIX.length());
         String method = request.getMethod().getName();
-        HubSimulator hub = simulator.get();
+        ControlTarget hub = simulator.get();
         if (hub == null) {
             return HubHttpErrors.error(503, "ServiceUnavailable", "the simulator is still starting");
         }
         if (path.equals("health") && method.equals("GET")) {
-            return HubHttpErrors.json(200, Json.write(Map.of("status", "ready", "ports", hub.info().ports())));
+            return HubHttpErrors.json(200, Json.write(Map.of("status", "ready", "ports", hub.ports())));
         }
         ResponseDefinition refusal = ownerOnly(request);
         if (refusal != null) {
@@ -149,23 +148,30 @@ public final class ControlApi implements ResponseDefinitionTransformerV2 {
         }
     }
 
-    private static ArrayNode telemetry(HubSimulator hub, String deviceId) {
+    private static ArrayNode telemetry(ControlTarget hub, String deviceId) {
         ArrayNode out = Json.MAPPER.createArrayNode();
-        for (RecordedTelemetry t : hub.telemetry(deviceId)) {
+        for (StoredEvent event : hub.events(deviceId)) {
+            Message m = Messages.decode(event.encoded());
             ObjectNode n = out.addObject();
-            n.put("deviceId", t.deviceId());
-            n.put("messageId", t.message().getMessageId() == null ? null : String.valueOf(t.message().getMessageId()));
+            n.put("deviceId", event.deviceId());
+            n.put("messageId", m.getMessageId() == null ? null : String.valueOf(m.getMessageId()));
             ObjectNode annotations = n.putObject("annotations");
-            t.annotations().forEach((k, v) -> annotations.put(k, v instanceof java.util.Date d ? d.toInstant().toString() : String.valueOf(v)));
+            if (m.getMessageAnnotations() != null) {
+                m.getMessageAnnotations().getValue().forEach((k, v) -> annotations.put(k.toString(),
+                        v instanceof java.util.Date d ? d.toInstant().toString() : String.valueOf(v)));
+            }
             ObjectNode props = n.putObject("applicationProperties");
-            t.applicationProperties().forEach((k, v) -> props.put(k, String.valueOf(v)));
-            n.put("body", new String(t.body(), StandardCharsets.UTF_8));
-            n.put("bodyBase64", Base64.getEncoder().encodeToString(t.body()));
+            if (m.getApplicationProperties() != null) {
+                m.getApplicationProperties().getValue().forEach((k, v) -> props.put(k, String.valueOf(v)));
+            }
+            byte[] body = Messages.body(m);
+            n.put("body", new String(body, StandardCharsets.UTF_8));
+            n.put("bodyBase64", Base64.getEncoder().encodeToString(body));
         }
         return out;
     }
 
-    private static ResponseDefinition inject(HubSimulator hub, String deviceId, JsonNode body) {
+    private static ResponseDefinition inject(ControlTarget hub, String deviceId, JsonNode body) {
         Message m = Proton.message();
         m.setAddress("/devices/" + deviceId + "/messages/devicebound");
         if (body.hasNonNull("messageId")) {
@@ -178,21 +184,21 @@ public final class ControlApi implements ResponseDefinitionTransformerV2 {
         }
         m.setApplicationProperties(new ApplicationProperties(props));
         m.setBody(new Data(new Binary(body.path("body").asText("").getBytes(StandardCharsets.UTF_8))));
-        EnqueueResult result = hub.cloudToDevice().enqueue(m, Messages.encode(m));
+        EnqueueResult result = hub.cloudToDevice().enqueue(C2dMessages.of(m));
         if (result instanceof EnqueueResult.Refused refused) {
-            return HubHttpErrors.error(400, refused.condition().toString(), refused.description());
+            return HubHttpErrors.error(400, refused.condition().wireName(), refused.description());
         }
         return HubHttpErrors.json(201, "{\"sequenceNumber\":" + ((EnqueueResult.Enqueued) result).sequenceNumber() + "}");
     }
 
-    private static int fault(Faults faults, String kind, JsonNode b) {
+    private static int fault(HubFaults faults, String kind, JsonNode b) {
         Scope scope = new Scope(text(b, "deviceId"), text(b, "connectionId"), text(b, "path"));
-        Symbol condition = b.hasNonNull("condition") ? Symbol.valueOf(b.get("condition").asText()) : null;
+        String condition = text(b, "condition");
         String description = text(b, "description");
         switch (kind) {
             case "drop-connection":
-                return faults.dropConnections(scope, b.path("abrupt").asBoolean(false),
-                        condition != null ? condition : Symbol.valueOf("amqp:connection:forced"), description);
+                return b.path("abrupt").asBoolean(false) ? faults.resetConnections(scope)
+                        : faults.closeConnections(scope, condition != null ? condition : "amqp:connection:forced", description);
             case "expire-claims":
                 return faults.expireClaims(scope);
             case "refuse-attaches":

@@ -13,7 +13,7 @@ import java.util.List;
  * The hub's HTTPS face: an embedded WireMock server (plain HTTP on loopback, behind {@link HttpsFront}) with the
  * hub's own extensions, and static stubs from {@code mappings/} and {@code __files/} under a directory the user gives.
  */
-public final class HttpFace implements AutoCloseable {
+final class HttpFace implements AutoCloseable {
     private final WireMockServer wiremock;
 
     public HttpFace(Path stubs, List<Extension> extensions) {

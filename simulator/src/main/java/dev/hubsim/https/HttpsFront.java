@@ -36,7 +36,7 @@ import java.util.Locale;
  * {@code /$iothub/websocket} (origin or absolute form) to the broker's WebSocket acceptor and everything else to the
  * HTTP server behind, then relays bytes both ways.
  */
-public final class HttpsFront implements AutoCloseable {
+final class HttpsFront implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpsFront.class);
     static final String WEBSOCKET_PATH = "/$iothub/websocket";
     /** The longest request head read before routing; a larger one is refused. */

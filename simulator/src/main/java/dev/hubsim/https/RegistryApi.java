@@ -8,7 +8,7 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.hubsim.Hub;
+import dev.hubsim.registry.Hub;
 import dev.hubsim.auth.PercentEncoding;
 import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.registry.Device;
@@ -30,7 +30,7 @@ import java.util.function.ToIntFunction;
  * (real-clients.md §3.8): {@code PUT}, {@code GET}, {@code DELETE /devices/{id}}, {@code GET /devices},
  * {@code GET /statistics/devices}, each checked against the SAS token's RegistryRead / RegistryWrite permission.
  */
-public final class RegistryApi implements ResponseDefinitionTransformerV2 {
+final class RegistryApi implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "hubsim-registry";
     /** API versions the SDKs send; others are served with a warning. */
     static final Set<String> KNOWN_API_VERSIONS = Set.of("2021-04-12", "2020-09-30", "2020-06-30", "2020-03-13", "2019-10-01", "2018-06-30");

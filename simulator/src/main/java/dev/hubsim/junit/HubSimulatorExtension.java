@@ -26,7 +26,10 @@ import java.util.function.Consumer;
  *   <li>builder: {@code @RegisterExtension static HubSimulatorExtension hub = HubSimulatorExtension.builder()...build();}
  *   (a non-static field gets a simulator per test method).</li>
  * </ul>
- * Tests receive the running {@link HubSimulator} as a parameter, or from {@link #simulator()} in builder mode.
+ * Tests receive the running {@link HubSimulator} as a parameter, or from {@link #simulator()} in builder mode. A
+ * simulator shared by a class is {@linkplain HubSimulator#reset() reset} before each test method (faults, C2D queues
+ * and feedback, stored telemetry, closed connections' traces), as WireMock's extension resets its stubs; opt out with
+ * {@code resetBetweenTests = false} or {@code .resetBetweenTests(false)} when a class's tests build on each other.
  */
 public final class HubSimulatorExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback, ParameterResolver {
@@ -35,16 +38,19 @@ public final class HubSimulatorExtension implements BeforeAllCallback, AfterAllC
     public static final Path DEFAULT_DATA_DIR = Path.of(System.getProperty("java.io.tmpdir"), "hubsim-junit");
 
     private final Consumer<HubSimulator.Builder> configuration;
+    private boolean resetBetweenTests;
     private HubSimulator simulator;
     private boolean perTest;
 
     /** Used by {@code @HubSimulatorTest}; reads the annotation. */
     public HubSimulatorExtension() {
         this.configuration = null;
+        this.resetBetweenTests = true;
     }
 
-    private HubSimulatorExtension(Consumer<HubSimulator.Builder> configuration) {
+    private HubSimulatorExtension(Consumer<HubSimulator.Builder> configuration, boolean resetBetweenTests) {
         this.configuration = configuration;
+        this.resetBetweenTests = resetBetweenTests;
     }
 
     public static Builder builder() {
@@ -75,6 +81,8 @@ public final class HubSimulatorExtension implements BeforeAllCallback, AfterAllC
             // Registered on an instance field: beforeAll never ran, so each test gets its own simulator.
             perTest = true;
             simulator = start(context);
+        } else if (!perTest && resetBetweenTests) {
+            simulator.reset();
         }
     }
 
@@ -104,6 +112,7 @@ public final class HubSimulatorExtension implements BeforeAllCallback, AfterAllC
                     .flatMap(c -> AnnotationSupport.findAnnotation(c, HubSimulatorTest.class))
                     .orElseThrow(() -> new ExtensionConfigurationException("use @HubSimulatorTest or HubSimulatorExtension.builder()"));
             builder.amqpsPort(annotation.amqpsPort()).amqpPort(annotation.amqpPort()).httpsPort(annotation.httpsPort());
+            resetBetweenTests = annotation.resetBetweenTests();
             if (!annotation.config().isEmpty()) {
                 builder.configFile(resolveConfig(annotation.config(), context));
             }
@@ -141,6 +150,7 @@ public final class HubSimulatorExtension implements BeforeAllCallback, AfterAllC
     /** Builder mode: every {@link HubSimulator.Builder} option, with free ports by default. */
     public static final class Builder {
         private Consumer<HubSimulator.Builder> steps = b -> { };
+        private boolean resetBetweenTests = true;
 
         private Builder() {
         }
@@ -174,13 +184,19 @@ public final class HubSimulatorExtension implements BeforeAllCallback, AfterAllC
             return then(b -> b.dataDir(dir));
         }
 
+        /** Whether a simulator shared by the class is reset before each test method (true by default). */
+        public Builder resetBetweenTests(boolean reset) {
+            this.resetBetweenTests = reset;
+            return this;
+        }
+
         /** Any other option of the simulator's own builder. */
         public Builder configure(Consumer<HubSimulator.Builder> step) {
             return then(step);
         }
 
         public HubSimulatorExtension build() {
-            return new HubSimulatorExtension(steps);
+            return new HubSimulatorExtension(steps, resetBetweenTests);
         }
     }
 }

@@ -10,7 +10,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Starts one simulator for the annotated test class and injects it as a {@link dev.hubsim.HubSimulator} parameter.
+ * Starts one simulator for the annotated test class, resets it before each test method, and injects it as a
+ * {@link dev.hubsim.HubSimulator} parameter.
  * Ports default to 0 (free ports, safe in parallel); set {@code amqpsPort = 5671} for the Azure IoT SDKs.
  */
 @Target(ElementType.TYPE)
@@ -28,4 +29,10 @@ public @interface HubSimulatorTest {
 
     /** A hub definition (JSON or YAML): a classpath resource, or a file path. Empty: the default hub. */
     String config() default "";
+
+    /**
+     * Reset the simulator before each test method (faults, C2D queues and feedback, stored telemetry, closed
+     * connections' traces); false when the class's tests build on each other's state.
+     */
+    boolean resetBetweenTests() default true;
 }

@@ -1,5 +1,7 @@
 package dev.hubsim.limits;
 
+
+
 /**
  * The limits a profile sets. Connection, session and link limits count per client identity (the SASL PLAIN user, else
  * the AMQP container-id, else the client's address), as the seeds' per-agent limits do.

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The running limits: the profile's values and modes, per-client usage of connections, sessions and links, and the
  * count of warnings. Thread-safe.
  */
-public final class Limits {
+public final class Limits implements LimitsView {
     private static final Logger LOG = LoggerFactory.getLogger(Limits.class);
 
     /** The answer to "may this go over?". */
@@ -48,6 +48,7 @@ public final class Limits {
         }
     }
 
+    @Override
     public LimitProfile profile() {
         return profile;
     }
@@ -62,6 +63,7 @@ public final class Limits {
     }
 
     /** Connections open now from this remote address. */
+    @Override
     public int connectionsFrom(String host) {
         Usage u = usage.get(ADDRESS_PREFIX + host);
         return u == null ? 0 : u.perAddress.get();
@@ -116,10 +118,12 @@ public final class Limits {
     }
 
     /** How many times a limit in warn mode was exceeded. */
+    @Override
     public long warnings(LimitKind kind) {
         return warnings.get(kind).get();
     }
 
+    @Override
     public long value(LimitKind kind) {
         return profile.limit(kind).value();
     }

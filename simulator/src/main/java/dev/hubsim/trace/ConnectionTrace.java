@@ -1,104 +1,29 @@
 package dev.hubsim.trace;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-
-import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 
-/**
- * The trace of one connection: its records in order, at most {@code capacity} of them (the oldest go first, and are
- * counted), and the identities it used (SASL user, devices and policies it holds claims for).
- */
-public final class ConnectionTrace {
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+/** What one connection did, frame by frame, as tests read it. */
+public interface ConnectionTrace {
+    /** The connection's id: {@code c1}, {@code c2}, ... */
+    String connectionId();
 
-    private final String connectionId;
-    private final String remoteAddress;
-    private final int capacity;
-    private final AtomicLong sequence;
-    private final Clock clock;
-    private final Deque<TraceRecord> records = new ArrayDeque<>();
-    private final Set<String> identities = new LinkedHashSet<>();
-    private long dropped;
-    private volatile boolean open = true;
+    String remoteAddress();
 
-    ConnectionTrace(String connectionId, String remoteAddress, int capacity, AtomicLong sequence, Clock clock) {
-        this.connectionId = connectionId;
-        this.remoteAddress = remoteAddress;
-        this.capacity = capacity;
-        this.sequence = sequence;
-        this.clock = clock;
-    }
+    boolean isOpen();
 
-    public String connectionId() {
-        return connectionId;
-    }
+    /** The SASL user, devices and policies it held claims for. */
+    Set<String> identities();
 
-    public String remoteAddress() {
-        return remoteAddress;
-    }
-
-    public boolean isOpen() {
-        return open;
-    }
-
-    void closed() {
-        open = false;
-    }
-
-    public synchronized TraceRecord record(TraceRecord.Direction direction, TraceRecord.FrameType type, int channel, String path,
-                                           Map<String, Object> fields) {
-        TraceRecord r = new TraceRecord(sequence.incrementAndGet(), clock.instant(), connectionId, direction, type, channel, path, fields);
-        records.addLast(r);
-        while (records.size() > capacity) {
-            records.removeFirst();
-            dropped++;
-        }
-        return r;
-    }
-
-    public synchronized void addIdentity(String identity) {
-        identities.add(identity);
-    }
-
-    public synchronized Set<String> identities() {
-        return Set.copyOf(identities);
-    }
-
-    public synchronized List<TraceRecord> records() {
-        return List.copyOf(records);
-    }
+    /** Its records in order (the newest at most; see {@link #dropped()}). */
+    List<TraceRecord> records();
 
     /** Records dropped because the trace reached its capacity. */
-    public synchronized long dropped() {
-        return dropped;
-    }
+    long dropped();
 
     /** One JSON object per line, in order. */
-    public String toJsonLines() {
-        return records().stream().map(r -> {
-            try {
-                return JSON.writeValueAsString(r);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).collect(Collectors.joining("\n", "", "\n"));
-    }
+    String toJsonLines();
 
     /** The readable sequence: a header line, then one line per record. */
-    public String toText() {
-        return "connection " + connectionId + " from " + remoteAddress + " identities " + identities() + (dropped() > 0 ? " (" + dropped() + " older records dropped)" : "")
-                + "\n" + records().stream().map(TraceRecord::toText).collect(Collectors.joining("\n", "", "\n"));
-    }
+    String toText();
 }

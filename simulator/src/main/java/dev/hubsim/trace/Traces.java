@@ -11,17 +11,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * Every connection's trace, for tests to assert on. Live connections are all kept; of closed ones, the most recent
+ * Every connection's trace: the faces open and close them ({@link ConnectionLog}), tests read them through
+ * {@link TraceView}. Live connections are all kept; of closed ones, the most recent
  * {@code closedKept}. Queries filter by client identity, link path and frame type, across connections, in order.
  */
-public final class Traces {
+public final class Traces implements TraceView {
     private final int recordsPerConnection;
     private final int closedKept;
     private final boolean enabled;
     private final Clock clock;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
-    private final Map<String, ConnectionTrace> traces = new LinkedHashMap<>();
+    private final Map<String, ConnectionLog> traces = new LinkedHashMap<>();
 
     public Traces(boolean enabled, int recordsPerConnection, int closedKept, Clock clock) {
         this.enabled = enabled;
@@ -35,14 +36,14 @@ public final class Traces {
         return enabled;
     }
 
-    public synchronized ConnectionTrace open(String remoteAddress) {
+    public synchronized ConnectionLog open(String remoteAddress) {
         String id = "c" + ids.incrementAndGet();
-        ConnectionTrace trace = new ConnectionTrace(id, remoteAddress, recordsPerConnection, sequence, clock);
+        ConnectionLog trace = new ConnectionLog(id, remoteAddress, recordsPerConnection, sequence, clock);
         traces.put(id, trace);
         return trace;
     }
 
-    public synchronized void closed(ConnectionTrace trace) {
+    public synchronized void closed(ConnectionLog trace) {
         trace.closed();
         List<String> closedIds = traces.values().stream().filter(t -> !t.isOpen()).map(ConnectionTrace::connectionId).toList();
         for (int i = 0; i < closedIds.size() - closedKept; i++) {
@@ -50,14 +51,17 @@ public final class Traces {
         }
     }
 
+    @Override
     public synchronized List<ConnectionTrace> connections() {
         return List.copyOf(traces.values());
     }
 
+    @Override
     public synchronized Optional<ConnectionTrace> connection(String connectionId) {
         return Optional.ofNullable(traces.get(connectionId));
     }
 
+    @Override
     public Query query() {
         return new Query();
     }

@@ -53,7 +53,7 @@ public final class TraceCost {
     /** The tracer alone: nanoseconds per recorded transfer frame, over a million frames after a million to warm up. */
     static double nanosPerFrame() {
         dev.hubsim.trace.Traces traces = new dev.hubsim.trace.Traces(true, 10_000, 1, java.time.Clock.systemUTC());
-        dev.hubsim.trace.FrameTracer tracer = new dev.hubsim.trace.FrameTracer(traces.open("bench"));
+        dev.hubsim.amqp.FrameTracer tracer = new dev.hubsim.amqp.FrameTracer(traces.open("bench"));
         org.apache.qpid.proton.amqp.transport.Transfer transfer = new org.apache.qpid.proton.amqp.transport.Transfer();
         transfer.setHandle(org.apache.qpid.proton.amqp.UnsignedInteger.ZERO);
         transfer.setDeliveryId(org.apache.qpid.proton.amqp.UnsignedInteger.ONE);

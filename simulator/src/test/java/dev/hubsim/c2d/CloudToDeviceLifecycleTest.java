@@ -1,5 +1,7 @@
 package dev.hubsim.c2d;
 
+import dev.hubsim.codec.FeedbackMessages;
+import dev.hubsim.codec.DeviceBoundMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.HubSimulator;
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -131,7 +134,7 @@ class CloudToDeviceLifecycleTest {
         clients.device("c2d-2").settle(got, Accepted.getInstance());
 
         Message batch = clients.nextFeedbackMessage();
-        assertEquals(FeedbackQueue.CONTENT_TYPE, batch.getContentType());
+        assertEquals(FeedbackMessages.CONTENT_TYPE, batch.getContentType());
         assertEquals(new Binary("simhub".getBytes(StandardCharsets.UTF_8)), batch.getProperties().getUserId());
         JsonNode records = new ObjectMapper().readTree(((Data) batch.getBody()).getValue().getArray());
         assertTrue(records.isArray());
@@ -304,17 +307,17 @@ class CloudToDeviceLifecycleTest {
              C2dClients own = new C2dClients(quiet)) {
             String id = id();
             CountDownLatch batchReady = new CountDownLatch(1);
-            quiet.cloudToDevice().feedback().addListener(batchReady::countDown);
+            quiet.cloudToDevice().onFeedback(batchReady::countDown);
             own.send(C2dClients.c2d("device1", id, "full", "x"));
             Receiver inbox = own.deviceInbox("device1", 1);
             own.device("device1").settle(own.device("device1").receiveUnsettled(inbox), Accepted.getInstance());
             // No feedback receiver yet: the batch is made and kept until one attaches.
             assertTrue(batchReady.await(AmqpTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "a feedback batch was made");
-            assertEquals(1, quiet.cloudToDevice().feedback().waiting());
+            assertEquals(1, quiet.cloudToDevice().feedbackWaiting());
             own.feedbackReceiver("/messages/servicebound/feedback");
             assertEquals("Success", own.awaitFeedbackFor(id).get("statusCode").asText());
             own.service.roundTrip();
-            assertEquals(0, quiet.cloudToDevice().feedback().waiting());
+            assertEquals(0, quiet.cloudToDevice().feedbackWaiting());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hubsim.c2d;
 
+import dev.hubsim.codec.FeedbackMessages;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -22,7 +23,7 @@ class FeedbackCeilingTest {
             settings = new C2dSettings(settings.lockTimeout(), settings.maxDeliveryCount(), settings.defaultTtl(), settings.maxTtl(),
                     settings.feedbackBatchSize(), settings.feedbackInterval(), 25);
             FeedbackQueue queue = new FeedbackQueue("simhub", settings, Clock.systemUTC(), timer, C2dStore.IN_MEMORY, new AtomicLong(),
-                    C2dStore.Recovered.empty());
+                    C2dStore.Recovered.empty(), new FeedbackMessages());
             for (int i = 0; i < 4 * 1000; i++) {
                 queue.add(new FeedbackRecord("m" + i, "2026-01-01T00:00:00Z", FeedbackStatus.SUCCESS, "Success", "device1", "gen"));
             }

@@ -3,8 +3,8 @@ package dev.hubsim.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.SimulatorInfo;
 import dev.hubsim.auth.SasTokens;
-import dev.hubsim.events.EventHubSas;
-import dev.hubsim.events.EventStore;
+import dev.hubsim.auth.SasTokens;
+import dev.hubsim.eventhub.EventStore;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.CbsClient;
 import dev.hubsim.testing.ExportedTrust;
@@ -381,7 +381,7 @@ class KillNineTest {
     /** Every event of device1's partition, in order, read over the Event Hub-compatible endpoint from its start. */
     private static List<Message> readAllEvents(SimulatorInfo info) throws Exception {
         String audience = "amqp://" + hostOf(info.eventHubCompatibleEndpoint()) + "/" + info.eventHubCompatibleName();
-        String token = EventHubSas.create(audience, policyKey(info, "service"), Instant.now().plusSeconds(600), "service");
+        String token = SasTokens.createForEventHubs(audience, policyKey(info, "service"), Instant.now().plusSeconds(600), "service");
         try (AmqpTestClient client = AmqpTestClient.tls(info.ports().get("amqps"), ExportedTrust.sslContext(info), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
             CbsClient.Reply reply = new CbsClient(client).putToken(UUID.randomUUID(), audience, token);
             assertEquals(Integer.valueOf(200), reply.statusCode(), String.valueOf(reply.statusDescription()));

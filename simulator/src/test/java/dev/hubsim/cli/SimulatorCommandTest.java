@@ -91,7 +91,8 @@ class SimulatorCommandTest {
         try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--config", config.toString())) {
             assertEquals(1, cli.awaitExit(START_TIMEOUT));
             assertEquals("hubsim: config file " + config + " has an unknown field 'devicez' at /devicez (expected one of "
-                    + "[cloudToDevice, devices, eventHub, hostNames, limits, maxTokenLifetimeAsIso8601, name, policies])\n", cli.stderr());
+                    + "[cloudToDevice, devices, eventHub, hostNames, limits, maxFrameSize, maxTokenLifetimeAsIso8601, maxTokenLifetimeSeconds, name, "
+                    + "policies])\n", cli.stderr());
             assertEquals(1, cli.stderr().lines().count(), cli.stderr());
         }
     }

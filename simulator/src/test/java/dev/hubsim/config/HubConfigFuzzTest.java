@@ -52,7 +52,8 @@ class HubConfigFuzzTest {
         Arbitrary<Object> list = scalar.list().ofMaxSize(3).map(l -> (Object) l);
         List<String> keys = List.of("name", "hostNames", "devices", "policies", "cloudToDevice", "limits", "maxTokenLifetimeAsIso8601", "eventHub",
                 "deviceId", "primaryKey", "status", "permissions", "partitionCount", "consumerGroups", "retentionHours", "retainedEvents",
-                "maxDeliveryCount", "defaultTtlAsIso8601", "maxQueueDepth", "profile", "credit", "value", "mode", "telemetry", "linksPerClient");
+                "maxDeliveryCount", "defaultTtlAsIso8601", "maxQueueDepth", "profile", "credit", "value", "mode", "telemetry", "linksPerClient",
+                "maxTokenLifetimeSeconds", "maxFrameSize", "defaultTtlSeconds", "lockTimeoutSeconds", "feedbackIntervalSeconds", "retentionSeconds");
         Arbitrary<Object> inner = Arbitraries.maps(Arbitraries.of(keys), Arbitraries.oneOf(scalar, list)).ofMaxSize(4).map(m -> (Object) m);
         Arbitrary<Object> innerList = inner.list().ofMaxSize(3).map(l -> (Object) l);
         return Arbitraries.maps(Arbitraries.of(keys), Arbitraries.oneOf(scalar, list, inner, innerList)).ofMaxSize(6).map(m -> (Object) m);

@@ -1,6 +1,6 @@
 package dev.hubsim.config;
 
-import dev.hubsim.Hub;
+import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.registry.Permission;
 import org.junit.jupiter.api.Test;
@@ -47,9 +47,9 @@ class HubConfigLoaderTest {
 
     @Test
     void generatedKeysAndGenerationIdsAreStablePerDataDirectory(@TempDir Path dir) {
-        Hub first = Hub.from(HubConfig.defaultHub(), dir);
-        Hub again = Hub.from(HubConfig.defaultHub(), dir);
-        Hub elsewhere = Hub.from(HubConfig.defaultHub(), dir.resolve("other"));
+        Hub first = HubFactory.create(HubConfig.defaultHub(), dir);
+        Hub again = HubFactory.create(HubConfig.defaultHub(), dir);
+        Hub elsewhere = HubFactory.create(HubConfig.defaultHub(), dir.resolve("other"));
         assertEquals(first.registry().devices(), again.registry().devices());
         assertEquals(first.registry().policies(), again.registry().policies());
         assertNotEquals(first.registry().devices().get(0).primaryKey(), elsewhere.registry().devices().get(0).primaryKey());
@@ -86,7 +86,7 @@ class HubConfigLoaderTest {
         assertEquals("factory", factory.name());
         assertEquals(3, factory.devices().size());
         assertEquals(DeviceStatus.DISABLED, factory.devices().get(2).status());
-        dev.hubsim.events.EventHubSettings eh = dev.hubsim.events.EventHubSettings.of(factory.name(), factory.eventHub());
+        dev.hubsim.eventhub.EventHubSettings eh = HubConfig.eventHubSettings(factory.name(), factory.eventHub());
         assertEquals("factory", eh.name(), "the Event Hub is named after the hub unless told otherwise");
         assertEquals(2, eh.partitionCount());
         assertEquals(java.util.List.of("$Default", "dashboards"), eh.consumerGroups());
@@ -103,6 +103,32 @@ class HubConfigLoaderTest {
         assertEquals(java.time.Duration.ofSeconds(5), settings.lockTimeout());
         assertEquals(java.time.Duration.ofHours(1), settings.defaultTtl(), "unnamed settings keep the hub's values");
         assertEquals(50, HubConfigLoader.load(yaml).limitProfile().limit(dev.hubsim.limits.LimitKind.C2D_QUEUE_DEPTH).value());
+    }
+
+    /** One unit for durations (seconds); the ISO 8601 and hour fields of earlier versions still work, as aliases. */
+    @Test
+    void durationsAreSecondsAndTheOldFieldNamesStillWork(@TempDir Path dir) throws Exception {
+        Path seconds = dir.resolve("seconds.yaml");
+        Files.writeString(seconds, "maxTokenLifetimeSeconds: 30\nmaxFrameSize: 16384\ncloudToDevice:\n  lockTimeoutSeconds: 0.5\n"
+                + "  defaultTtlSeconds: 120\n  feedbackIntervalSeconds: 2\neventHub:\n  retentionSeconds: 7200\n");
+        Path old = dir.resolve("old.yaml");
+        Files.writeString(old, "maxTokenLifetimeAsIso8601: PT30S\ncloudToDevice:\n  lockTimeoutAsIso8601: PT0.5S\n"
+                + "  defaultTtlAsIso8601: PT2M\n  feedbackIntervalAsIso8601: PT2S\neventHub:\n  retentionHours: 2\n");
+        for (Path file : List.of(seconds, old)) {
+            HubConfig config = HubConfigLoader.load(file);
+            dev.hubsim.c2d.C2dSettings c2d = config.cloudToDevice().applyTo(dev.hubsim.c2d.C2dSettings.hubDefaults());
+            assertEquals(java.time.Duration.ofSeconds(30), config.maxTokenLifetime(), file.toString());
+            assertEquals(java.time.Duration.ofMillis(500), c2d.lockTimeout(), file.toString());
+            assertEquals(java.time.Duration.ofMinutes(2), c2d.defaultTtl(), file.toString());
+            assertEquals(java.time.Duration.ofSeconds(2), c2d.feedbackInterval(), file.toString());
+            assertEquals(java.time.Duration.ofHours(2), HubConfig.eventHubSettings("h", config.eventHub()).retention(), file.toString());
+        }
+        assertEquals(16384, HubConfigLoader.load(seconds).maxFrameSize());
+        Files.writeString(old, "maxTokenLifetimeSeconds: 30\nmaxTokenLifetimeAsIso8601: PT30S\n");
+        ConfigException both = assertThrows(ConfigException.class, () -> HubConfigLoader.load(old));
+        assertTrue(both.getMessage().contains("give maxTokenLifetimeSeconds or the deprecated maxTokenLifetimeAsIso8601, not both"), both.getMessage());
+        Files.writeString(old, "maxFrameSize: 100\n");
+        assertTrue(assertThrows(ConfigException.class, () -> HubConfigLoader.load(old)).getMessage().contains("maxFrameSize 100 must be at least 512"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.hubsim.faults;
 
+import dev.hubsim.errors.Condition;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
@@ -68,7 +69,7 @@ class FaultInjectionTest {
     @Test
     void anAbruptDropResetsTheSocketWithoutAnAmqpClose() throws Exception {
         try (AmqpTestClient client = device1()) {
-            assertEquals(1, hub().faults().dropConnections(Scope.device("device1"), true, null, null));
+            assertEquals(1, hub().faults().resetConnections(Scope.device("device1")));
             client.awaitSocketClosed();
             assertNotEquals(EndpointState.CLOSED, client.remoteConnectionState(), "no Close frame came first");
             assertTrue(traced("connection reset"));
@@ -78,7 +79,7 @@ class FaultInjectionTest {
     @Test
     void aGracefulDropClosesWithTheGivenCondition() throws Exception {
         try (AmqpTestClient client = device1()) {
-            hub().faults().dropConnections(Scope.device("device1"), false, Symbol.valueOf("amqp:connection:forced"), "maintenance");
+            hub().faults().closeConnections(Scope.device("device1"), Condition.CONNECTION_FORCED, "maintenance");
             ErrorCondition error = client.awaitConnectionClosed();
             assertEquals(Symbol.valueOf("amqp:connection:forced"), error.getCondition());
             assertEquals("maintenance", error.getDescription());
@@ -123,7 +124,7 @@ class FaultInjectionTest {
     @Test
     void theNextAttachesAreRefusedThenServedAgain() throws Exception {
         try (AmqpTestClient client = device1()) {
-            hub().faults().refuseNextAttaches(Scope.device("device1").andPath("/messages/events"), 2, Symbol.valueOf("com.microsoft:timeout"), "busy");
+            hub().faults().refuseNextAttaches(Scope.device("device1").andPath("/messages/events"), 2, Condition.TIMEOUT, "busy");
             Session session = client.session();
             for (int i = 0; i < 2; i++) {
                 ErrorCondition error = client.awaitClosed(client.sender(session, "r" + i, EVENTS));
@@ -204,7 +205,7 @@ class FaultInjectionTest {
     void theNextTransfersAreRejectedWithTheGivenCondition() throws Exception {
         try (AmqpTestClient client = device1()) {
             Sender sender = client.sender(client.session(), "t", EVENTS);
-            hub().faults().rejectNextTransfers(Scope.device("device1"), 1, Symbol.valueOf("com.microsoft:device-container-throttled"), "slow down");
+            hub().faults().rejectNextTransfers(Scope.device("device1"), 1, Condition.DEVICE_CONTAINER_THROTTLED, "slow down");
             Rejected rejected = assertInstanceOf(Rejected.class, client.send(sender, telemetry("throttled")));
             assertEquals(Symbol.valueOf("com.microsoft:device-container-throttled"), rejected.getError().getCondition());
             assertEquals("slow down", rejected.getError().getDescription());

@@ -80,7 +80,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WireFuzzTest {
     @RegisterExtension
-    static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().build();
+    static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().resetBetweenTests(false).build();
 
     private static final int CASES = Integer.getInteger("hubsim.fuzz.wireCases", 25);
     private static final long SEED = Long.getLong("hubsim.fuzz.seed", System.nanoTime());

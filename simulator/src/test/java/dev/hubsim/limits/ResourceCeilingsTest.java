@@ -1,5 +1,6 @@
 package dev.hubsim.limits;
 
+import dev.hubsim.connections.ConnectionInfo;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.AmqpTestClient.SaslMode;
@@ -46,8 +47,8 @@ class ResourceCeilingsTest {
         hub.close();
     }
 
-    private static Map<String, Object> describe(AmqpTestClient client, String identity) {
-        return hub.connections().stream().filter(c -> String.valueOf(c.get("identities")).contains(identity)).findFirst().orElseThrow();
+    private static ConnectionInfo describe(AmqpTestClient client, String identity) {
+        return hub.connections().stream().filter(c -> c.identities().contains(identity)).findFirst().orElseThrow();
     }
 
     @Test
@@ -59,9 +60,9 @@ class ResourceCeilingsTest {
                 assertEquals(200, cbs.putToken(UUID.randomUUID(), "127.0.0.1/devices/device1",
                         hub.deviceToken("device1", Duration.ofHours(1).plusSeconds(i))).statusCode());
             }
-            Map<String, Object> d = describe(client, "device1");
-            assertEquals(1, d.get("claims"));
-            assertEquals(1, d.get("expiryTimers"), "one timer per audience, not one per put-token");
+            ConnectionInfo d = describe(client, "device1");
+            assertEquals(1, d.claims());
+            assertEquals(1, d.expiryTimers(), "one timer per audience, not one per put-token");
         }
     }
 
@@ -87,9 +88,9 @@ class ResourceCeilingsTest {
             assertEquals(CLAIMS, granted);
             assertEquals(20, refused);
             assertEquals(200, cbs.putToken(UUID.randomUUID(), "127.0.0.1/devices/device2/scope-0", token).statusCode(), "a renewal still passes");
-            Map<String, Object> d = describe(client, "device2");
-            assertEquals(CLAIMS, d.get("claims"));
-            assertEquals(CLAIMS, d.get("expiryTimers"));
+            ConnectionInfo d = describe(client, "device2");
+            assertEquals(CLAIMS, d.claims());
+            assertEquals(CLAIMS, d.expiryTimers());
         }
     }
 
@@ -104,7 +105,7 @@ class ResourceCeilingsTest {
                 m.setBody(new Data(new Binary(("m" + i).getBytes())));
                 assertInstanceOf(Accepted.class, client.send(sender, m));
             }
-            id = (String) describe(client, "device3").get("id");
+            id = describe(client, "device3").id();
             ConnectionTrace trace = hub.traces().connection(id).orElseThrow();
             assertEquals(TRACE_RECORDS, trace.records().size(), "at most the configured records per connection");
             assertTrue(trace.dropped() >= 600 - TRACE_RECORDS, "the oldest were dropped: " + trace.dropped());

@@ -1,7 +1,7 @@
 package dev.hubsim.soak;
 
 import dev.hubsim.HubSimulator;
-import dev.hubsim.events.RecordedTelemetry;
+import dev.hubsim.RecordedTelemetry;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.hubsim.soak;
 
+import dev.hubsim.errors.Condition;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.HubSimulator;
@@ -223,7 +224,7 @@ public final class Soak {
                 victim = deviceIds.get(random.nextInt(deviceIds.size()));
             }
             abrupt = !abrupt;
-            drops.addAndGet(hub.faults().dropConnections(Scope.device(victim), abrupt, Symbol.valueOf("amqp:connection:forced"), "soak: dropped on purpose"));
+            drops.addAndGet((abrupt ? hub.faults().resetConnections(Scope.device(victim)) : hub.faults().closeConnections(Scope.device(victim), Condition.CONNECTION_FORCED, "soak: dropped on purpose")));
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.hubsim.testing;
 
 import dev.hubsim.HubSimulator;
-import dev.hubsim.events.EventHubSas;
+import dev.hubsim.auth.SasTokens;
 import dev.hubsim.registry.SharedAccessPolicy;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -38,7 +38,7 @@ public final class EventHubs {
 
     public static String token(HubSimulator hub, String policyName, String resource) {
         SharedAccessPolicy policy = hub.hub().registry().policy(policyName).orElseThrow();
-        return EventHubSas.create(resource, policy.primaryKey(), hub.eventHub().clock().instant().plus(Duration.ofHours(1)), policy.name());
+        return SasTokens.createForEventHubs(resource, policy.primaryKey(), hub.clock().instant().plus(Duration.ofHours(1)), policy.name());
     }
 
     /** A TLS connection to the Event Hub-compatible endpoint holding a {@code service} claim for the whole Event Hub. */

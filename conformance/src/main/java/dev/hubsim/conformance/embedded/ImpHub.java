@@ -2,7 +2,7 @@ package dev.hubsim.conformance.embedded;
 
 import dev.hubsim.HubSimulator;
 import dev.hubsim.conformance.client.HubSide;
-import dev.hubsim.events.RecordedTelemetry;
+import dev.hubsim.RecordedTelemetry;
 import dev.hubsim.faults.Scope;
 import dev.hubsim.limits.CreditPolicy;
 import dev.hubsim.limits.LimitProfile;
@@ -116,9 +116,7 @@ public final class ImpHub implements HubSide, AutoCloseable {
         // A data section, as service SDKs send (the device SDK drops a connection on an AMQP value body).
         m.setBody(new org.apache.qpid.proton.amqp.messaging.Data(new org.apache.qpid.proton.amqp.Binary(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         m.setApplicationProperties(new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(new java.util.HashMap<>(java.util.Map.of(property, value))));
-        byte[] buffer = new byte[4096];
-        int n = m.encode(buffer, 0, buffer.length);
-        hub.cloudToDevice().enqueue(m, java.util.Arrays.copyOf(buffer, n));
+        hub.cloudToDevice().send(m);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.hubsim.conformance.embedded;
 
 import dev.hubsim.HubSimulator;
 import dev.hubsim.SimulatorInfo;
+import dev.hubsim.TestHooks;
 import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.conformance.probe.ConnectionString;
 import dev.hubsim.conformance.probe.Endpoint;
@@ -79,7 +80,8 @@ public final class EmbeddedSimulator {
 
     private static HubTarget start(How how, HubSimulator.Builder builder, String what, MovableClock clock) {
         Variant variant = how.variant();
-        HubSimulator hub = builder.deviate(variant.deviationArray()).start();
+        // Deviations are a test-only hook, not on the public builder.
+        HubSimulator hub = TestHooks.deviate(builder, variant.deviationArray()).start();
         try {
             SimulatorInfo info = hub.info();
             SSLContext trust = EndpointTarget.trust(Path.of(info.trustStore()), info.trustStorePassword());

@@ -1,0 +1,23 @@
+package dev.hubsim.amqp.link;
+
+import org.apache.qpid.proton.engine.Sender;
+
+/** {@code /devices/{id}/messages/devicebound}: a device's cloud-to-device receiver ({@link DeviceBoundLink}). */
+final class DeviceBoundLinks implements AttachHandler<HubPath.DeviceBound> {
+    @Override
+    public HubPath.DeviceBound match(Attach attach) {
+        return HubPath.parse(attach.address(), attach.role()) instanceof HubPath.DeviceBound b ? b : null;
+    }
+
+    @Override
+    public Access access(HubPath.DeviceBound path) {
+        return new Access.Device(path.deviceId(), path.moduleId(), path.resource());
+    }
+
+    @Override
+    public void open(Attach attach, HubPath.DeviceBound path) {
+        DeviceBoundLink link = new DeviceBoundLink(attach.host(), (Sender) attach.link(), attach.hub().c2d(), path.deviceId());
+        attach.adopt(link);
+        link.open();
+    }
+}

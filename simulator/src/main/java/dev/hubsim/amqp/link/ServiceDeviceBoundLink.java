@@ -1,0 +1,107 @@
+package dev.hubsim.amqp.link;
+
+import dev.hubsim.c2d.CloudToDevice;
+import dev.hubsim.c2d.CloudToDeviceErrors;
+import dev.hubsim.c2d.EnqueueResult;
+import dev.hubsim.faults.FaultPlan;
+import dev.hubsim.limits.LinkKind;
+import dev.hubsim.codec.C2dMessages;
+import dev.hubsim.errors.Condition;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.Receiver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service's {@code /messages/devicebound} sender: each transfer is settled Accepted once its message is in the
+ * device's queue, or Rejected with the reason (seed iothub-amqp-support.md, "Invoke cloud-to-device messages").
+ */
+final class ServiceDeviceBoundLink extends RequestLinkHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceDeviceBoundLink.class);
+
+    private final LinkHost connection;
+    private final Receiver receiver;
+    private final CloudToDevice c2d;
+
+    ServiceDeviceBoundLink(LinkHost connection, Receiver receiver, CloudToDevice c2d) {
+        this.connection = connection;
+        this.receiver = receiver;
+        this.c2d = c2d;
+    }
+
+    void open() {
+        receiver.setSource(receiver.getRemoteSource());
+        receiver.setTarget(receiver.getRemoteTarget());
+        receiver.setSenderSettleMode(receiver.getRemoteSenderSettleMode());
+        receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
+        receiver.setContext(this);
+        receiver.open();
+        connection.links().credit(receiver, LinkKind.CLOUD_TO_DEVICE).start();
+        connection.flush();
+    }
+
+    @Override
+    public void onMessage(Delivery delivery) {
+        byte[] bytes = Deliveries.readComplete(receiver, delivery);
+        if (bytes == null) {
+            return;
+        }
+        if (delivery.isAborted()) {
+            delivery.settle();
+            connection.links().credit(receiver, LinkKind.CLOUD_TO_DEVICE).settled();
+            return;
+        }
+        String address = LinkTable.targetAddress(receiver);
+        FaultPlan.TransferFault fault = connection.hub().faults().takeTransfer(connection.id(), connection.trace().identities(), address).orElse(null);
+        Answer answer;
+        if (fault != null) {
+            connection.recordFault(address, Map.of("fault", "transfer rejected", "condition", fault.condition()));
+            answer = new Answer(Symbol.valueOf(fault.condition()), fault.description());
+        } else {
+            EnqueueResult result;
+            try {
+                result = c2d.enqueue(C2dMessages.decode(bytes));
+            } catch (RuntimeException e) {
+                result = new EnqueueResult.Refused(Condition.DECODE_ERROR, CloudToDeviceErrors.undecodable(String.valueOf(e.getMessage())));
+            }
+            answer = result instanceof EnqueueResult.Refused refused ? new Answer(AmqpErrors.symbol(refused.condition()), refused.description())
+                    : Answer.ACCEPTED;
+        }
+        Duration delay = connection.hub().faults().dispositionDelay(connection.id(), connection.trace().identities(), address);
+        if (delay.isZero()) {
+            answer(delivery, answer);
+        } else {
+            Answer later = answer;
+            connection.recordFault(address, Map.of("fault", "disposition delayed", "delay-ms", delay.toMillis()));
+            connection.hub().scheduler().schedule(() -> connection.runLater(() -> answer(delivery, later)), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Accepted (a null condition), or Rejected with this condition. */
+    private record Answer(Symbol condition, String description) {
+        static final Answer ACCEPTED = new Answer(null, null);
+    }
+
+    private void answer(Delivery delivery, Answer answer) {
+        if (answer.condition() != null) {
+            LOG.info("rejected cloud-to-device message from {}: {} {}", connection.getRemoteAddress(), answer.condition(), answer.description());
+            Rejected rejected = new Rejected();
+            rejected.setError(new ErrorCondition(answer.condition(), answer.description()));
+            delivery.disposition(rejected);
+        } else {
+            delivery.disposition(Accepted.getInstance());
+        }
+        delivery.settle();
+        connection.links().credit(receiver, LinkKind.CLOUD_TO_DEVICE).settled();
+        connection.flush();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.hubsim.amqp.link;
+
+import dev.hubsim.eventhub.EventHubAnnotations;
+import dev.hubsim.telemetry.TelemetryAnnotations;
+import dev.hubsim.faults.FaultPlan;
+import dev.hubsim.telemetry.TelemetryIngest;
+import dev.hubsim.limits.LinkKind;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.protocol.amqp.broker.AMQPMessage;
+import org.apache.activemq.artemis.protocol.amqp.broker.AMQPSessionCallback;
+import org.apache.activemq.artemis.protocol.amqp.proton.AMQPConnectionContext;
+import org.apache.activemq.artemis.protocol.amqp.proton.AMQPSessionContext;
+import org.apache.activemq.artemis.protocol.amqp.proton.ProtonServerReceiverContext;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.DeliveryAnnotations;
+import org.apache.activemq.artemis.protocol.amqp.util.NettyReadable;
+import org.apache.qpid.proton.codec.ReadableBuffer;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.Receiver;
+
+import java.time.Duration;
+import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A device's {@code /devices/{id}/messages/events} sender: each message is stamped with the anti-spoofing
+ * annotations (reference/iothub-amqp.md §6.1), appended to the device's partition of the Event Hub-compatible
+ * endpoint with its x-opt-* position, and settled Accepted once stored.
+ */
+final class TelemetryReceiver extends ProtonServerReceiverContext {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TelemetryReceiver.class);
+    private static final SimpleString DEVICE_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_DEVICE_ID);
+    private static final SimpleString MODULE_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_MODULE_ID);
+    private static final SimpleString AUTH_METHOD = SimpleString.of(TelemetryAnnotations.CONNECTION_AUTH_METHOD);
+    private static final SimpleString GENERATION_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_AUTH_GENERATION_ID);
+    private static final SimpleString ENQUEUED_TIME = SimpleString.of(TelemetryAnnotations.ENQUEUED_TIME);
+    private static final SimpleString MESSAGE_SOURCE = SimpleString.of(TelemetryAnnotations.MESSAGE_SOURCE);
+    private static final SimpleString SEQUENCE_NUMBER = SimpleString.of(EventHubAnnotations.SEQUENCE_NUMBER);
+    private static final SimpleString OFFSET = SimpleString.of(EventHubAnnotations.OFFSET);
+    private static final SimpleString X_OPT_ENQUEUED_TIME = SimpleString.of(EventHubAnnotations.ENQUEUED_TIME);
+
+    private final LinkHost hubConnection;
+    private final HubPath.DeviceTelemetry path;
+
+    /** @param connection the same connection as {@code host}, as Artemis knows it */
+    TelemetryReceiver(AMQPSessionCallback sessionSPI, LinkHost host, AMQPConnectionContext connection, AMQPSessionContext session,
+                      Receiver receiver, HubPath.DeviceTelemetry path) {
+        super(sessionSPI, connection, session, receiver);
+        this.hubConnection = host;
+        this.path = path;
+    }
+
+    @Override
+    public void initialize() throws Exception {
+        initialized = true;
+        receiver.setSenderSettleMode(receiver.getRemoteSenderSettleMode());
+        receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
+        topUpCreditIfNeeded();
+    }
+
+    /** Stamping needs the whole message in memory, and telemetry is capped well below large-message sizes. */
+    @Override
+    protected int getConfiguredMinLargeMessageSize(AMQPConnectionContext connection) {
+        return -1;
+    }
+
+    /**
+     * Credit by the profile's policy for telemetry links. Called from Artemis' constructor, so it must not read this
+     * class's fields; the first run grants the initial credit, later runs (after each settlement) top up.
+     */
+    @Override
+    protected Runnable createCreditRunnable(AMQPConnectionContext connection) {
+        LinkCredit credit = ((LinkHost) connection).links().credit(receiver, LinkKind.TELEMETRY);
+        boolean[] started = new boolean[1];
+        return () -> {
+            if (!started[0]) {
+                started[0] = true;
+                credit.start();
+            } else {
+                credit.settled();
+            }
+        };
+    }
+
+    @Override
+    protected void actualDelivery(Message message, Delivery delivery, DeliveryAnnotations deliveryAnnotations,
+                                  Receiver receiver, Transaction tx) {
+        TelemetryIngest ingest = hubConnection.hub().telemetry();
+        TelemetryIngest.Result.Refused tooLarge = ingest.checkSize(message.getWholeMessageSize(), path.address());
+        if (tooLarge != null) {
+            reject(delivery, AmqpErrors.symbol(tooLarge.condition()), tooLarge.description());
+            return;
+        }
+        FaultPlan.TransferFault fault = hubConnection.hub().faults()
+                .takeTransfer(hubConnection.id(), hubConnection.trace().identities(), path.address()).orElse(null);
+        if (fault != null) {
+            hubConnection.recordFault(path.address(), Map.of("fault", "transfer rejected", "condition", fault.condition()));
+            reject(delivery, Symbol.valueOf(fault.condition()), fault.description());
+            return;
+        }
+        Duration delay = hubConnection.hub().faults().dispositionDelay(hubConnection.id(), hubConnection.trace().identities(), path.address());
+        if (!delay.isZero()) {
+            hubConnection.recordFault(path.address(), Map.of("fault", "disposition delayed", "delay-ms", delay.toMillis()));
+            hubConnection.hub().scheduler().schedule(() -> hubConnection.runLater(() -> store(message, delivery)),
+                    delay.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        store(message, delivery);
+    }
+
+    private void store(Message message, Delivery delivery) {
+        if (!(message instanceof AMQPMessage amqp)) {
+            reject(delivery, AmqpErrors.INTERNAL_ERROR, "The telemetry message could not be read as AMQP.");
+            return;
+        }
+        // The core checks the claim and the device again (either may have gone since attach), numbers and stores.
+        TelemetryIngest.Result result = hubConnection.hub().telemetry().ingest(hubConnection.claims(), path.deviceId(), path.moduleId(),
+                path.resource(), path.address(), stamp -> stamped(amqp, stamp));
+        if (result instanceof TelemetryIngest.Result.Refused refused) {
+            reject(delivery, AmqpErrors.symbol(refused.condition()), refused.description());
+            return;
+        }
+        incrementSettle();
+        delivery.disposition(Accepted.getInstance());
+        settle(delivery);
+        hubConnection.flush();
+    }
+
+    /** The message with the hub's stamp as message annotations, re-encoded: the bytes the partition keeps. */
+    private static byte[] stamped(AMQPMessage message, TelemetryIngest.Stamp stamp) {
+        message.setAnnotation(DEVICE_ID, stamp.deviceId());
+        if (stamp.moduleId() != null) {
+            message.setAnnotation(MODULE_ID, stamp.moduleId());
+        } else {
+            message.removeAnnotation(MODULE_ID);
+        }
+        message.setAnnotation(AUTH_METHOD, stamp.authMethod());
+        message.setAnnotation(GENERATION_ID, stamp.generationId());
+        message.setAnnotation(MESSAGE_SOURCE, stamp.messageSource());
+        message.setAnnotation(SEQUENCE_NUMBER, stamp.sequenceNumber());
+        message.setAnnotation(OFFSET, Long.toString(stamp.offset()));
+        // One instant for both: the hub's enqueued time is the Event Hub's.
+        message.setAnnotation(ENQUEUED_TIME, new Date(stamp.enqueuedTime()));
+        message.setAnnotation(X_OPT_ENQUEUED_TIME, new Date(stamp.enqueuedTime()));
+        message.reencode();
+        // With delivery annotations from the device, Artemis returns a pooled copy without them, ours to release.
+        boolean copied = message.getDeliveryAnnotations() != null;
+        ReadableBuffer encoded = message.getSendBuffer(1, null);
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        if (copied && encoded instanceof NettyReadable copy) {
+            copy.getByteBuf().release();
+        }
+        return bytes;
+    }
+
+    private void reject(Delivery delivery, Symbol condition, String description) {
+        Rejected rejected = new Rejected();
+        rejected.setError(new ErrorCondition(condition, description));
+        incrementSettle();
+        delivery.disposition(rejected);
+        settle(delivery);
+        hubConnection.flush();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.hubsim.c2d;
+
+import java.time.Instant;
+
+/**
+ * A cloud-to-device message as a service sent it, in the face's terms decoded to what the hub acts on.
+ *
+ * @param to                  the {@code to} property ({@code /devices/{id}/messages/devicebound}), or null
+ * @param messageId           the message id as text, or null
+ * @param absoluteExpiryTime  the sender's expiry, or null
+ * @param ack                 the {@code iothub-ack} application property as sent (any type), or null
+ * @param encoded             the message as the device will receive it, before the hub's annotations
+ */
+public record C2dMessage(String to, String messageId, Instant absoluteExpiryTime, Object ack, byte[] encoded) {
+}

@@ -1,0 +1,30 @@
+package dev.hubsim.https;
+
+import dev.hubsim.c2d.CloudToDevice;
+import dev.hubsim.connections.ConnectionInfo;
+import dev.hubsim.eventhub.StoredEvent;
+import dev.hubsim.faults.HubFaults;
+import dev.hubsim.trace.TraceView;
+
+import java.util.List;
+import java.util.Map;
+
+/** What the control API may see and do of a running simulator; the facade implements it once everything started. */
+public interface ControlTarget {
+    /** The listening ports by name ({@code amqps}, {@code amqp}, {@code websocket}, {@code https}). */
+    Map<String, Integer> ports();
+
+    List<ConnectionInfo> connections();
+
+    /** Stored telemetry of one device, oldest first. */
+    List<StoredEvent> events(String deviceId);
+
+    TraceView traces();
+
+    CloudToDevice cloudToDevice();
+
+    HubFaults faults();
+
+    /** Faults, C2D queues, feedback, stored telemetry and closed connections' traces forgotten. */
+    void reset();
+}
