@@ -30,6 +30,8 @@ final class HttpFace implements AutoCloseable {
                 .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
         wiremock.stubFor(WireMock.get(WireMock.urlPathEqualTo("/statistics/devices")).atPriority(10)
                 .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
+        wiremock.stubFor(WireMock.any(WireMock.urlPathMatching(TwinApi.PATH_PATTERN)).atPriority(10)
+                .willReturn(WireMock.aResponse().withTransformers(TwinApi.NAME)));
         wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/hubsim/.*")).atPriority(1)
                 .willReturn(WireMock.aResponse().withTransformers(ControlApi.NAME)));
         return new InetSocketAddress("127.0.0.1", wiremock.port());

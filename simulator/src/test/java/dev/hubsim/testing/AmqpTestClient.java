@@ -317,7 +317,15 @@ public final class AmqpTestClient implements AutoCloseable {
 
     /** Attaches a sender to {@code target} and waits for the server's Attach (which may be a refusal). */
     public synchronized Sender sender(Session session, String name, String target) {
+        return sender(session, name, target, null);
+    }
+
+    /** Attaches a sender to {@code target} with link properties (null: none) and waits for the server's Attach. */
+    public synchronized Sender sender(Session session, String name, String target, java.util.Map<org.apache.qpid.proton.amqp.Symbol, Object> properties) {
         Sender sender = session.sender(name);
+        if (properties != null) {
+            sender.setProperties(properties);
+        }
         Target t = new Target();
         t.setAddress(target);
         sender.setTarget(t);
