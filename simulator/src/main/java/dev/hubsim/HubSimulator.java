@@ -219,7 +219,16 @@ public final class HubSimulator implements AutoCloseable {
                 eventHub.settings().name(), eventHub.endpoint(),
                 ehPolicy == null ? null : eventHub.connectionString(ehPolicy),
                 ehPolicy == null ? null : eventHub.developmentEmulatorConnectionString(ehPolicy),
-                eventHub.settings().partitionIds(), eventHub.settings().consumerGroups());
+                eventHub.settings().partitionIds(), eventHub.settings().consumerGroups(), consoleUrl());
+    }
+
+    /**
+     * The browser console on the HTTPS port ({@code https://host:port/hubsim/ui/}); log in with the {@code iothubowner}
+     * connection string or a token of it. A wildcard bind host is given as 127.0.0.1.
+     */
+    public String consoleUrl() {
+        String host = bindHost().equals("0.0.0.0") || bindHost().equals("::") ? "127.0.0.1" : bindHost();
+        return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpsPort() + "/hubsim/ui/";
     }
 
     /** The policy whose key the printed Event Hub connection string uses: {@code service}, else any with ServiceConnect. */

@@ -16,7 +16,8 @@ import java.util.Map;
  * What a running simulator tells its users, as printed and as written to {@code --info-file}: ports, trust material
  * and working connection strings, including the Event Hubs connection string of the built-in Event Hub-compatible
  * endpoint (TLS, and plain AMQP for the Event Hubs client's {@code UseDevelopmentEmulator=true} mode).
- * {@code controlAuthorization} is an {@code iothubowner} SAS token, valid for a year, for the control API.
+ * {@code controlAuthorization} is an {@code iothubowner} SAS token, valid for a year, for the control API;
+ * {@code consoleUrl} the browser console's address.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulatorInfo(String hubName, String hostName, List<String> hostNames, Map<String, Integer> ports,
@@ -24,7 +25,7 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
                             List<DeviceEntry> devices, List<PolicyEntry> policies, String controlAuthorization,
                             String eventHubCompatibleName, String eventHubCompatibleEndpoint,
                             String eventHubConnectionString, String eventHubDevelopmentEmulatorConnectionString,
-                            List<String> eventHubPartitionIds, List<String> eventHubConsumerGroups) {
+                            List<String> eventHubPartitionIds, List<String> eventHubConsumerGroups, String consoleUrl) {
 
     public record DeviceEntry(String deviceId, String connectionString, String primaryKey) {
     }

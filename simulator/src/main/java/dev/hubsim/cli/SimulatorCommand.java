@@ -145,8 +145,8 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (infoFile != null) {
             info.writeTo(infoFile);
         }
-        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d, amqp://%s:%d and https://%s:%d%n", simulator.startupTime().toMillis(),
-                info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort(), bind, simulator.httpsPort());
+        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d, amqp://%s:%d and https://%s:%d; console %s%n", simulator.startupTime().toMillis(),
+                info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort(), bind, simulator.httpsPort(), info.consoleUrl());
         out.flush();
         stop.await();
         return 0;
