@@ -48,6 +48,9 @@ class SimulatorCommandTest {
             int amqps = written.ports().get("amqps");
             assertNotEquals(0, amqps);
             assertTrue(ready.contains("amqps://127.0.0.1:" + amqps), ready);
+            String console = "https://127.0.0.1:" + written.ports().get("https") + "/hubsim/ui/";
+            assertEquals(console, written.consoleUrl());
+            assertTrue(ready.endsWith("; console " + console), ready);
             assertTrue(Files.exists(Path.of(written.caCertificatePem())));
             assertEquals(5, written.policies().size());
 
