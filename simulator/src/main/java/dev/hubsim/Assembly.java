@@ -73,6 +73,7 @@ final class Assembly {
                 : TlsMaterial.localCa(dir.resolve("tls"), certificateNames);
         checkFree(b.amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
         checkFree(b.amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
+        b.afterPortCheck.run();
 
         // The hub core.
         TokenValidator tokens = TokenValidator.iotHub(hub, b.clockSkew, b.clock);
@@ -110,7 +111,11 @@ final class Assembly {
             c2d.close();
             scheduler.shutdownNow();
             if (rootCause(e) instanceof BindException bind) {
-                throw new PortInUseException("cannot listen on " + b.bindHost + ": " + bind.getMessage(), e);
+                // Taken since the check above: name the port and its option as the check does.
+                checkFree(b.amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
+                checkFree(b.amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
+                throw new PortInUseException("cannot listen on " + b.bindHost + " (" + bind.getMessage() + "); choose other ports with "
+                        + "--amqps-port / amqpsPort(...) and --amqp-port / amqpPort(...), or 0 for free ones", e);
             }
             throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
         }

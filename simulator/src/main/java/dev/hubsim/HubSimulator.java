@@ -283,6 +283,8 @@ public final class HubSimulator implements AutoCloseable {
         int traceRecordsPerConnection = 10_000;
         Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
+        /** Runs between the free-port check and the bind: a test takes a port there (PortRaceTest). */
+        Runnable afterPortCheck = () -> { };
 
         private Builder() {
         }
