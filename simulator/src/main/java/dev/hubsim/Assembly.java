@@ -23,6 +23,8 @@ import dev.hubsim.registry.RegistryJournal;
 import dev.hubsim.store.JournalC2dStore;
 import dev.hubsim.telemetry.TelemetryIngest;
 import dev.hubsim.tls.TlsMaterial;
+import dev.hubsim.twin.TwinStore;
+import dev.hubsim.twin.Twins;
 import dev.hubsim.trace.Traces;
 
 import java.io.IOException;
@@ -96,9 +98,14 @@ final class Assembly {
         Duration maxTokenLifetime = b.maxTokenLifetime != null ? b.maxTokenLifetime : hubConfig.maxTokenLifetime();
         int maxFrameSize = b.maxFrameSize != null ? b.maxFrameSize : hubConfig.maxFrameSize() != null ? hubConfig.maxFrameSize() : 0;
 
+        // Module twins need the registry's modules (the methods work); until then only device twins exist.
+        Twins twins = new Twins(key -> key.moduleId() == null && hub.registry().device(key.deviceId()).isPresent(), b.clock,
+                b.persistent ? TwinStore.file(dir.resolve("twins").resolve(hub.name() + ".json")) : TwinStore.IN_MEMORY);
+        hub.registry().onDeviceRemoved(twins::removeDevice);
+
         // The faces.
         HubContext context = HubContext.create(hub, tokens, eventHubTokens, c2d, new TelemetryIngest(hub.registry(), store, limits), eventHub,
-                limits, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout);
+                limits, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins);
         HubBroker broker = new HubBroker(context, new HubBroker.Settings(b.bindHost, b.amqpsPort, b.amqpPort, tls.keyStore(),
                 tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize));
         // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.

@@ -183,10 +183,12 @@ public final class HubSimulator implements AutoCloseable {
 
     /**
      * A clean slate between tests: faults cleared, every cloud-to-device queue and the feedback emptied (without
-     * feedback), stored telemetry and the traces of closed connections forgotten. Devices, keys and live connections stay.
+     * feedback), stored telemetry, the traces of closed connections and every twin's tags and properties forgotten.
+     * Devices, keys, live connections and their twin subscriptions stay.
      */
     public void reset() {
         parts.faults().clear();
+        context.twins().reset();
         context.c2d().reset();
         eventHub.store().clear();
         context.traces().clear();
