@@ -24,6 +24,8 @@ import dev.hubsim.store.JournalC2dStore;
 import dev.hubsim.telemetry.TelemetryIngest;
 import dev.hubsim.throttling.Throttling;
 import dev.hubsim.tls.TlsMaterial;
+import dev.hubsim.twin.TwinStore;
+import dev.hubsim.twin.Twins;
 import dev.hubsim.trace.Traces;
 
 import java.io.IOException;
@@ -74,6 +76,7 @@ final class Assembly {
                 : TlsMaterial.localCa(dir.resolve("tls"), certificateNames);
         checkFree(b.amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
         checkFree(b.amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
+        b.afterPortCheck.run();
 
         // The hub core.
         TokenValidator tokens = TokenValidator.iotHub(hub, b.clockSkew, b.clock);
@@ -97,9 +100,18 @@ final class Assembly {
         Duration maxTokenLifetime = b.maxTokenLifetime != null ? b.maxTokenLifetime : hubConfig.maxTokenLifetime();
         int maxFrameSize = b.maxFrameSize != null ? b.maxFrameSize : hubConfig.maxFrameSize() != null ? hubConfig.maxFrameSize() : 0;
 
+        // Module twins need the registry's modules (the methods work); until then only device twins exist.
+        Twins twins = new Twins(key -> key.moduleId() == null && hub.registry().device(key.deviceId()).isPresent(), b.clock,
+                b.persistent ? TwinStore.file(dir.resolve("twins").resolve(hub.name() + ".json")) : TwinStore.IN_MEMORY);
+        hub.registry().onDeviceRemoved(twins::removeDevice);
+
         // The faces.
         HubContext context = HubContext.create(hub, tokens, eventHubTokens, c2d, new TelemetryIngest(hub.registry(), store, limits), eventHub,
+<<<<<<< HEAD
                 limits, throttling, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout);
+=======
+                limits, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins);
+>>>>>>> main
         HubBroker broker = new HubBroker(context, new HubBroker.Settings(b.bindHost, b.amqpsPort, b.amqpPort, tls.keyStore(),
                 tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize));
         // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.
@@ -112,7 +124,11 @@ final class Assembly {
             c2d.close();
             scheduler.shutdownNow();
             if (rootCause(e) instanceof BindException bind) {
-                throw new PortInUseException("cannot listen on " + b.bindHost + ": " + bind.getMessage(), e);
+                // Taken since the check above: name the port and its option as the check does.
+                checkFree(b.amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
+                checkFree(b.amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
+                throw new PortInUseException("cannot listen on " + b.bindHost + " (" + bind.getMessage() + "); choose other ports with "
+                        + "--amqps-port / amqpsPort(...) and --amqp-port / amqpPort(...), or 0 for free ones", e);
             }
             throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
         }
