@@ -13,14 +13,9 @@ import dev.hubsim.https.HttpsFace;
 import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.LimitsView;
 import dev.hubsim.registry.Hub;
-<<<<<<< HEAD
-import dev.hubsim.registry.Permission;
-import dev.hubsim.registry.SharedAccessPolicy;
 import dev.hubsim.throttling.ThrottleSettings;
 import dev.hubsim.throttling.ThrottlingView;
 import dev.hubsim.throttling.Tier;
-=======
->>>>>>> main
 import dev.hubsim.tls.TlsMaterial;
 import dev.hubsim.trace.TraceView;
 
@@ -199,21 +194,13 @@ public final class HubSimulator implements AutoCloseable {
 
     /**
      * A clean slate between tests: faults cleared, every cloud-to-device queue and the feedback emptied (without
-<<<<<<< HEAD
-     * feedback), stored telemetry and the traces of closed connections forgotten, throttle counters, today's quota use
-     * and the throttles' buckets back to zero. Devices, keys and live connections stay.
-     */
-    public void reset() {
-        parts.faults().clear();
-        context.throttling().reset();
-=======
-     * feedback), stored telemetry, the traces of closed connections and every twin's tags and properties forgotten.
-     * Devices, keys, live connections and their twin subscriptions stay.
+     * feedback), stored telemetry, the traces of closed connections and every twin's tags and properties forgotten,
+     * throttle counters, today's quota use and the throttles' buckets back to zero. Devices, keys, live connections and their twin subscriptions stay.
      */
     public void reset() {
         parts.faults().clear();
         context.twins().reset();
->>>>>>> main
+        context.throttling().reset();
         context.c2d().reset();
         eventHub.store().clear();
         context.traces().clear();

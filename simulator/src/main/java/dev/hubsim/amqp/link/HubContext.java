@@ -40,12 +40,7 @@ public record HubContext(Hub hub, TokenValidator tokens, CbsNode cbs, LinkPolicy
                                     ScheduledExecutorService scheduler, Clock clock, Duration maxTokenLifetime, Set<Deviation> deviations,
                                     Duration openTimeout, Twins twins) {
         return new HubContext(hub, tokens, new CbsNode(tokens, eventHubTokens), new LinkPolicy(hub), c2d, telemetry, eventHub,
-<<<<<<< HEAD
                 new ManagementNode(eventHub.settings(), eventHub.store(), eventHubTokens, clock), limits, throttling, traces, faults, connections,
-                scheduler, clock, maxTokenLifetime, Set.copyOf(deviations), openTimeout);
-=======
-                new ManagementNode(eventHub.settings(), eventHub.store(), eventHubTokens, clock), limits, traces, faults, connections,
                 scheduler, clock, maxTokenLifetime, Set.copyOf(deviations), openTimeout, twins);
->>>>>>> main
     }
 }
