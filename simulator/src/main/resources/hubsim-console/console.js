@@ -179,6 +179,7 @@
       case 'connections': guarded(refreshConnections); guarded(refreshDevices); break;
       case 'devices': guarded(refreshDevices); break;
       case 'trace': addTraceRecord(e.record); break;
+      case 'watching': if (state.watchAck) state.watchAck(); break;
       case 'refused': say('Live stream refused: ' + e.reason, true); break;
       default: break;
     }
@@ -450,18 +451,24 @@
   async function loadTrace() {
     const id = $('trace-connection').value;
     state.watched = id || null;
-    if (state.ws && state.ws.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify({ watch: state.watched }));
     state.trace = [];
+    if (state.ws && state.ws.readyState === WebSocket.OPEN) {
+      // Fetch once the stream sends this connection's new records, so none falls between the two.
+      const acknowledged = new Promise(resolve => { state.watchAck = resolve; setTimeout(resolve, 2000); });
+      state.ws.send(JSON.stringify({ watch: state.watched }));
+      await acknowledged;
+    }
     if (id) {
       const lines = await api('GET', '/hubsim/trace/' + encodeURIComponent(id));
-      const seen = new Set();
+      // Records streamed while the trace was fetched may be in both: one of each sequence number.
+      const bySequence = new Map(state.trace.map(r => [r.sequence, r]));
       for (const line of String(lines).split('\n')) {
-        if (!line.trim()) continue;
-        const r = JSON.parse(line);
-        seen.add(r.sequence);
-        state.trace.push(r);
+        if (line.trim()) {
+          const r = JSON.parse(line);
+          bySequence.set(r.sequence, r);
+        }
       }
-      state.trace.sort((a, b) => a.sequence - b.sequence);
+      state.trace = [...bySequence.values()].sort((a, b) => a.sequence - b.sequence);
     }
     drawTrace();
   }

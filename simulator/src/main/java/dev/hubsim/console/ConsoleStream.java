@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * One browser's live stream, a WebSocket on {@code /hubsim/ui/stream}. The browser's first message carries the token
  * ({@code {"authorization":"SharedAccessSignature ..."}}), so no secret travels in a URL; until the token is granted
  * nothing else is read or sent, and the stream closes when the token expires (the page reconnects with a fresh one).
- * Later messages pick the connection whose trace records to stream ({@code {"watch":"c3"}}).
+ * Later messages pick the connection whose trace records to stream ({@code {"watch":"c3"}}, answered with
+ * {@code {"type":"watching","connection":"c3"}}).
  */
 public final class ConsoleStream extends SimpleChannelInboundHandler<TextWebSocketFrame> implements ConsoleFeed.Subscriber {
     public static final String PATH = "/hubsim/ui/stream";
@@ -79,6 +80,8 @@ public final class ConsoleStream extends SimpleChannelInboundHandler<TextWebSock
             login(message.path("authorization").asText(null));
         } else if (message.has("watch")) {
             watched = message.get("watch").isNull() ? null : message.get("watch").asText();
+            // Records written from now on reach the page; it fetched (or will fetch) the ones before.
+            send(ConsoleFeed.JSON.createObjectNode().put("type", "watching").put("connection", watched).toString());
         }
     }
 

@@ -145,6 +145,7 @@ class ConsoleStreamTest {
             String connection = hub.connections().stream().filter(c -> c.identities().contains("device2")).findFirst().orElseThrow().id();
             early.send("{\"watch\":\"" + connection + "\"}");
             owner.send("{\"watch\":\"" + connection + "\"}");
+            assertEquals(connection, owner.next("watching").get("connection").asText());
             device.send(sender, telemetry("after-login"));
             List<JsonNode> seen = new ArrayList<>();
             JsonNode m;
