@@ -6,6 +6,7 @@ import dev.hubsim.connections.ConnectionInfo;
 import dev.hubsim.eventhub.StoredEvent;
 import dev.hubsim.faults.HubFaults;
 import dev.hubsim.https.ControlTarget;
+import dev.hubsim.throttling.ThrottlingView;
 import dev.hubsim.trace.TraceView;
 
 import java.util.List;
@@ -49,6 +50,11 @@ final class ControlView implements ControlTarget {
     @Override
     public HubFaults faults() {
         return simulator.hubFaults();
+    }
+
+    @Override
+    public ThrottlingView throttling() {
+        return simulator.throttling();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.hubsim.c2d.CloudToDevice;
 import dev.hubsim.connections.ConnectionInfo;
 import dev.hubsim.eventhub.StoredEvent;
 import dev.hubsim.faults.HubFaults;
+import dev.hubsim.throttling.ThrottlingView;
 import dev.hubsim.trace.TraceView;
 
 import java.util.List;
@@ -24,6 +25,9 @@ public interface ControlTarget {
     CloudToDevice cloudToDevice();
 
     HubFaults faults();
+
+    /** The tier, its rates and quota, and the throttled operations per device and kind. */
+    ThrottlingView throttling();
 
     /** Faults, C2D queues, feedback, stored telemetry and closed connections' traces forgotten. */
     void reset();

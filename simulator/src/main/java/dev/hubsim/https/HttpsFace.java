@@ -2,6 +2,7 @@ package dev.hubsim.https;
 
 import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.registry.Hub;
+import dev.hubsim.throttling.Throttling;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -26,9 +27,10 @@ public final class HttpsFace implements AutoCloseable {
      * @param connected           whether a device has a live connection (the registry's {@code connectionState})
      * @param queuedCloudToDevice the device's queued C2D messages (the registry's {@code cloudToDeviceMessageCount})
      */
-    public HttpsFace(Path stubs, Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice) {
+    public HttpsFace(Path stubs, Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice,
+                     Throttling throttling) {
         this.control = new ControlApi(tokens);
-        this.http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connected, queuedCloudToDevice), control));
+        this.http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling), control));
         this.httpStarted = CompletableFuture.supplyAsync(http::start);
     }
 
