@@ -445,7 +445,8 @@
       put('condition', 'fault-condition');
       put('description', 'fault-description');
     }
-    if (['refuse-attaches', 'reject-transfers', 'drop-cbs-replies', 'redirect-attaches'].includes(kind)) put('count', 'fault-count', true);
+    if (['refuse-attaches', 'reject-transfers', 'drop-cbs-replies', 'redirect-attaches', 'throttle'].includes(kind)) put('count', 'fault-count', true);
+    if (kind === 'throttle') body.operation = $('fault-operation').value;
     if (['set-credit', 'grant-credit'].includes(kind)) put('credit', 'fault-credit', true);
     if (['delay-cbs-replies', 'delay-dispositions'].includes(kind)) put('delayMs', 'fault-delay', true);
     if (kind === 'drop-connection') body.abrupt = $('fault-abrupt').checked;
