@@ -211,7 +211,15 @@ public final class ProbeConnection implements AutoCloseable {
 
     /** A receiver with a source of the caller's making (filters, as the Event Hub-compatible endpoint reads them). */
     public synchronized Receiver receiver(Session session, String name, Source source, int credit) {
+        return receiver(session, name, source, credit, null);
+    }
+
+    /** A receiver with link properties (a twin channel's {@code com.microsoft:channel-correlation-id}); null for none. */
+    public synchronized Receiver receiver(Session session, String name, Source source, int credit, Map<Symbol, Object> properties) {
         Receiver receiver = session.receiver(name);
+        if (properties != null) {
+            receiver.setProperties(properties);
+        }
         receiver.setSource(source);
         receiver.setTarget(new Target());
         receiver.setSenderSettleMode(SenderSettleMode.UNSETTLED);

@@ -64,6 +64,7 @@ public final class HubWorld {
     private final EventHubChecks eventHub = new EventHubChecks(this);
     private final LimitChecks limits = new LimitChecks(this);
     private final TimeChecks times = new TimeChecks(this);
+    private final TwinChecks twins = new TwinChecks(this);
 
     public HubWorld(HubTarget target, List<String> statementIds) {
         this.target = target;
@@ -94,6 +95,10 @@ public final class HubWorld {
 
     public TimeChecks times() {
         return times;
+    }
+
+    public TwinChecks twins() {
+        return twins;
     }
 
     private String evidence() {
