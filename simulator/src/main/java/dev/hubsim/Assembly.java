@@ -18,6 +18,8 @@ import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.HubFaults;
 import dev.hubsim.https.HttpsFace;
 import dev.hubsim.limits.Limits;
+import dev.hubsim.mqtt.MqttFace;
+import dev.hubsim.mqtt.MqttProtocolManagerFactory;
 import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.RegistryJournal;
 import dev.hubsim.store.JournalC2dStore;
@@ -39,7 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The composition root: builds the hub core from the builder's settings and the hub definition, then the faces on it
- * (AMQP on Artemis, HTTPS), and starts them. A start-up error closes what started and names the fix.
+ * (AMQP and MQTT on Artemis, HTTPS), and starts them. A start-up error closes what started and names the fix.
  */
 final class Assembly {
     private final HubSimulator.Builder b;
@@ -73,6 +75,10 @@ final class Assembly {
                 : TlsMaterial.localCa(dir.resolve("tls"), certificateNames);
         checkFree(b.amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
         checkFree(b.amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
+        checkFree(b.mqttsPort, "MQTTS", "--mqtts-port / mqttsPort(...)");
+        if (b.mqttPort > 0) {
+            checkFree(b.mqttPort, "MQTT", "--mqtt-port / mqttPort(...)");
+        }
 
         // The hub core.
         TokenValidator tokens = TokenValidator.iotHub(hub, b.clockSkew, b.clock);
@@ -98,8 +104,12 @@ final class Assembly {
         // The faces.
         HubContext context = HubContext.create(hub, tokens, eventHubTokens, c2d, new TelemetryIngest(hub.registry(), store, limits), eventHub,
                 limits, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout);
+        MqttFace mqttFace = MqttFace.create(hub, tokens, c2d, context.telemetry(), limits, traces, plan, connections, scheduler, b.clock,
+                maxTokenLifetime, b.openTimeout);
+        HubBroker.OtherProtocol mqtt = new HubBroker.OtherProtocol(new MqttProtocolManagerFactory(mqttFace), MqttProtocolManagerFactory.PROTOCOL,
+                b.mqttsPort, b.mqttPort);
         HubBroker broker = new HubBroker(context, new HubBroker.Settings(b.bindHost, b.amqpsPort, b.amqpPort, tls.keyStore(),
-                tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize));
+                tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize)).with(mqtt);
         // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.
         HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth);
         try {
@@ -133,7 +143,7 @@ final class Assembly {
             throw new PortInUseException("cannot listen for HTTPS and WebSockets on " + b.bindHost + ":" + b.httpsPort + " ("
                     + rootCause(e).getMessage() + "); choose another port with --https-port / httpsPort(...), or 0 for a free one", e);
         }
-        HubSimulator simulator = new HubSimulator(new HubSimulator.Parts(hub, tls, broker, context, new HubFaults(connections, plan), https,
+        HubSimulator simulator = new HubSimulator(new HubSimulator.Parts(hub, tls, broker, mqtt, context, new HubFaults(connections, plan), https,
                 boundHttps, b.clock, b.bindHost, Duration.ofNanos(System.nanoTime() - t0)));
         https.bind(new ControlView(simulator, context));
         return simulator;
