@@ -74,7 +74,7 @@ public final class EmbeddedSimulator {
     }
 
     private static HubSimulator.Builder base() {
-        return HubSimulator.builder().dataDir(DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0)
+        return HubSimulator.builder().dataDir(DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(FEEDBACK_INTERVAL));
     }
 
