@@ -25,6 +25,8 @@ import dev.hubsim.registry.RegistryJournal;
 import dev.hubsim.store.JournalC2dStore;
 import dev.hubsim.telemetry.TelemetryIngest;
 import dev.hubsim.tls.TlsMaterial;
+import dev.hubsim.twin.TwinStore;
+import dev.hubsim.twin.Twins;
 import dev.hubsim.trace.Traces;
 
 import java.io.IOException;
@@ -79,6 +81,7 @@ final class Assembly {
         if (b.mqttPort > 0) {
             checkFree(b.mqttPort, "MQTT", "--mqtt-port / mqttPort(...)");
         }
+        b.afterPortCheck.run();
 
         // The hub core.
         TokenValidator tokens = TokenValidator.iotHub(hub, b.clockSkew, b.clock);
@@ -101,9 +104,14 @@ final class Assembly {
         Duration maxTokenLifetime = b.maxTokenLifetime != null ? b.maxTokenLifetime : hubConfig.maxTokenLifetime();
         int maxFrameSize = b.maxFrameSize != null ? b.maxFrameSize : hubConfig.maxFrameSize() != null ? hubConfig.maxFrameSize() : 0;
 
+        // Module twins need the registry's modules (the methods work); until then only device twins exist.
+        Twins twins = new Twins(key -> key.moduleId() == null && hub.registry().device(key.deviceId()).isPresent(), b.clock,
+                b.persistent ? TwinStore.file(dir.resolve("twins").resolve(hub.name() + ".json")) : TwinStore.IN_MEMORY);
+        hub.registry().onDeviceRemoved(twins::removeDevice);
+
         // The faces.
         HubContext context = HubContext.create(hub, tokens, eventHubTokens, c2d, new TelemetryIngest(hub.registry(), store, limits), eventHub,
-                limits, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout);
+                limits, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins);
         MqttFace mqttFace = MqttFace.create(hub, tokens, c2d, context.telemetry(), limits, traces, plan, connections, scheduler, b.clock,
                 maxTokenLifetime, b.openTimeout);
         HubBroker.OtherProtocol mqtt = new HubBroker.OtherProtocol(new MqttProtocolManagerFactory(mqttFace), MqttProtocolManagerFactory.PROTOCOL,
@@ -120,7 +128,11 @@ final class Assembly {
             c2d.close();
             scheduler.shutdownNow();
             if (rootCause(e) instanceof BindException bind) {
-                throw new PortInUseException("cannot listen on " + b.bindHost + ": " + bind.getMessage(), e);
+                // Taken since the check above: name the port and its option as the check does.
+                checkFree(b.amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
+                checkFree(b.amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
+                throw new PortInUseException("cannot listen on " + b.bindHost + " (" + bind.getMessage() + "); choose other ports with "
+                        + "--amqps-port / amqpsPort(...) and --amqp-port / amqpPort(...), or 0 for free ones", e);
             }
             throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
         }
