@@ -131,8 +131,12 @@ final class Assembly {
                 // Taken since the check above: name the port and its option as the check does.
                 checkFree(b.amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
                 checkFree(b.amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
+                checkFree(b.mqttsPort, "MQTTS", "--mqtts-port / mqttsPort(...)");
+                if (b.mqttPort > 0) {
+                    checkFree(b.mqttPort, "MQTT", "--mqtt-port / mqttPort(...)");
+                }
                 throw new PortInUseException("cannot listen on " + b.bindHost + " (" + bind.getMessage() + "); choose other ports with "
-                        + "--amqps-port / amqpsPort(...) and --amqp-port / amqpPort(...), or 0 for free ones", e);
+                        + "--amqps-port / amqpsPort(...), --amqp-port / amqpPort(...) and --mqtts-port / mqttsPort(...), or 0 for free ones", e);
             }
             throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
         }
