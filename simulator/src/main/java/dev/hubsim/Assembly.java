@@ -24,6 +24,7 @@ import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.RegistryJournal;
 import dev.hubsim.store.JournalC2dStore;
 import dev.hubsim.telemetry.TelemetryIngest;
+import dev.hubsim.throttling.Throttling;
 import dev.hubsim.tls.TlsMaterial;
 import dev.hubsim.twin.TwinStore;
 import dev.hubsim.twin.Twins;
@@ -88,6 +89,7 @@ final class Assembly {
         TokenValidator eventHubTokens = TokenValidator.eventHubs(hub, ehSettings.hostName(), ehSettings.name(), b.clockSkew, b.clock);
         C2dSettings c2dSettings = b.c2dSettings != null ? b.c2dSettings
                 : hubConfig.cloudToDevice() != null ? hubConfig.cloudToDevice().applyTo(C2dSettings.hubDefaults()) : C2dSettings.hubDefaults();
+        Throttling throttling = new Throttling(b.throttling != null ? b.throttling : hubConfig.throttleSettings(), b.clock);
         Limits limits = new Limits(b.limitProfile != null ? b.limitProfile : hubConfig.limitProfile());
         CloudToDevice c2d = new CloudToDevice(hub, c2dSettings, b.clock,
                 b.persistent ? new JournalC2dStore(dir.resolve("c2d")) : C2dStore.IN_MEMORY, limits, new FeedbackMessages());
@@ -111,8 +113,8 @@ final class Assembly {
 
         // The faces.
         HubContext context = HubContext.create(hub, tokens, eventHubTokens, c2d, new TelemetryIngest(hub.registry(), store, limits), eventHub,
-                limits, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins);
-        MqttFace mqttFace = MqttFace.create(hub, tokens, c2d, context.telemetry(), limits, traces, plan, connections, scheduler, b.clock,
+                limits, throttling, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins);
+        MqttFace mqttFace = MqttFace.create(hub, tokens, c2d, context.telemetry(), twins, throttling, limits, traces, plan, connections, scheduler, b.clock,
                 maxTokenLifetime, b.openTimeout);
         HubBroker.OtherProtocol mqtt = new HubBroker.OtherProtocol(new MqttProtocolManagerFactory(mqttFace), MqttProtocolManagerFactory.PROTOCOL,
                 b.mqttsPort, b.mqttPort);
@@ -159,7 +161,7 @@ final class Assembly {
             throw new PortInUseException("cannot listen for HTTPS and WebSockets on " + b.bindHost + ":" + b.httpsPort + " ("
                     + rootCause(e).getMessage() + "); choose another port with --https-port / httpsPort(...), or 0 for a free one", e);
         }
-        HubSimulator simulator = new HubSimulator(new HubSimulator.Parts(hub, tls, broker, mqtt, context, new HubFaults(connections, plan), https,
+        HubSimulator simulator = new HubSimulator(new HubSimulator.Parts(hub, tls, broker, mqtt, context, new HubFaults(connections, plan, throttling), https,
                 boundHttps, b.clock, b.bindHost, Duration.ofNanos(System.nanoTime() - t0)));
         https.bind(new ControlView(simulator, context));
         return simulator;

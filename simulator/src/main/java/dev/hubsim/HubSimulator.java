@@ -13,6 +13,9 @@ import dev.hubsim.https.HttpsFace;
 import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.LimitsView;
 import dev.hubsim.registry.Hub;
+import dev.hubsim.throttling.ThrottleSettings;
+import dev.hubsim.throttling.ThrottlingView;
+import dev.hubsim.throttling.Tier;
 import dev.hubsim.tls.TlsMaterial;
 import dev.hubsim.trace.TraceView;
 
@@ -188,6 +191,14 @@ public final class HubSimulator implements AutoCloseable {
         return context.limits();
     }
 
+    /**
+     * The tier the hub plays, its rates and daily quota, and how many operations it throttled per device and kind
+     * (injecting throttling: {@link Faults#throttleNext}, {@link Faults#exhaustDailyQuota}).
+     */
+    public ThrottlingView throttling() {
+        return context.throttling();
+    }
+
     /** The live connections with their identities, claims, links and credit. */
     public List<ConnectionInfo> connections() {
         return context.connections().describe();
@@ -199,12 +210,13 @@ public final class HubSimulator implements AutoCloseable {
 
     /**
      * A clean slate between tests: faults cleared, every cloud-to-device queue and the feedback emptied (without
-     * feedback), stored telemetry, the traces of closed connections and every twin's tags and properties forgotten.
-     * Devices, keys, live connections and their twin subscriptions stay.
+     * feedback), stored telemetry, the traces of closed connections and every twin's tags and properties forgotten,
+     * throttle counters, today's quota use and the throttles' buckets back to zero. Devices, keys, live connections and their twin subscriptions stay.
      */
     public void reset() {
         parts.faults().clear();
         context.twins().reset();
+        context.throttling().reset();
         context.c2d().reset();
         eventHub.store().clear();
         context.traces().clear();
@@ -256,6 +268,7 @@ public final class HubSimulator implements AutoCloseable {
         Long retainedEvents;
         C2dSettings c2dSettings;
         LimitProfile limitProfile;
+        ThrottleSettings throttling;
         Duration maxTokenLifetime;
         Integer maxFrameSize;
         final Set<Deviation> deviations = EnumSet.noneOf(Deviation.class);
@@ -372,6 +385,22 @@ public final class HubSimulator implements AutoCloseable {
         /** The limits and credit policies; else the config file's, else the {@code iothub} profile. */
         public Builder limits(LimitProfile profile) {
             this.limitProfile = profile;
+            return this;
+        }
+
+        /**
+         * The IoT Hub tier to play (CLI {@code --tier} and {@code --units}, config {@code tier:} and {@code units:}): its
+         * documented throttles and daily quota (README, "Throttling"); null: no throttling, the default.
+         */
+        public Builder tier(Tier tier, int units) {
+            ThrottleSettings base = throttling != null ? throttling : ThrottleSettings.OFF;
+            this.throttling = new ThrottleSettings(tier, units, base.burstSeconds(), base.backlogSeconds(), base.maxWait());
+            return this;
+        }
+
+        /** The tier with how its throttles queue (burst, backlog, longest wait); overrides the config file's. */
+        public Builder throttling(ThrottleSettings settings) {
+            this.throttling = settings;
             return this;
         }
 

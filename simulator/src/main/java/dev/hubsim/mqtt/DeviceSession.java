@@ -65,6 +65,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
     private SessionControl control;
     private TelemetryPublisher publisher;
     private DeviceBoundPump deviceBound;
+    TwinRequests twin;
     private final Map<String, Topics.Filter> subscriptions = new LinkedHashMap<>();
     private boolean closing;
 
@@ -161,6 +162,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
         topics = new Topics(who.deviceId(), who.moduleId());
         trace.addIdentity(who.clientId());
         publisher = new TelemetryPublisher(this, connect);
+        twin = new TwinRequests(this);
         int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
         int serverKeepAlive = keepAlive == 0 ? MAX_SERVER_KEEP_ALIVE_SECONDS : Math.min(MAX_SERVER_KEEP_ALIVE_SECONDS, (keepAlive * 3 + 1) / 2);
         channel.pipeline().addBefore(channel.pipeline().context(this).name(), "mqtt-keep-alive", new IdleStateHandler(serverKeepAlive, 0, 0));
@@ -233,6 +235,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
             if (filter == Topics.Filter.DEVICE_BOUND && deviceBound == null) {
                 deviceBound = new DeviceBoundPump(this, MqttQoS.valueOf(qos));
             }
+            if (filter == Topics.Filter.TWIN_DESIRED) {
+                twin.subscribeDesired();
+            }
         }
         send(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 MqttMessageIdVariableHeader.from(subscribe.variableHeader().messageId()), new MqttSubAckPayload(granted)));
@@ -243,13 +248,21 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
 
     private void unsubscribe(MqttUnsubscribeMessage unsubscribe) {
         for (String topic : unsubscribe.payload().topics()) {
-            if (subscriptions.remove(topic) == Topics.Filter.DEVICE_BOUND && deviceBound != null) {
+            Topics.Filter removed = subscriptions.remove(topic);
+            if (removed == Topics.Filter.DEVICE_BOUND && deviceBound != null) {
                 deviceBound.stop();
                 deviceBound = null;
+            }
+            if (removed == Topics.Filter.TWIN_DESIRED) {
+                twin.close();
             }
         }
         send(new MqttMessage(new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 MqttMessageIdVariableHeader.from(unsubscribe.variableHeader().messageId())));
+    }
+
+    boolean subscribed(Topics.Filter filter) {
+        return subscriptions.containsValue(filter);
     }
 
     /** Writes and flushes one packet to the client, through the outgoing interceptors and the trace. */
@@ -312,6 +325,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
         }
         if (deviceBound != null) {
             deviceBound.stop();
+        }
+        if (twin != null) {
+            twin.close();
         }
         if (control != null) {
             face.connections().remove(control);

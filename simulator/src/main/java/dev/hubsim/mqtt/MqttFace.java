@@ -7,6 +7,8 @@ import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.Limits;
 import dev.hubsim.registry.Hub;
 import dev.hubsim.telemetry.TelemetryIngest;
+import dev.hubsim.throttling.Throttling;
+import dev.hubsim.twin.Twins;
 import dev.hubsim.trace.Traces;
 
 import java.time.Clock;
@@ -23,14 +25,16 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param maxTokenLifetime a connection's claim lasts at most this long (null: the token's own expiry)
  * @param openTimeout      how long a socket may take from its first bytes to a CONNECT
  */
-public record MqttFace(Hub hub, TokenValidator tokens, CloudToDevice c2d, TelemetryIngest telemetry, Limits limits, Traces traces,
+public record MqttFace(Hub hub, TokenValidator tokens, CloudToDevice c2d, TelemetryIngest telemetry, Twins twins, Throttling throttling,
+                       Limits limits, Traces traces,
                        FaultPlan faults, Connections connections, ScheduledExecutorService scheduler, Clock clock,
                        Duration maxTokenLifetime, Duration openTimeout, Map<String, DeviceSession> sessions) {
 
-    public static MqttFace create(Hub hub, TokenValidator tokens, CloudToDevice c2d, TelemetryIngest telemetry, Limits limits, Traces traces,
+    public static MqttFace create(Hub hub, TokenValidator tokens, CloudToDevice c2d, TelemetryIngest telemetry, Twins twins,
+                                  Throttling throttling, Limits limits, Traces traces,
                                   FaultPlan faults, Connections connections, ScheduledExecutorService scheduler, Clock clock,
                                   Duration maxTokenLifetime, Duration openTimeout) {
-        return new MqttFace(hub, tokens, c2d, telemetry, limits, traces, faults, connections, scheduler, clock, maxTokenLifetime,
+        return new MqttFace(hub, tokens, c2d, telemetry, twins, throttling, limits, traces, faults, connections, scheduler, clock, maxTokenLifetime,
                 openTimeout, new ConcurrentHashMap<>());
     }
 }

@@ -3,6 +3,9 @@ package dev.hubsim.mqtt;
 import dev.hubsim.codec.PropertyBagMessages;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.telemetry.TelemetryIngest;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Refusal;
+import dev.hubsim.throttling.Throttling;
 import dev.hubsim.trace.TraceRecord;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -26,6 +29,8 @@ final class TelemetryPublisher {
     private final byte[] willPayload;
     private final boolean willRetain;
     private boolean disconnected;
+    /** Messages waiting out the throttle; while any wait, later ones queue behind them, so they are stored in order. */
+    private int throttled;
 
     TelemetryPublisher(DeviceSession session, MqttConnectMessage connect) {
         this.session = session;
@@ -40,6 +45,18 @@ final class TelemetryPublisher {
         MqttQoS qos = publish.fixedHeader().qosLevel();
         if (qos == MqttQoS.EXACTLY_ONCE) {
             session.violation("PUBLISH with QoS 2 to '" + topic + "' (IoT Hub closes the connection)");
+            return;
+        }
+        if (TwinRequests.isTwinTopic(topic)) {
+            int packetId = publish.variableHeader().packetId();
+            boolean served = session.twin.request(topic, ByteBufUtil.getBytes(publish.payload()), () -> {
+                if (qos == MqttQoS.AT_LEAST_ONCE) {
+                    session.send(MqttMessageBuilders.pubAck().packetId(packetId).build());
+                }
+            });
+            if (!served) {
+                session.violation("PUBLISH to '" + topic + "', which is no twin operation IoT Hub serves (or has no $rid)");
+            }
             return;
         }
         String bag = session.topics.telemetryBag(topic);
@@ -63,6 +80,27 @@ final class TelemetryPublisher {
             session.violation(tooLarge.description());
             return;
         }
+        long wait = session.face.throttling().admit(Operation.D2C_SEND, session.identity.deviceId(), 1, payload.length + (long) bag.length());
+        if (wait < 0) {
+            Refusal refusal = Throttling.refusal(wait);
+            session.trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.FAULT, -1, address, Map.of("throttled", refusal.errorName()));
+            session.violation(refusal.describe(Operation.D2C_SEND) + " (MQTT cannot refuse a message: the connection closes)");
+            return;
+        }
+        boolean retain = publish.fixedHeader().isRetain();
+        if (wait > 0 || throttled > 0) {
+            // Traffic shaping: PUBACK at the tier's rate, in order.
+            throttled++;
+            session.channel.eventLoop().schedule(() -> {
+                throttled--;
+                afterThrottle(properties, retain, payload, qos, packetId, address);
+            }, wait, TimeUnit.NANOSECONDS);
+            return;
+        }
+        afterThrottle(properties, retain, payload, qos, packetId, address);
+    }
+
+    private void afterThrottle(Map<String, String> properties, boolean retain, byte[] payload, MqttQoS qos, int packetId, String address) {
         FaultPlan.TransferFault fault = session.face.faults().takeTransfer(session.trace.connectionId(), session.trace.identities(), address).orElse(null);
         if (fault != null) {
             session.trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.FAULT, -1, address,
@@ -71,7 +109,6 @@ final class TelemetryPublisher {
             return;
         }
         Duration delay = session.face.faults().dispositionDelay(session.trace.connectionId(), session.trace.identities(), address);
-        boolean retain = publish.fixedHeader().isRetain();
         if (!delay.isZero()) {
             session.trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.FAULT, -1, address,
                     Map.of("fault", "disposition delayed", "delay-ms", delay.toMillis()));

@@ -245,6 +245,44 @@ class MqttFaceTest {
         assertTrue(System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(500), "closed at expiry, not at once");
     }
 
+    @Test
+    void twinGetAndReportedPatchAnswerOnTheResponseTopicWithRidFirstAndTheNewVersion() throws Exception {
+        MqttClient client = connected("d2");
+        BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(8);
+        lost(client, inbox);
+        client.subscribe("$iothub/twin/res/#", 1);
+        client.publish("$iothub/twin/GET/?$rid=r1", new byte[0], 1, false);
+        String[] got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got, "GET answered");
+        assertEquals("$iothub/twin/res/200/?$rid=r1", got[0]);
+        assertTrue(got[1].contains("\"desired\"") && got[1].contains("\"reported\""), got[1]);
+
+        client.publish("$iothub/twin/PATCH/properties/reported/?$rid=r2", "{\"fw\":\"1.2\"}".getBytes(StandardCharsets.UTF_8), 1, false);
+        got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got, "PATCH answered");
+        assertTrue(got[0].matches("\\$iothub/twin/res/204/\\?\\$rid=r2&\\$version=\\d+"), got[0]);
+
+        client.publish("$iothub/twin/GET/?$rid=r3", new byte[0], 1, false);
+        got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got);
+        assertTrue(got[1].contains("\"fw\":\"1.2\""), "the GET after the patch shows it: " + got[1]);
+
+        client.publish("$iothub/twin/PATCH/properties/reported/?$rid=r4", "{not json".getBytes(StandardCharsets.UTF_8), 1, false);
+        got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got);
+        assertEquals("$iothub/twin/res/400/?$rid=r4", got[0]);
+        assertTrue(got[1].contains("\"errorCode\"") && got[1].contains("\"message\""), got[1]);
+    }
+
+    @Test
+    void aTwinRequestWithoutRidClosesTheConnection() throws Exception {
+        MqttClient client = connected("d1");
+        CompletableFuture<Throwable> lost = lost(client, new ArrayBlockingQueue<>(1));
+        client.subscribe("$iothub/twin/res/#", 1);
+        assertThrows(MqttException.class, () -> client.publish("$iothub/twin/GET/", new byte[0], 1, false));
+        assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    }
+
     private static RecordedTelemetry stored(String deviceId, String marker) {
         RecordedTelemetry[] found = new RecordedTelemetry[1];
         Waits.until("telemetry '" + marker + "' stored", () -> {
