@@ -96,7 +96,7 @@ public final class EmbeddedSimulator {
             return EndpointTarget.of(label, info.hubName(), endpoint, trust, devices, service, control, () -> {
                 control.closeSecondaries();
                 hub.close();
-            });
+            }, hub.mqttsPort());
         } catch (Exception e) {
             hub.close();
             throw new IllegalStateException("cannot trust the embedded simulator's CA", e);
@@ -115,11 +115,13 @@ public final class EmbeddedSimulator {
                 "deviceConnectionStrings", String.join(",", info.devices().stream().map(d -> d.connectionString()).toList()),
                 "serviceConnectionString", info.policies().stream().filter(p -> p.name().equals("service")).findFirst().orElseThrow().connectionString(),
                 "port", Integer.toString(hub.amqpsPort()),
+                "mqttPort", Integer.toString(hub.mqttsPort()),
                 "trustStore", info.trustStore(),
                 "trustStorePassword", info.trustStorePassword(),
                 "hubName", info.hubName());
         HubTarget endpoint = EndpointTarget.fromSettings(settings::get).orElseThrow();
-        return EndpointTarget.of(endpoint.describe(), endpoint.hubName(), endpoint.endpoint(), endpoint.devices(), endpoint.service(), null, hub::close);
+        return EndpointTarget.of(endpoint.describe(), endpoint.hubName(), endpoint.endpoint(), endpoint.trust(), endpoint.devices(), endpoint.service(),
+                null, hub::close, endpoint.mqttPort());
     }
 
     private static final class Control implements SimulatorControl {
