@@ -26,10 +26,10 @@ public final class EndpointTarget implements HubTarget {
     private final ConnectionString service;
 
     private final String hubName;
-    private final int mqttPort;
+    private final int mqttsPort;
 
-    private EndpointTarget(Endpoint endpoint, List<ConnectionString> devices, ConnectionString service, String hubName, int mqttPort) {
-        this.mqttPort = mqttPort;
+    private EndpointTarget(Endpoint endpoint, List<ConnectionString> devices, ConnectionString service, String hubName, int mqttsPort) {
+        this.mqttsPort = mqttsPort;
         this.hubName = hubName;
         this.endpoint = endpoint;
         this.devices = devices;
@@ -64,8 +64,8 @@ public final class EndpointTarget implements HubTarget {
         String host = setting.apply("host") != null ? setting.apply("host") : service.hostName();
         int port = setting.apply("port") != null ? Integer.parseInt(setting.apply("port")) : 5671;
         SSLContext tls = setting.apply("trustStore") != null ? trust(Path.of(setting.apply("trustStore")), setting.apply("trustStorePassword")) : SSLContext.getDefault();
-        int mqttPort = setting.apply("mqttPort") != null ? Integer.parseInt(setting.apply("mqttPort")) : 8883;
-        return Optional.of(new EndpointTarget(new Endpoint(host, port, tls, service.hostName()), devices, service, setting.apply("hubName"), mqttPort));
+        int mqttsPort = setting.apply("mqttsPort") != null ? Integer.parseInt(setting.apply("mqttsPort")) : 8883;
+        return Optional.of(new EndpointTarget(new Endpoint(host, port, tls, service.hostName()), devices, service, setting.apply("hubName"), mqttsPort));
     }
 
     /** An SSLContext trusting the certificates of a PKCS12 trust store, with plain JDK calls. */
@@ -95,9 +95,9 @@ public final class EndpointTarget implements HubTarget {
 
     /** The same with the MQTT-over-TLS port. */
     public static HubTarget of(String description, String hubName, Endpoint endpoint, SSLContext trust, List<ConnectionString> devices,
-                               ConnectionString service, SimulatorControl control, AutoCloseable onClose, int mqttPort) {
+                               ConnectionString service, SimulatorControl control, AutoCloseable onClose, int mqttsPort) {
         return new HubTarget() {
-            public int mqttPort() { return mqttPort; }
+            public int mqttsPort() { return mqttsPort; }
             public SSLContext trust() { return trust; }
             public String describe() { return description; }
             public String hubName() { return hubName; }
@@ -132,8 +132,8 @@ public final class EndpointTarget implements HubTarget {
     }
 
     @Override
-    public int mqttPort() {
-        return mqttPort;
+    public int mqttsPort() {
+        return mqttsPort;
     }
 
     @Override

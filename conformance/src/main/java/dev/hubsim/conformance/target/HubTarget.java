@@ -33,7 +33,7 @@ public interface HubTarget extends AutoCloseable {
     ConnectionString service();
 
     /** The MQTT-over-TLS port of the same host (8883, which the SDKs hard-code, unless the settings say otherwise). */
-    default int mqttPort() {
+    default int mqttsPort() {
         return 8883;
     }
 

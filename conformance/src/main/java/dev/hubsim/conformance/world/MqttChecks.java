@@ -70,7 +70,7 @@ public final class MqttChecks {
     public void connect(String actor, String password, String clientId) throws Exception {
         ConnectionString device = w.device(actor);
         String id = clientId == null ? device.deviceId() : w.expand(clientId);
-        MqttClient client = new MqttClient("ssl://" + w.target().endpoint().host() + ":" + w.target().mqttPort(), id, new MemoryPersistence());
+        MqttClient client = new MqttClient("ssl://" + w.target().endpoint().host() + ":" + w.target().mqttsPort(), id, new MemoryPersistence());
         Device d = new Device(client);
         client.setCallback(new MqttCallback() {
             @Override

@@ -115,13 +115,13 @@ public final class EmbeddedSimulator {
                 "deviceConnectionStrings", String.join(",", info.devices().stream().map(d -> d.connectionString()).toList()),
                 "serviceConnectionString", info.policies().stream().filter(p -> p.name().equals("service")).findFirst().orElseThrow().connectionString(),
                 "port", Integer.toString(hub.amqpsPort()),
-                "mqttPort", Integer.toString(hub.mqttsPort()),
+                "mqttsPort", Integer.toString(hub.mqttsPort()),
                 "trustStore", info.trustStore(),
                 "trustStorePassword", info.trustStorePassword(),
                 "hubName", info.hubName());
         HubTarget endpoint = EndpointTarget.fromSettings(settings::get).orElseThrow();
         return EndpointTarget.of(endpoint.describe(), endpoint.hubName(), endpoint.endpoint(), endpoint.trust(), endpoint.devices(), endpoint.service(),
-                null, hub::close, endpoint.mqttPort());
+                null, hub::close, endpoint.mqttsPort());
     }
 
     private static final class Control implements SimulatorControl {
