@@ -56,7 +56,7 @@ class MqttFaceTest {
         for (MqttClient c : clients) {
             try {
                 if (c.isConnected()) {
-                    c.disconnectForcibly(0, 1000);
+                    c.disconnectForcibly(0, 0, false);
                 }
                 c.close(true);
             } catch (MqttException ignored) {

@@ -250,7 +250,7 @@ public final class MqttChecks {
     private static void close(Device d) {
         try {
             if (d.client.isConnected()) {
-                d.client.disconnectForcibly(0, 1000);
+                d.client.disconnectForcibly(0, 0, false);
             }
             d.client.close(true);
         } catch (MqttException ignored) {
