@@ -1,3 +1,4 @@
+@mqtt
 Feature: The MQTT face
   A device speaks MQTT 3.1.1 over TLS (port 8883): CONNECT with the device id as client id, the user name
   "{host}/{deviceId}/?api-version=..." and a SAS token as password. Telemetry is a PUBLISH to

@@ -3,6 +3,7 @@ package dev.hubsim.mqtt;
 import dev.hubsim.c2d.CloudToDevice;
 import dev.hubsim.c2d.Lease;
 import dev.hubsim.codec.PropertyBagMessages;
+import dev.hubsim.faults.Deviation;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -56,6 +57,16 @@ final class DeviceBoundPump {
                 return;
             }
             Map<String, String> bag = PropertyBagMessages.deviceBoundBag(lease.encoded(), session.topics.deviceBoundAddress());
+            if (session.face.deviates(Deviation.MQTT_C2D_APPLICATION_PROPERTIES_FIRST)) {
+                Map<String, String> reordered = new java.util.LinkedHashMap<>();
+                bag.forEach((k, v) -> {
+                    if (!k.startsWith("$.")) {
+                        reordered.put(k, v);
+                    }
+                });
+                reordered.putAll(bag);
+                bag = reordered;
+            }
             String topic = session.topics.deviceBound(PropertyBag.encode(bag));
             int packetId = 0;
             if (qos == MqttQoS.AT_LEAST_ONCE) {

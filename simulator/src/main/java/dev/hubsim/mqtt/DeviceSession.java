@@ -4,6 +4,7 @@ import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.ConnectionClaims;
 import dev.hubsim.auth.ResourceUri;
 import dev.hubsim.auth.TokenVerdict;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.Permission;
 import dev.hubsim.trace.ConnectionLog;
@@ -122,6 +123,14 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
                 }
                 case SUBSCRIBE -> subscribe((MqttSubscribeMessage) message);
                 case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) message);
+                case PUBREL -> {
+                    if (face.deviates(Deviation.MQTT_QOS2_PUBLISH_KEPT)) {
+                        send(new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBCOMP, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                                message.variableHeader()));
+                    } else {
+                        violation("PUBREL: QoS 2 is not supported");
+                    }
+                }
                 case PINGREQ -> send(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
                 case DISCONNECT -> {
                     publisher.disconnected();
@@ -148,7 +157,13 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
         }
         ClientIdentity who;
         try {
-            who = ClientIdentity.parse(connect.payload().clientIdentifier(), connect.payload().userName());
+            String clientId = connect.payload().clientIdentifier();
+            if (face.deviates(Deviation.MQTT_CLIENT_ID_NOT_CHECKED) && connect.payload().userName() != null
+                    && connect.payload().userName().indexOf("/?") > connect.payload().userName().indexOf('/')) {
+                String user = connect.payload().userName();
+                clientId = user.substring(user.indexOf('/') + 1, user.indexOf("/?"));
+            }
+            who = ClientIdentity.parse(clientId, connect.payload().userName());
         } catch (ClientIdentity.Refused e) {
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, e.getMessage());
             return;
@@ -156,6 +171,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
         String refusal = authenticate(who, connect.payload().passwordInBytes());
         if (refusal != null) {
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, refusal);
+            return;
+        }
+        if (face.deviates(Deviation.MQTT_SECOND_CONNECTION_REFUSED) && face.sessions().containsKey(who.clientId())) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "'" + who.clientId() + "' is connected already");
             return;
         }
         identity = who;
@@ -208,7 +227,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
                 : ResourceUri.path("devices", who.deviceId(), "modules", who.moduleId());
     }
 
-    private void refuse(MqttConnectReturnCode code, String reason) {
+    private void refuse(MqttConnectReturnCode refusal, String reason) {
+        MqttConnectReturnCode code = refusal == MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED && face.deviates(Deviation.MQTT_CONNACK_4_ON_REFUSAL)
+                ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD : refusal;
         LOG.info("MQTT CONNECT from {} refused ({}): {}", channel.remoteAddress(), code.byteValue(), reason);
         trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.VIOLATION, -1, null, Map.of("refused", reason));
         MqttConnAckMessage connack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
@@ -221,6 +242,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
         List<Integer> granted = new ArrayList<>();
         for (MqttTopicSubscription s : subscribe.payload().topicSubscriptions()) {
             Topics.Filter filter = topics.filter(s.topicName());
+            if (filter == null && face.deviates(Deviation.MQTT_BAD_SUBSCRIBE_ANSWERED)) {
+                granted.add(0x80);
+                continue;
+            }
             if (filter == null) {
                 violation("SUBSCRIBE to '" + s.topicName() + "', which client '" + identity.clientId() + "' may not subscribe to");
                 return;
@@ -230,10 +255,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
                 return;
             }
             subscriptions.put(s.topicName(), filter);
-            int qos = Math.min(1, s.qualityOfService().value());
+            int qos = face.deviates(Deviation.MQTT_QOS2_GRANTED) ? s.qualityOfService().value() : Math.min(1, s.qualityOfService().value());
             granted.add(qos);
             if (filter == Topics.Filter.DEVICE_BOUND && deviceBound == null) {
-                deviceBound = new DeviceBoundPump(this, MqttQoS.valueOf(qos));
+                deviceBound = new DeviceBoundPump(this, MqttQoS.valueOf(Math.min(1, qos)));
             }
             if (filter == Topics.Filter.TWIN_DESIRED) {
                 twin.subscribeDesired();
@@ -345,27 +370,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
     }
 
     private void record(TraceRecord.Direction direction, MqttMessageType type, MqttMessage message) {
-        if (!face.traces().framesEnabled()) {
-            return;
+        if (face.traces().framesEnabled()) {
+            PacketTrace.record(trace, direction, type, message);
         }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        String path = null;
-        if (message instanceof MqttPublishMessage p) {
-            path = p.variableHeader().topicName();
-            fields.put("qos", p.fixedHeader().qosLevel().value());
-            fields.put("packet-id", p.variableHeader().packetId());
-            fields.put("bytes", p.payload().readableBytes());
-        } else if (message instanceof MqttConnAckMessage c) {
-            fields.put("return-code", c.variableHeader().connectReturnCode().byteValue() & 0xff);
-        } else if (message instanceof MqttConnectMessage c) {
-            fields.put("client-id", c.payload().clientIdentifier());
-            fields.put("keep-alive", c.variableHeader().keepAliveTimeSeconds());
-            fields.put("clean-session", c.variableHeader().isCleanSession());
-        } else if (message instanceof MqttSubscribeMessage s) {
-            fields.put("topics", s.payload().topicSubscriptions().stream().map(MqttTopicSubscription::topicName).toList());
-        } else if (message.variableHeader() instanceof MqttMessageIdVariableHeader id) {
-            fields.put("packet-id", id.messageId());
-        }
-        trace.record(direction, TraceRecord.FrameType.valueOf("MQTT_" + type.name()), -1, path, fields);
     }
 }

@@ -3,6 +3,7 @@ package dev.hubsim.mqtt;
 import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.c2d.CloudToDevice;
 import dev.hubsim.connections.Connections;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.Limits;
 import dev.hubsim.registry.Hub;
@@ -14,6 +15,7 @@ import dev.hubsim.trace.Traces;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -28,13 +30,18 @@ import java.util.concurrent.ScheduledExecutorService;
 public record MqttFace(Hub hub, TokenValidator tokens, CloudToDevice c2d, TelemetryIngest telemetry, Twins twins, Throttling throttling,
                        Limits limits, Traces traces,
                        FaultPlan faults, Connections connections, ScheduledExecutorService scheduler, Clock clock,
-                       Duration maxTokenLifetime, Duration openTimeout, Map<String, DeviceSession> sessions) {
+                       Duration maxTokenLifetime, Duration openTimeout, Set<Deviation> deviations, Map<String, DeviceSession> sessions) {
+
+    /** Whether a kit's self-test asked the face to depart from the documents this way. */
+    boolean deviates(Deviation deviation) {
+        return deviations.contains(deviation);
+    }
 
     public static MqttFace create(Hub hub, TokenValidator tokens, CloudToDevice c2d, TelemetryIngest telemetry, Twins twins,
                                   Throttling throttling, Limits limits, Traces traces,
                                   FaultPlan faults, Connections connections, ScheduledExecutorService scheduler, Clock clock,
-                                  Duration maxTokenLifetime, Duration openTimeout) {
+                                  Duration maxTokenLifetime, Duration openTimeout, Set<Deviation> deviations) {
         return new MqttFace(hub, tokens, c2d, telemetry, twins, throttling, limits, traces, faults, connections, scheduler, clock, maxTokenLifetime,
-                openTimeout, new ConcurrentHashMap<>());
+                openTimeout, Set.copyOf(deviations), new ConcurrentHashMap<>());
     }
 }

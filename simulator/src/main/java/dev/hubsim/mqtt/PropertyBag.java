@@ -17,6 +17,11 @@ final class PropertyBag {
 
     /** Decoded keys to decoded values (null for a bare key), in topic order; an IllegalArgumentException when undecodable. */
     static Map<String, String> decode(String bag) {
+        return decode(bag, true);
+    }
+
+    /** With {@code decodeKeys} false, keys are taken as written (a kit self-test's deviation). */
+    static Map<String, String> decode(String bag, boolean decodeKeys) {
         Map<String, String> out = new LinkedHashMap<>();
         if (bag == null || bag.isEmpty()) {
             return out;
@@ -27,7 +32,8 @@ final class PropertyBag {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String rawKey = eq < 0 ? pair : pair.substring(0, eq);
+            String key = decodeKeys ? URLDecoder.decode(rawKey, StandardCharsets.UTF_8) : rawKey;
             if (key.isEmpty()) {
                 throw new IllegalArgumentException("a property with an empty name in '" + bag + "'");
             }

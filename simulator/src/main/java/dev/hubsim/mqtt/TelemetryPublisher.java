@@ -1,6 +1,7 @@
 package dev.hubsim.mqtt;
 
 import dev.hubsim.codec.PropertyBagMessages;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.telemetry.TelemetryIngest;
 import dev.hubsim.throttling.Operation;
@@ -9,6 +10,10 @@ import dev.hubsim.throttling.Throttling;
 import dev.hubsim.trace.TraceRecord;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -43,6 +48,11 @@ final class TelemetryPublisher {
     void publish(MqttPublishMessage publish) {
         String topic = publish.variableHeader().topicName();
         MqttQoS qos = publish.fixedHeader().qosLevel();
+        if (qos == MqttQoS.EXACTLY_ONCE && session.face.deviates(Deviation.MQTT_QOS2_PUBLISH_KEPT)) {
+            session.send(new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBREC, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                    MqttMessageIdVariableHeader.from(publish.variableHeader().packetId())));
+            return;
+        }
         if (qos == MqttQoS.EXACTLY_ONCE) {
             session.violation("PUBLISH with QoS 2 to '" + topic + "' (IoT Hub closes the connection)");
             return;
@@ -60,13 +70,19 @@ final class TelemetryPublisher {
             return;
         }
         String bag = session.topics.telemetryBag(topic);
+        if (bag == null && session.face.deviates(Deviation.MQTT_FOREIGN_PUBLISH_DROPPED)) {
+            if (qos == MqttQoS.AT_LEAST_ONCE) {
+                session.send(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+            }
+            return;
+        }
         if (bag == null) {
             session.violation("PUBLISH to '" + topic + "', which client '" + session.identity.clientId() + "' may not publish to");
             return;
         }
         Map<String, String> properties;
         try {
-            properties = PropertyBag.decode(bag);
+            properties = PropertyBag.decode(bag, !session.face.deviates(Deviation.MQTT_BAG_KEYS_NOT_DECODED));
         } catch (IllegalArgumentException e) {
             session.violation("PUBLISH to '" + topic + "' with an unreadable property bag: " + e.getMessage());
             return;
@@ -129,7 +145,7 @@ final class TelemetryPublisher {
             session.violation(refused.description());
             return;
         }
-        if (qos == MqttQoS.AT_LEAST_ONCE) {
+        if (qos == MqttQoS.AT_LEAST_ONCE && !session.face.deviates(Deviation.MQTT_NO_PUBACK)) {
             session.send(MqttMessageBuilders.pubAck().packetId(packetId).build());
         }
     }

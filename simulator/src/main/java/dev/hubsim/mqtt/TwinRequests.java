@@ -3,6 +3,7 @@ package dev.hubsim.mqtt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.twin.TwinException;
 import dev.hubsim.twin.TwinKey;
 import dev.hubsim.twin.TwinState;
@@ -68,7 +69,7 @@ final class TwinRequests {
         try {
             if (get) {
                 TwinState state = twins.get(key);
-                respond(200, rid, null, JSON.writeValueAsBytes(state.deviceView()));
+                respond(session.face.deviates(Deviation.MQTT_TWIN_GET_202) ? 202 : 200, rid, null, JSON.writeValueAsBytes(state.deviceView()));
             } else {
                 TwinState state = twins.patchReported(key, readPatch(payload));
                 respond(204, rid, state.reportedVersion(), new byte[0]);
@@ -110,7 +111,9 @@ final class TwinRequests {
         if (!session.subscribed(Topics.Filter.TWIN_RESPONSES)) {
             return; // nobody listens: IoT Hub answers on the subscription only
         }
-        String topic = RESPONSE_PREFIX + status + "/?$rid=" + PropertyBag.escape(rid) + (version == null ? "" : "&$version=" + version);
+        String topic = version != null && session.face.deviates(Deviation.MQTT_TWIN_VERSION_BEFORE_RID)
+                ? RESPONSE_PREFIX + status + "/?$version=" + version + "&$rid=" + PropertyBag.escape(rid)
+                : RESPONSE_PREFIX + status + "/?$rid=" + PropertyBag.escape(rid) + (version == null ? "" : "&$version=" + version);
         session.send(MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.AT_MOST_ONCE).payload(Unpooled.wrappedBuffer(body)).build());
     }
 
