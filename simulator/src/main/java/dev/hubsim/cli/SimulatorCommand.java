@@ -166,10 +166,10 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (infoFile != null) {
             info.writeTo(infoFile);
         }
-        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d, amqp://%s:%d, mqtts://%s:%d%s and https://%s:%d; %s%n",
+        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d, amqp://%s:%d, mqtts://%s:%d%s and https://%s:%d; %s; console %s%n",
                 simulator.startupTime().toMillis(), info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort(), bind,
                 simulator.mqttsPort(), simulator.mqttPort() < 0 ? "" : ", mqtt://" + bind + ":" + simulator.mqttPort(), bind, simulator.httpsPort(),
-                simulator.throttling().settings().describe());
+                simulator.throttling().settings().describe(), info.consoleUrl());
         out.flush();
         stop.await();
         return 0;
