@@ -65,6 +65,7 @@ public final class HubWorld {
     private final LimitChecks limits = new LimitChecks(this);
     private final TimeChecks times = new TimeChecks(this);
     private final TwinChecks twins = new TwinChecks(this);
+    private final MqttChecks mqtt = new MqttChecks(this);
 
     public HubWorld(HubTarget target, List<String> statementIds) {
         this.target = target;
@@ -99,6 +100,10 @@ public final class HubWorld {
 
     public TwinChecks twins() {
         return twins;
+    }
+
+    public MqttChecks mqtt() {
+        return mqtt;
     }
 
     private String evidence() {
@@ -327,6 +332,7 @@ public final class HubWorld {
     public void close() {
         ProbeTimeout.clearLabel();
         eventHub.close();
+        mqtt.close();
         connections.values().forEach(ProbeConnection::close);
         extraConnections.forEach(ProbeConnection::close);
     }
