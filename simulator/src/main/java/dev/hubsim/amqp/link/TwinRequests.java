@@ -50,9 +50,9 @@ final class TwinRequests extends RequestLinkHandler {
             if (!delivery.remotelySettled()) {
                 delivery.disposition(Accepted.getInstance());
             }
+            delivery.settle();
             channel.send(answer(request));
         }
-        delivery.settle();
         connection.links().credit(receiver, LinkKind.CBS).settled();
         connection.flush();
     }
