@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The kit's own blocking AMQP 1.0 client: the Proton-J engine over a real socket (TLS or plain). Every engine call
@@ -61,6 +62,15 @@ public final class ProbeConnection implements AutoCloseable {
     public record Received(Delivery delivery, Message message, byte[] deliveryTag) {
     }
 
+    /**
+     * How the connection behaves beyond the defaults: the max frame size its Open advertises (0: Proton-J's), and
+     * whether it sends the empty frames the remote's Open asks for (a well-behaved long-lived client; the kit's
+     * scenarios leave it off so an idle connection stays idle).
+     */
+    public record Options(int maxFrameSize, boolean heartbeats) {
+        public static final Options DEFAULT = new Options(0, false);
+    }
+
     private final Socket socket;
     private final OutputStream out;
     private final Connection connection;
@@ -70,13 +80,17 @@ public final class ProbeConnection implements AutoCloseable {
     private final Map<Receiver, Deque<Received>> arrivals = new HashMap<>();
     private final AtomicLong tags = new AtomicLong();
     private boolean socketEnded;
+    private boolean closed;
     private String ioFailure;
 
-    private ProbeConnection(Socket socket, String hostname, SaslChoice saslChoice, String containerId) throws IOException {
+    private ProbeConnection(Socket socket, String hostname, SaslChoice saslChoice, String containerId, Options options) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.connection = Proton.connection();
         this.transport = Proton.transport();
+        if (options.maxFrameSize() > 0) {
+            transport.setMaxFrameSize(options.maxFrameSize());
+        }
         ((TransportImpl) transport).setProtocolTracer(frames);
         if (saslChoice.mechanism() != null) {
             sasl = transport.sasl();
@@ -99,10 +113,20 @@ public final class ProbeConnection implements AutoCloseable {
         Thread reader = new Thread(() -> readLoop(in), "probe-reader-" + containerId);
         reader.setDaemon(true);
         reader.start();
+        if (options.heartbeats()) {
+            Thread heartbeats = new Thread(this::heartbeatLoop, "probe-heartbeats-" + containerId);
+            heartbeats.setDaemon(true);
+            heartbeats.start();
+        }
     }
 
     /** Connects and sends the headers and Open; call {@link #awaitOpen} or {@link #awaitSaslOutcome} next. */
     public static ProbeConnection connect(Endpoint endpoint, SaslChoice sasl, String containerId) throws IOException {
+        return connect(endpoint, sasl, containerId, Options.DEFAULT);
+    }
+
+    /** The same with options (max frame size, heartbeats). */
+    public static ProbeConnection connect(Endpoint endpoint, SaslChoice sasl, String containerId, Options options) throws IOException {
         Socket socket;
         if (endpoint.tls() != null) {
             SSLSocket tls = (SSLSocket) endpoint.tls().getSocketFactory().createSocket();
@@ -114,7 +138,7 @@ public final class ProbeConnection implements AutoCloseable {
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) TIMEOUT.toMillis());
         }
         socket.setTcpNoDelay(true);
-        return new ProbeConnection(socket, endpoint.virtualHost(), sasl, containerId);
+        return new ProbeConnection(socket, endpoint.virtualHost(), sasl, containerId, options);
     }
 
     public FrameLog frames() {
@@ -141,6 +165,22 @@ public final class ProbeConnection implements AutoCloseable {
     public synchronized ErrorCondition awaitConnectionClosed() {
         await(() -> connection.getRemoteState() == EndpointState.CLOSED || socketEnded, "the remote Close");
         return connection.getRemoteCondition();
+    }
+
+    /** The SASL outcome so far (null without a SASL layer), without waiting. */
+    public synchronized Sasl.SaslOutcome saslOutcome() {
+        return sasl == null ? null : sasl.getOutcome();
+    }
+
+    /** Whether the socket has ended under this client. */
+    public synchronized boolean socketEnded() {
+        return socketEnded;
+    }
+
+    /** Sends Close without waiting for the answer. */
+    public synchronized void sendClose() {
+        connection.close();
+        flush();
     }
 
     public synchronized EndpointState remoteConnectionState() {
@@ -177,6 +217,12 @@ public final class ProbeConnection implements AutoCloseable {
         return session.getRemoteState();
     }
 
+    /** Sends End without waiting for the answer. */
+    public synchronized void endSession(Session session) {
+        session.close();
+        flush();
+    }
+
     public synchronized ErrorCondition awaitSessionEnded(Session session) {
         await(() -> session.getRemoteState() == EndpointState.CLOSED || socketEnded, "the remote End");
         return session.getRemoteCondition();
@@ -211,11 +257,20 @@ public final class ProbeConnection implements AutoCloseable {
 
     /** A receiver with a source of the caller's making (filters, as the Event Hub-compatible endpoint reads them). */
     public synchronized Receiver receiver(Session session, String name, Source source, int credit) {
+        return receiver(session, name, source, credit, r -> { });
+    }
+
+    /**
+     * The same, with the link set further before its Attach goes out (settle modes, properties such as an epoch,
+     * desired capabilities).
+     */
+    public synchronized Receiver receiver(Session session, String name, Source source, int credit, Consumer<Receiver> configure) {
         Receiver receiver = session.receiver(name);
         receiver.setSource(source);
         receiver.setTarget(new Target());
         receiver.setSenderSettleMode(SenderSettleMode.UNSETTLED);
         receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
+        configure.accept(receiver);
         arrivals.put(receiver, new ArrayDeque<>());
         receiver.open();
         if (credit > 0) {
@@ -243,6 +298,12 @@ public final class ProbeConnection implements AutoCloseable {
     public synchronized ErrorCondition awaitDetached(Link link) {
         await(() -> link.getRemoteState() == EndpointState.CLOSED || socketEnded, "the remote Detach of " + link.getName());
         return link.getRemoteCondition();
+    }
+
+    /** Whether the remote attached this link with its own terminus (not the refusal framing) and has not detached it. */
+    public synchronized boolean isAttached(Link link) {
+        boolean terminusSet = link instanceof Sender ? link.getRemoteTarget() != null : link.getRemoteSource() != null;
+        return link.getRemoteState() == EndpointState.ACTIVE && terminusSet;
     }
 
     public synchronized boolean isRemotelyDetached(Link link) {
@@ -317,6 +378,11 @@ public final class ProbeConnection implements AutoCloseable {
         return queue.poll();
     }
 
+    /** Whether a message is waiting on a receiver now. */
+    public synchronized boolean hasMessage(Receiver receiver) {
+        return !arrivals.get(receiver).isEmpty();
+    }
+
     public synchronized void flow(Receiver receiver, int credit) {
         receiver.flow(credit);
         flush();
@@ -327,6 +393,52 @@ public final class ProbeConnection implements AutoCloseable {
         received.delivery().disposition(outcome);
         received.delivery().settle();
         flush();
+    }
+
+    /** Sends an outcome for a received delivery without settling it (a receiver with rcv-settle-mode second). */
+    public synchronized void disposition(Delivery delivery, DeliveryState outcome) {
+        delivery.disposition(outcome);
+        flush();
+    }
+
+    /** Settles a delivery on this side (after its outcome arrived, or to let go of it). */
+    public synchronized void settle(Delivery delivery) {
+        delivery.settle();
+        flush();
+    }
+
+    /** Writes bytes straight onto the socket, past the engine: a frame built by hand to break the protocol on purpose. */
+    public synchronized void writeRaw(byte[] bytes) throws IOException {
+        flush();
+        out.write(bytes);
+        out.flush();
+    }
+
+    // --- waiting on anything ----------------------------------------------------------------------------------
+
+    /**
+     * Waits, holding this connection's monitor between checks (so the condition may read engine state), until the
+     * condition holds; a {@link ProbeTimeout} naming {@code what} after the timeout.
+     */
+    public synchronized void awaitCondition(String what, Duration timeout, BooleanSupplier condition) {
+        await(condition, what, timeout);
+    }
+
+    /** Waits until the condition holds or the deadline ({@link System#nanoTime}) passes; false then. */
+    public synchronized boolean awaitUntil(long deadlineNanos, BooleanSupplier condition) {
+        while (!condition.getAsBoolean()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     // --- engine plumbing --------------------------------------------------------------------------------------
@@ -383,6 +495,28 @@ public final class ProbeConnection implements AutoCloseable {
         }
     }
 
+    /** Proton-J sends the empty frames the remote's Open asks for (half its idle timeout) only from {@code tick}. */
+    private void heartbeatLoop() {
+        while (true) {
+            synchronized (this) {
+                if (socketEnded || closed) {
+                    return;
+                }
+                try {
+                    transport.tick(System.currentTimeMillis());
+                    flush();
+                } catch (RuntimeException e) {
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
     private void readLoop(InputStream in) {
         byte[] buffer = new byte[65536];
         try {
@@ -433,10 +567,27 @@ public final class ProbeConnection implements AutoCloseable {
         }
     }
 
+    /** Sends Close unless closed already and closes the socket at once, without waiting for the remote Close. */
+    public void closeNow() {
+        synchronized (this) {
+            closed = true;
+            if (!socketEnded && connection.getLocalState() != EndpointState.CLOSED) {
+                connection.close();
+                flush();
+            }
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed by the remote
+        }
+    }
+
     /** Closes the connection: sends Close, waits briefly for the remote Close, then closes the socket. */
     @Override
     public void close() {
         synchronized (this) {
+            closed = true;
             if (!socketEnded) {
                 connection.close();
                 flush();
