@@ -5,8 +5,8 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.SimulatorInfo;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
 import dev.hubsim.testing.ExportedTrust;
 import dev.hubsim.trace.TraceRecord;
@@ -50,7 +50,7 @@ class TokenLifecycleTest {
     @Test
     void aClientThatDoesNotRenewLosesItsLinksWhenTheTokenExpires(@TempDir Path dir) throws Exception {
         try (HubSimulator hub = start(dir, 0, Duration.ofSeconds(1));
-             AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+             AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             new CbsClient(client).putToken(UUID.randomUUID(), "127.0.0.1/devices/device1", hub.deviceToken("device1", Duration.ofHours(1)));
             long granted = System.nanoTime();
             Sender sender = client.sender(client.session(), "t", "/devices/device1/messages/events");
@@ -69,7 +69,7 @@ class TokenLifecycleTest {
     void aRenewalInTimeKeepsTheLinks(@TempDir Path dir) throws Exception {
         // No lifetime cap: the first token's own se (a few seconds ahead, no clock skew) ends its claim; the renewal lasts an hour.
         try (HubSimulator hub = start(dir, 0, null);
-             AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+             AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             CbsClient cbs = new CbsClient(client);
             assertEquals(Integer.valueOf(200), cbs.putToken(UUID.randomUUID(), "127.0.0.1/devices/device1",
                     hub.deviceToken("device1", Duration.ofSeconds(3))).statusCode());
@@ -92,7 +92,7 @@ class TokenLifecycleTest {
     void aSaslPlainConnectionIsClosedWhenItsTokenExpires(@TempDir Path dir) throws Exception {
         try (HubSimulator hub = start(dir, 0, Duration.ofSeconds(1));
              AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(),
-                     SaslMode.plain("device1@sas.simhub", hub.deviceToken("device1", Duration.ofHours(1)))).awaitOpen()) {
+                     SaslChoice.plain("device1@sas.simhub", hub.deviceToken("device1", Duration.ofHours(1)))).awaitOpen()) {
             ErrorCondition error = client.awaitConnectionClosed();
             assertEquals(UNAUTHORIZED, error.getCondition());
             assertTrue(error.getDescription().startsWith("Token Invalid."), error.getDescription());

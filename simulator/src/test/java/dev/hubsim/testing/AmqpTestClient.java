@@ -44,26 +44,6 @@ import java.util.function.BooleanSupplier;
 public final class AmqpTestClient implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    /** How the client authenticates at the SASL layer, if at all. */
-    public record SaslMode(String mechanism, String user, String password) {
-        public static SaslMode anonymous() {
-            return new SaslMode("ANONYMOUS", null, null);
-        }
-
-        public static SaslMode mssbcbs() {
-            return new SaslMode("MSSBCBS", null, null);
-        }
-
-        public static SaslMode plain(String user, String password) {
-            return new SaslMode("PLAIN", user, password);
-        }
-
-        /** No SASL layer: the plain AMQP protocol header (X.509 and some SDKs). */
-        public static SaslMode none() {
-            return null;
-        }
-    }
-
     /** A delivery taken off a receiver but not yet settled, so a test can choose the outcome. */
     public record Received(Message message, Delivery delivery, byte[] tag) {
     }
@@ -74,26 +54,25 @@ public final class AmqpTestClient implements AutoCloseable {
         this.probe = probe;
     }
 
-    private static AmqpTestClient connect(int port, SSLContext tls, SaslMode sasl, int maxFrameSize, String containerId) throws IOException {
-        SaslChoice choice = sasl == null ? SaslChoice.none() : new SaslChoice(sasl.mechanism(), sasl.user(), sasl.password());
-        return new AmqpTestClient(ProbeConnection.connect(new Endpoint("127.0.0.1", port, tls, "127.0.0.1"), choice, containerId,
+    private static AmqpTestClient connect(int port, SSLContext tls, SaslChoice sasl, int maxFrameSize, String containerId) throws IOException {
+        return new AmqpTestClient(ProbeConnection.connect(new Endpoint("127.0.0.1", port, tls, "127.0.0.1"), sasl, containerId,
                 new ProbeConnection.Options(maxFrameSize, true)));
     }
 
-    public static AmqpTestClient tls(int port, SSLContext trust, SaslMode sasl) throws IOException {
+    public static AmqpTestClient tls(int port, SSLContext trust, SaslChoice sasl) throws IOException {
         return tls(port, trust, sasl, 0);
     }
 
-    public static AmqpTestClient tls(int port, SSLContext trust, SaslMode sasl, int maxFrameSize) throws IOException {
+    public static AmqpTestClient tls(int port, SSLContext trust, SaslChoice sasl, int maxFrameSize) throws IOException {
         return connect(port, trust, sasl, maxFrameSize, "hubsim-test-" + System.nanoTime());
     }
 
     /** With a container-id of the caller's choice: clients without a SASL identity are counted by it. */
-    public static AmqpTestClient tls(int port, SSLContext trust, SaslMode sasl, String containerId) throws IOException {
+    public static AmqpTestClient tls(int port, SSLContext trust, SaslChoice sasl, String containerId) throws IOException {
         return connect(port, trust, sasl, 0, containerId);
     }
 
-    public static AmqpTestClient plain(int port, SaslMode sasl) throws IOException {
+    public static AmqpTestClient plain(int port, SaslChoice sasl) throws IOException {
         return connect(port, null, sasl, 0, "hubsim-test-" + System.nanoTime());
     }
 

@@ -4,6 +4,7 @@ import dev.hubsim.HubSimulator;
 import dev.hubsim.probe.ConnectionString;
 import dev.hubsim.probe.EventHubProbe;
 import dev.hubsim.probe.SasTokens;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.registry.SharedAccessPolicy;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -44,7 +45,7 @@ public final class EventHubs {
 
     /** A TLS connection to the Event Hub-compatible endpoint holding a {@code service} claim for the whole Event Hub. */
     public static AmqpTestClient connect(HubSimulator hub) throws Exception {
-        AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen();
+        AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen();
         CbsClient.Reply reply = new CbsClient(client).putToken(UUID.randomUUID(), audience(hub), token(hub, "service", audience(hub)));
         assertEquals(Integer.valueOf(200), reply.statusCode(), String.valueOf(reply.statusDescription()));
         return client;
@@ -71,7 +72,7 @@ public final class EventHubs {
 
     public static AmqpTestClient device(HubSimulator hub, String deviceId) throws Exception {
         return AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(),
-                AmqpTestClient.SaslMode.plain(deviceId + "@sas." + hub.hub().name(), hub.deviceToken(deviceId, Duration.ofHours(1)))).awaitOpen();
+                SaslChoice.plain(deviceId + "@sas." + hub.hub().name(), hub.deviceToken(deviceId, Duration.ofHours(1)))).awaitOpen();
     }
 
     public static Message telemetry(String body, Map<String, Object> applicationProperties) {
