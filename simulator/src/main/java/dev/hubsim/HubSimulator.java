@@ -13,6 +13,9 @@ import dev.hubsim.https.HttpsFace;
 import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.LimitsView;
 import dev.hubsim.registry.Hub;
+import dev.hubsim.throttling.ThrottleSettings;
+import dev.hubsim.throttling.ThrottlingView;
+import dev.hubsim.throttling.Tier;
 import dev.hubsim.tls.TlsMaterial;
 import dev.hubsim.trace.TraceView;
 
@@ -172,6 +175,14 @@ public final class HubSimulator implements AutoCloseable {
         return context.limits();
     }
 
+    /**
+     * The tier the hub plays, its rates and daily quota, and how many operations it throttled per device and kind
+     * (injecting throttling: {@link Faults#throttleNext}, {@link Faults#exhaustDailyQuota}).
+     */
+    public ThrottlingView throttling() {
+        return context.throttling();
+    }
+
     /** The live connections with their identities, claims, links and credit. */
     public List<ConnectionInfo> connections() {
         return context.connections().describe();
@@ -183,12 +194,13 @@ public final class HubSimulator implements AutoCloseable {
 
     /**
      * A clean slate between tests: faults cleared, every cloud-to-device queue and the feedback emptied (without
-     * feedback), stored telemetry, the traces of closed connections and every twin's tags and properties forgotten.
-     * Devices, keys, live connections and their twin subscriptions stay.
+     * feedback), stored telemetry, the traces of closed connections and every twin's tags and properties forgotten,
+     * throttle counters, today's quota use and the throttles' buckets back to zero. Devices, keys, live connections and their twin subscriptions stay.
      */
     public void reset() {
         parts.faults().clear();
         context.twins().reset();
+        context.throttling().reset();
         context.c2d().reset();
         eventHub.store().clear();
         context.traces().clear();
@@ -197,6 +209,15 @@ public final class HubSimulator implements AutoCloseable {
     /** Ports, trust material and connection strings, as printed and written to the info file. */
     public SimulatorInfo info() {
         return SimulatorInfo.of(this, eventHub);
+    }
+
+    /**
+     * The browser console on the HTTPS port ({@code https://host:port/hubsim/ui/}); log in with the {@code iothubowner}
+     * connection string or a token of it. A wildcard bind host is given as 127.0.0.1.
+     */
+    public String consoleUrl() {
+        String host = bindHost().equals("0.0.0.0") || bindHost().equals("::") ? "127.0.0.1" : bindHost();
+        return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpsPort() + "/hubsim/ui/";
     }
 
     /** Internal broker access for contract tests of the Artemis hooks; not for users. */
@@ -238,6 +259,7 @@ public final class HubSimulator implements AutoCloseable {
         Long retainedEvents;
         C2dSettings c2dSettings;
         LimitProfile limitProfile;
+        ThrottleSettings throttling;
         Duration maxTokenLifetime;
         Integer maxFrameSize;
         final Set<Deviation> deviations = EnumSet.noneOf(Deviation.class);
@@ -342,6 +364,22 @@ public final class HubSimulator implements AutoCloseable {
         /** The limits and credit policies; else the config file's, else the {@code iothub} profile. */
         public Builder limits(LimitProfile profile) {
             this.limitProfile = profile;
+            return this;
+        }
+
+        /**
+         * The IoT Hub tier to play (CLI {@code --tier} and {@code --units}, config {@code tier:} and {@code units:}): its
+         * documented throttles and daily quota (README, "Throttling"); null: no throttling, the default.
+         */
+        public Builder tier(Tier tier, int units) {
+            ThrottleSettings base = throttling != null ? throttling : ThrottleSettings.OFF;
+            this.throttling = new ThrottleSettings(tier, units, base.burstSeconds(), base.backlogSeconds(), base.maxWait());
+            return this;
+        }
+
+        /** The tier with how its throttles queue (burst, backlog, longest wait); overrides the config file's. */
+        public Builder throttling(ThrottleSettings settings) {
+            this.throttling = settings;
             return this;
         }
 

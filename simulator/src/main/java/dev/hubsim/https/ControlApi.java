@@ -2,19 +2,16 @@ package dev.hubsim.https;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.PercentEncoding;
-import dev.hubsim.auth.TokenValidator;
-import dev.hubsim.auth.TokenVerdict;
 import dev.hubsim.c2d.EnqueueResult;
 import dev.hubsim.codec.C2dMessages;
-import dev.hubsim.codec.Messages;
+import dev.hubsim.console.OwnerCheck;
+import dev.hubsim.console.TelemetryJson;
 import dev.hubsim.eventhub.StoredEvent;
 import dev.hubsim.faults.HubFaults;
 import dev.hubsim.faults.Scope;
@@ -27,7 +24,6 @@ import org.apache.qpid.proton.message.Message;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -42,11 +38,11 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "hubsim-control";
     public static final String PREFIX = "/hubsim/";
 
-    private final TokenValidator tokens;
+    private final OwnerCheck owner;
     private final AtomicReference<ControlTarget> simulator = new AtomicReference<>();
 
-    public ControlApi(TokenValidator tokens) {
-        this.tokens = tokens;
+    public ControlApi(OwnerCheck owner) {
+        this.owner = owner;
     }
 
     /** The simulator exists only once everything started; until then the API answers 503. */
@@ -118,19 +114,8 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
     }
 
     private ResponseDefinition ownerOnly(Request request) {
-        String header = request.getHeader("Authorization");
-        if (header == null) {
-            return HubHttpErrors.error(401, "IotHubUnauthorizedAccess", "the control API needs an iothubowner SharedAccessSignature in Authorization");
-        }
-        TokenVerdict verdict = tokens.validate(header, null, Claim.Method.SASL_PLAIN);
-        if (verdict instanceof TokenVerdict.Refused refused) {
-            return HubHttpErrors.error(401, "IotHubUnauthorizedAccess", refused.description());
-        }
-        Claim claim = ((TokenVerdict.Granted) verdict).claim();
-        if (claim.kind() != Claim.Kind.POLICY || !claim.identity().equalsIgnoreCase("iothubowner")) {
-            return HubHttpErrors.error(401, "IotHubUnauthorizedAccess", "the control API needs the iothubowner policy, not '" + claim.identity() + "'");
-        }
-        return null;
+        OwnerCheck.Verdict verdict = owner.check(request.getHeader("Authorization"));
+        return verdict.granted() ? null : HubHttpErrors.error(401, "IotHubUnauthorizedAccess", verdict.refusal());
     }
 
     private static JsonNode body(Request request) {
@@ -151,22 +136,7 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
     private static ArrayNode telemetry(ControlTarget hub, String deviceId) {
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (StoredEvent event : hub.events(deviceId)) {
-            Message m = Messages.decode(event.encoded());
-            ObjectNode n = out.addObject();
-            n.put("deviceId", event.deviceId());
-            n.put("messageId", m.getMessageId() == null ? null : String.valueOf(m.getMessageId()));
-            ObjectNode annotations = n.putObject("annotations");
-            if (m.getMessageAnnotations() != null) {
-                m.getMessageAnnotations().getValue().forEach((k, v) -> annotations.put(k.toString(),
-                        v instanceof java.util.Date d ? d.toInstant().toString() : String.valueOf(v)));
-            }
-            ObjectNode props = n.putObject("applicationProperties");
-            if (m.getApplicationProperties() != null) {
-                m.getApplicationProperties().getValue().forEach((k, v) -> props.put(k, String.valueOf(v)));
-            }
-            byte[] body = Messages.body(m);
-            n.put("body", new String(body, StandardCharsets.UTF_8));
-            n.put("bodyBase64", Base64.getEncoder().encodeToString(body));
+            out.add(TelemetryJson.of(Json.MAPPER, event));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package dev.hubsim.https;
 
 import dev.hubsim.c2d.CloudToDevice;
 import dev.hubsim.connections.ConnectionInfo;
+import dev.hubsim.console.HubEvents;
 import dev.hubsim.eventhub.StoredEvent;
 import dev.hubsim.faults.HubFaults;
 import dev.hubsim.trace.TraceView;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What the control API may see and do of a running simulator; the facade implements it once everything started. */
-public interface ControlTarget {
+public interface ControlTarget extends HubEvents {
     /** The listening ports by name ({@code amqps}, {@code amqp}, {@code websocket}, {@code https}). */
     Map<String, Integer> ports();
 
