@@ -23,7 +23,7 @@ class PortRaceTest {
         }
         AtomicReference<ServerSocket> taker = new AtomicReference<>();
         HubSimulator.Builder builder = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(port).httpsPort(0);
-        builder.afterPortCheck = () -> {
+        builder.settings.afterPortCheck = () -> {
             try {
                 taker.set(new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1")));
             } catch (IOException e) {

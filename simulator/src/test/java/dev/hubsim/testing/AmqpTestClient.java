@@ -44,6 +44,29 @@ import java.util.function.BooleanSupplier;
 public final class AmqpTestClient implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+    /** @deprecated the probe's {@link SaslChoice}; the old name, so tests written against it still compile. */
+    @Deprecated
+    public static final class SaslMode {
+        private SaslMode() {
+        }
+
+        public static SaslChoice anonymous() {
+            return SaslChoice.anonymous();
+        }
+
+        public static SaslChoice mssbcbs() {
+            return SaslChoice.mssbcbs();
+        }
+
+        public static SaslChoice plain(String user, String password) {
+            return SaslChoice.plain(user, password);
+        }
+
+        public static SaslChoice none() {
+            return SaslChoice.none();
+        }
+    }
+
     /** A delivery taken off a receiver but not yet settled, so a test can choose the outcome. */
     public record Received(Message message, Delivery delivery, byte[] tag) {
     }
