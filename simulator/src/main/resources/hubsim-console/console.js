@@ -7,7 +7,7 @@
   const $ = id => document.getElementById(id);
   const state = {
     token: null, key: null, hostName: null, ws: null, loggedIn: false, renewTimer: null, reconnectDelay: 1000,
-    devices: [], connections: [], watched: null, trace: [], sent: new Map(),
+    devices: [], connections: [], watched: null, trace: [], sent: new Map(), sessionsShown: new Set(),
   };
 
   // ---- login -------------------------------------------------------------------------------------------------------
@@ -364,8 +364,13 @@
     const chosen = select.value;
     const ids = list.map(c => c.id);
     if (chosen && !ids.includes(chosen)) ids.push(chosen);
-    select.replaceChildren(new Option('choose a connection', ''), ...ids.map(id => new Option(id + describeIdentities(id), id)));
-    select.value = chosen;
+    // Rebuilt only when a connection came, went or changed identities: an open picker is left alone.
+    const labels = ids.map(id => id + describeIdentities(id));
+    if (select.dataset.labels !== labels.join('\n')) {
+      select.dataset.labels = labels.join('\n');
+      select.replaceChildren(new Option('choose a connection', ''), ...ids.map((id, i) => new Option(labels[i], id)));
+      select.value = chosen;
+    }
   }
 
   function describeIdentities(id) {
@@ -404,8 +409,24 @@
       tr.append(cell(l.name), cell(l.role), cell(l.address), cell(String(l.credit), 'credit'));
     });
     const open = button('Open trace', async () => { selectTab('trace'); $('trace-connection').value = c.id; await loadTrace(); }, 'Open the trace of ' + c.id);
-    card.append(h, open, claims, links);
+    const sessions = document.createElement('p');
+    sessions.className = 'sessions';
+    const toggle = button(state.sessionsShown.has(c.id) ? 'Hide sessions' : 'Show sessions', async () => {
+      if (state.sessionsShown.has(c.id)) state.sessionsShown.delete(c.id);
+      else state.sessionsShown.add(c.id);
+      await refreshConnections();
+    }, 'Sessions of ' + c.id);
+    if (state.sessionsShown.has(c.id)) guarded(() => showSessions(c.id, sessions));
+    card.append(h, open, toggle, sessions, claims, links);
     return card;
+  }
+
+  /** The sessions come from the connection's frames: the client's begin and end, and the attaches on each channel. */
+  async function showSessions(id, out) {
+    const lines = await api('GET', '/hubsim/trace/' + encodeURIComponent(id));
+    const records = String(lines).split('\n').filter(l => l.trim()).map(l => JSON.parse(l));
+    const open = window.HubsimSequence.sessions(records);
+    out.textContent = 'Sessions (client channel: links): ' + ([...open].map(([ch, l]) => ch + ': ' + ([...l].join(', ') || 'no links')).join('; ') || 'none');
   }
 
   // ---- faults --------------------------------------------------------------------------------------------------------
@@ -424,7 +445,8 @@
       put('condition', 'fault-condition');
       put('description', 'fault-description');
     }
-    if (['refuse-attaches', 'reject-transfers', 'drop-cbs-replies', 'redirect-attaches'].includes(kind)) put('count', 'fault-count', true);
+    if (['refuse-attaches', 'reject-transfers', 'drop-cbs-replies', 'redirect-attaches', 'throttle'].includes(kind)) put('count', 'fault-count', true);
+    if (kind === 'throttle') body.operation = $('fault-operation').value;
     if (['set-credit', 'grant-credit'].includes(kind)) put('credit', 'fault-credit', true);
     if (['delay-cbs-replies', 'delay-dispositions'].includes(kind)) put('delayMs', 'fault-delay', true);
     if (kind === 'drop-connection') body.abrupt = $('fault-abrupt').checked;

@@ -111,7 +111,7 @@ final class Assembly {
         HubBroker broker = new HubBroker(context, new HubBroker.Settings(b.bindHost, b.amqpsPort, b.amqpPort, tls.keyStore(),
                 tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize));
         // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.
-        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth);
+        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth, throttling);
         try {
             broker.start();
         } catch (Exception e) {

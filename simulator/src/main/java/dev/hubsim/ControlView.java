@@ -7,6 +7,7 @@ import dev.hubsim.connections.ConnectionInfo;
 import dev.hubsim.eventhub.StoredEvent;
 import dev.hubsim.faults.HubFaults;
 import dev.hubsim.https.ControlTarget;
+import dev.hubsim.throttling.ThrottlingView;
 import dev.hubsim.trace.TraceRecord;
 import dev.hubsim.trace.TraceView;
 
@@ -52,6 +53,11 @@ final class ControlView implements ControlTarget {
     @Override
     public HubFaults faults() {
         return simulator.hubFaults();
+    }
+
+    @Override
+    public ThrottlingView throttling() {
+        return simulator.throttling();
     }
 
     @Override

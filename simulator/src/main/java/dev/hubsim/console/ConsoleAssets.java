@@ -18,9 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConsoleAssets implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "hubsim-console";
     public static final String PREFIX = "/hubsim/ui";
-    /** Everything served, by name: nothing else under the prefix is read from the class path. */
-    static final Map<String, String> FILES = Map.of("index.html", "text/html; charset=utf-8", "console.css", "text/css; charset=utf-8",
-            "console.js", "text/javascript; charset=utf-8", "sequence.js", "text/javascript; charset=utf-8");
+    /** The sequence diagram's renderer and style, shared with the conformance kit's report.html. */
+    public static final String DIAGRAM = "/hubsim-diagram/";
+    /** Everything served, by name, with its class-path resource: nothing else under the prefix is read. */
+    static final Map<String, String> FILES = Map.of("index.html", "/hubsim-console/index.html", "console.css", "/hubsim-console/console.css",
+            "console.js", "/hubsim-console/console.js", "sequence.js", DIAGRAM + "sequence.js", "sequence.css", DIAGRAM + "sequence.css");
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
@@ -46,21 +48,30 @@ public final class ConsoleAssets implements ResponseDefinitionTransformerV2 {
         if (name.isEmpty()) {
             name = "index.html";
         }
-        String type = FILES.get(name);
-        if (type == null || !(method.equals("GET") || method.equals("HEAD"))) {
+        String resource = FILES.get(name);
+        if (resource == null || !(method.equals("GET") || method.equals("HEAD"))) {
             return ResponseDefinitionBuilder.responseDefinition().withStatus(404).withHeader("Content-Type", "text/plain; charset=utf-8")
                     .withBody("not part of the console: " + path + "\n").build();
         }
-        return ResponseDefinitionBuilder.responseDefinition().withStatus(200).withHeader("Content-Type", type)
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(200).withHeader("Content-Type", type(name))
                 .withHeader("Cache-Control", "no-cache").withHeader("X-Content-Type-Options", "nosniff")
                 .withHeader("Referrer-Policy", "no-referrer").withHeader("Content-Security-Policy", CSP)
-                .withBody(cache.computeIfAbsent(name, ConsoleAssets::read)).build();
+                .withBody(cache.computeIfAbsent(resource, ConsoleAssets::read)).build();
     }
 
-    private static byte[] read(String name) {
-        try (InputStream in = ConsoleAssets.class.getResourceAsStream("/hubsim-console/" + name)) {
+    private static String type(String name) {
+        String suffix = name.substring(name.lastIndexOf('.') + 1);
+        return switch (suffix) {
+            case "html" -> "text/html; charset=utf-8";
+            case "css" -> "text/css; charset=utf-8";
+            default -> "text/javascript; charset=utf-8";
+        };
+    }
+
+    private static byte[] read(String resource) {
+        try (InputStream in = ConsoleAssets.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the console asset " + name + " is missing from the jar");
+                throw new IllegalStateException("the console asset " + resource + " is missing from the jar");
             }
             return in.readAllBytes();
         } catch (IOException e) {

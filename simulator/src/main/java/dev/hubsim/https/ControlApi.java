@@ -2,6 +2,7 @@ package dev.hubsim.https;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
@@ -15,6 +16,9 @@ import dev.hubsim.console.TelemetryJson;
 import dev.hubsim.eventhub.StoredEvent;
 import dev.hubsim.faults.HubFaults;
 import dev.hubsim.faults.Scope;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.ThrottleSettings;
+import dev.hubsim.throttling.ThrottlingView;
 import dev.hubsim.trace.ConnectionTrace;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
@@ -102,6 +106,9 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
             }
             if (method.equals("POST") && p[0].equals("faults") && p.length == 2) {
                 return HubHttpErrors.json(200, "{\"affected\":" + fault(hub.faults(), p[1], body(request)) + "}");
+            }
+            if (method.equals("GET") && p[0].equals("throttling") && p.length == 1) {
+                return HubHttpErrors.json(200, Json.write(throttling(hub.throttling())));
             }
             if (method.equals("POST") && p[0].equals("reset")) {
                 hub.reset();
@@ -194,13 +201,37 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
             case "reject-transfers":
                 faults.rejectNextTransfers(scope, b.path("count").asInt(1), required(condition, "condition"), description);
                 return b.path("count").asInt(1);
+            case "throttle":
+                faults.throttleNext(text(b, "deviceId"), Operation.parse(required(text(b, "operation"), "operation")), b.path("count").asInt(1));
+                return b.path("count").asInt(1);
+            case "exhaust-quota":
+                faults.exhaustDailyQuota();
+                return 1;
             case "clear":
                 faults.clear();
                 return 0;
             default:
                 throw new IllegalArgumentException("unknown fault '" + kind + "' (drop-connection, expire-claims, refuse-attaches, redirect-attaches, "
-                        + "set-credit, grant-credit, delay-cbs-replies, drop-cbs-replies, delay-dispositions, reject-transfers, clear)");
+                        + "set-credit, grant-credit, delay-cbs-replies, drop-cbs-replies, delay-dispositions, reject-transfers, throttle, exhaust-quota, clear)");
         }
+    }
+
+    /** {@code {tier, units, rates: {d2c: 100.0, ...}, dailyQuota, dailyQuotaUsed, throttled: {device1: {d2c: 3}}}}. */
+    private static ObjectNode throttling(ThrottlingView view) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        ThrottleSettings settings = view.settings();
+        n.put("tier", settings.on() ? settings.tier().name() : null);
+        n.put("units", settings.units());
+        if (settings.on()) {
+            ObjectNode rates = n.putObject("rates");
+            for (Operation op : Operation.values()) {
+                rates.put(op.wireName(), view.rate(op));
+            }
+            n.put("dailyQuota", view.dailyQuota());
+        }
+        n.put("dailyQuotaUsed", view.dailyQuotaUsed());
+        n.set("throttled", Json.MAPPER.valueToTree(view.throttledCounts()));
+        return n;
     }
 
     private static String text(JsonNode b, String field) {

@@ -5,6 +5,7 @@ import dev.hubsim.connections.ConnectionInfo;
 import dev.hubsim.console.HubEvents;
 import dev.hubsim.eventhub.StoredEvent;
 import dev.hubsim.faults.HubFaults;
+import dev.hubsim.throttling.ThrottlingView;
 import dev.hubsim.trace.TraceView;
 
 import java.util.List;
@@ -25,6 +26,9 @@ public interface ControlTarget extends HubEvents {
     CloudToDevice cloudToDevice();
 
     HubFaults faults();
+
+    /** The tier, its rates and quota, and the throttled operations per device and kind. */
+    ThrottlingView throttling();
 
     /** Faults, C2D queues, feedback, stored telemetry and closed connections' traces forgotten. */
     void reset();

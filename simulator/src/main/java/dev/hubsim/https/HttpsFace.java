@@ -6,6 +6,7 @@ import dev.hubsim.console.ConsoleFeed;
 import dev.hubsim.console.ConsoleStream;
 import dev.hubsim.console.OwnerCheck;
 import dev.hubsim.registry.Hub;
+import dev.hubsim.throttling.Throttling;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -33,10 +34,11 @@ public final class HttpsFace implements AutoCloseable {
      * @param connected           whether a device has a live connection (the registry's {@code connectionState})
      * @param queuedCloudToDevice the device's queued C2D messages (the registry's {@code cloudToDeviceMessageCount})
      */
-    public HttpsFace(Path stubs, Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice) {
+    public HttpsFace(Path stubs, Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice,
+                     Throttling throttling) {
         this.owner = new OwnerCheck(tokens);
         this.control = new ControlApi(owner);
-        this.http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connected, queuedCloudToDevice), control, new ConsoleAssets()));
+        this.http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling), control, new ConsoleAssets()));
         this.httpStarted = CompletableFuture.supplyAsync(http::start);
     }
 

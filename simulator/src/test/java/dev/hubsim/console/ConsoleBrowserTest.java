@@ -175,6 +175,11 @@ class ConsoleBrowserTest {
         WebElement card = waitFor("article.connection[data-connection='" + connectionOf("device1") + "']");
         browser.wait.until(d -> card.findElements(By.cssSelector("table.links tr[data-address='" + EVENTS + "']")).size() == 1);
         assertTrue(card.findElement(By.cssSelector("table.claims")).getText().contains("127.0.0.1/devices/device1"), card.getText());
+        // Sessions from the connection's frames: $cbs on the first, telemetry and the C2D receiver on theirs.
+        String cardCss = "article.connection[data-connection='" + connectionOf("device1") + "']";
+        browser.driver.executeScript("document.querySelector(arguments[0] + ' button[aria-label^=\"Sessions\"]').click()", cardCss);
+        browser.wait.until(ExpectedConditions.textMatches(By.cssSelector(cardCss + " p.sessions"),
+                java.util.regex.Pattern.compile("Sessions .*0: cbs-sender \\$cbs, cbs-receiver \\$cbs.*telemetry " + EVENTS + ".*c2d /devices/device1/messages/devicebound")));
         browser.screenshot("connections");
         assertNotNull(hub.telemetry("device1"));
     }

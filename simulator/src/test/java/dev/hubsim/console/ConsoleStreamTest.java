@@ -12,12 +12,14 @@ import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.message.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,11 @@ class ConsoleStreamTest {
     private static final String EVENTS = "/devices/device2/messages/events";
 
     private static HttpClient client() {
-        return HttpClient.newBuilder().sslContext(HUB.simulator().tls().clientContext()).build();
+        return client(HUB.simulator());
+    }
+
+    private static HttpClient client(HubSimulator hub) {
+        return HttpClient.newBuilder().sslContext(hub.tls().clientContext()).build();
     }
 
     private static HttpResponse<String> get(String path, String authorization) throws Exception {
@@ -59,9 +65,13 @@ class ConsoleStreamTest {
         WebSocket socket;
 
         static Stream open() throws Exception {
+            return open(HUB.simulator());
+        }
+
+        static Stream open(HubSimulator hub) throws Exception {
             Stream s = new Stream();
-            s.socket = client().newWebSocketBuilder()
-                    .buildAsync(URI.create("wss://127.0.0.1:" + HUB.simulator().httpsPort() + ConsoleStream.PATH), s).get(10, TimeUnit.SECONDS);
+            s.socket = client(hub).newWebSocketBuilder()
+                    .buildAsync(URI.create("wss://127.0.0.1:" + hub.httpsPort() + ConsoleStream.PATH), s).get(10, TimeUnit.SECONDS);
             return s;
         }
 
@@ -165,6 +175,19 @@ class ConsoleStreamTest {
                 previous = r.get("sequence").asLong();
                 sawTransfer = r.get("type").asText().equals("TRANSFER") && EVENTS.equals(r.path("path").asText());
             }
+        }
+    }
+
+    @Test
+    void theStreamClosesWhenItsTokenExpiresOnTheHubsClock(@TempDir Path dir) throws Exception {
+        try (HubSimulator strict = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).clockSkew(Duration.ZERO).start()) {
+            Stream stream = Stream.open(strict);
+            long t0 = System.nanoTime();
+            stream.send("{\"authorization\":\"" + strict.policyToken("iothubowner", Duration.ofSeconds(2)) + "\"}");
+            stream.next("ready");
+            assertEquals(ConsoleStream.EXPIRED, stream.closed.get(10, TimeUnit.SECONDS));
+            // se is whole seconds: the token lasts between 1 and 2 s.
+            assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(900), "closed before the token expired");
         }
     }
 

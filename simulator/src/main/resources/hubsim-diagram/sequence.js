@@ -1,6 +1,8 @@
-// The sequence diagram of one connection's trace: client and hub lanes, one row per record in order, arrows pointing
-// the way the frame went; errors in red, faults and limits marked between the lanes. No library: rows are plain
-// elements so the page stays small, and each row carries data-* attributes (type, direction, path) for scripts.
+// The sequence diagram of a trace: client and hub lanes, one row per record in order, arrows pointing the way the
+// frame went; errors in red, faults and limits marked between the lanes. No library: rows are plain elements so the
+// page stays small, and each row carries data-* attributes (type, direction, path) for scripts. Used by the console's
+// trace panel (the simulator's records) and the conformance kit's report.html (the probe's frames: same fields, with
+// "connection" for "connectionId"); records of more than one connection are labelled with theirs.
 'use strict';
 (function () {
   const KEY_FIELDS = {
@@ -52,13 +54,18 @@
     const head = el('div', 'seq-head');
     head.append(el('span', 'seq-time', 'time'), el('span', 'lane client', 'client'), el('span', 'seq-mid'), el('span', 'lane hub', 'hub'));
     container.append(head);
+    const several = new Set(records.map(connectionOf)).size > 1;
     for (const r of records) {
       if (linkPath && r.path !== linkPath) continue;
-      container.append(row(r));
+      container.append(row(r, several));
     }
   }
 
-  function row(r) {
+  function connectionOf(r) {
+    return r.connectionId || r.connection || '';
+  }
+
+  function row(r, labelConnection) {
     const dir = r.direction === 'IN' ? 'in' : r.direction === 'OUT' ? 'out' : 'local';
     const marked = r.type === 'FAULT' || r.type === 'VIOLATION' || r.type === 'LIMIT';
     const e = el('div', 'frame ' + dir + (isError(r) ? ' error' : '') + (marked ? ' marked' : ''));
@@ -69,6 +76,7 @@
     if (r.fields && r.fields.condition) e.dataset.condition = r.fields.condition;
     const arrow = el('div', 'arrow');
     const label = el('div', 'label');
+    if (labelConnection) label.append(el('span', 'connection', connectionOf(r) + ' '));
     label.append(el('strong', null, r.type.replace('_', ' ')),
       document.createTextNode(r.channel >= 0 ? ' [' + r.channel + ']' : ''),
       r.path ? el('span', 'path', ' ' + r.path) : document.createTextNode(''));
