@@ -9,6 +9,7 @@ import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.CbsClient;
 import dev.hubsim.testing.ExportedTrust;
+import dev.hubsim.testing.Waits;
 import dev.hubsim.trace.TraceRecord;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -78,7 +79,7 @@ class TokenLifecycleTest {
             assertEquals(Integer.valueOf(200), cbs.putToken(UUID.randomUUID(), "127.0.0.1/devices/device1",
                     hub.deviceToken("device1", Duration.ofHours(1))).statusCode());
             // The first token's expiry passes and finds the renewal (a hub that ignored it would detach the link instead).
-            AmqpTestClient.awaitCondition("the first token's expiry to pass", Duration.ofSeconds(10), () -> hub.traces().query()
+            Waits.until("the first token's expiry to pass", Duration.ofSeconds(10), () -> hub.traces().query()
                     .type(TraceRecord.FrameType.LIMIT).where(r -> r.fields().containsKey("claim-renewed") || r.fields().containsKey("claim-expired"))
                     .first().isPresent());
             assertTrue(hub.traces().query().type(TraceRecord.FrameType.LIMIT).where(r -> r.fields().containsKey("claim-expired")).list().isEmpty(),
@@ -110,7 +111,7 @@ class TokenLifecycleTest {
             try {
                 client.open(true);
                 client.sendEvent(new com.microsoft.azure.sdk.iot.device.Message("before renewal"));
-                AmqpTestClient.awaitCondition("two put-tokens from the SDK", Duration.ofSeconds(20),
+                Waits.until("two put-tokens from the SDK", Duration.ofSeconds(20),
                         () -> hub.traces().query().identity(device.deviceId()).type(TraceRecord.FrameType.CBS_REQUEST).list().size() >= 2);
                 client.sendEvent(new com.microsoft.azure.sdk.iot.device.Message("after renewal"));
             } finally {

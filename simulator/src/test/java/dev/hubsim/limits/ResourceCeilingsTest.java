@@ -5,6 +5,7 @@ import dev.hubsim.HubSimulator;
 import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.CbsClient;
+import dev.hubsim.testing.Waits;
 import dev.hubsim.trace.ConnectionTrace;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
@@ -113,7 +114,7 @@ class ResourceCeilingsTest {
         for (int i = 0; i < 150; i++) {
             AmqpTestClient.plain(hub.amqpPort(), SaslChoice.anonymous()).awaitOpen().closeGracefully();
         }
-        AmqpTestClient.awaitCondition("closed connections to be traced", Duration.ofSeconds(10), () -> hub.connectionCount() == 0);
+        Waits.until("closed connections to be traced", Duration.ofSeconds(10), () -> hub.connectionCount() == 0);
         int traces = hub.traces().connections().size();
         assertTrue(traces <= 100, "closed connections' traces are capped at 100, found " + traces);
     }

@@ -114,22 +114,6 @@ public final class AmqpTestClient implements AutoCloseable {
         return probe.awaitUntil(deadlineNanos, condition);
     }
 
-    /** Waits for a condition outside any client (e.g. in the simulator), checking it every 10 ms up to the timeout. */
-    public static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
-    }
-
     /** Waits for the server's Open; fails if SASL failed or the server closed instead. */
     public AmqpTestClient awaitOpen() {
         if (probe.awaitOpen() == EndpointState.UNINITIALIZED) {
