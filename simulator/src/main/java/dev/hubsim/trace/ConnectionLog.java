@@ -29,7 +29,8 @@ public final class ConnectionLog implements ConnectionTrace {
     private final int capacity;
     private final AtomicLong sequence;
     private final Clock clock;
-    private final Deque<TraceRecord> records = new ArrayDeque<>();
+    /** {@link TraceRecord}s, and {@link Recorded} frames whose fields are expanded when read. */
+    private final Deque<Object> records = new ArrayDeque<>();
     private final Set<String> identities = new LinkedHashSet<>();
     private long dropped;
     private volatile boolean open = true;
@@ -64,12 +65,31 @@ public final class ConnectionLog implements ConnectionTrace {
     public synchronized TraceRecord record(TraceRecord.Direction direction, TraceRecord.FrameType type, int channel, String path,
                                            Map<String, Object> fields) {
         TraceRecord r = new TraceRecord(sequence.incrementAndGet(), clock.instant(), connectionId, direction, type, channel, path, fields);
-        records.addLast(r);
+        add(r);
+        return r;
+    }
+
+    /** A frame whose fields are expanded only when the trace is read (the per-message frames). */
+    public synchronized void record(TraceRecord.Direction direction, TraceRecord.FrameType type, int channel, String path, FrameFields fields) {
+        add(new Recorded(sequence.incrementAndGet(), clock.instant(), direction, type, channel, path, fields));
+    }
+
+    private void add(Object record) {
+        records.addLast(record);
         while (records.size() > capacity) {
             records.removeFirst();
             dropped++;
         }
-        return r;
+    }
+
+    private record Recorded(long sequence, java.time.Instant time, TraceRecord.Direction direction, TraceRecord.FrameType type, int channel,
+                            String path, FrameFields fields) {
+    }
+
+    private TraceRecord expanded(Object record) {
+        return record instanceof Recorded r
+                ? new TraceRecord(r.sequence, r.time, connectionId, r.direction, r.type, r.channel, r.path, r.fields.expand())
+                : (TraceRecord) record;
     }
 
     public synchronized void addIdentity(String identity) {
@@ -83,7 +103,7 @@ public final class ConnectionLog implements ConnectionTrace {
 
     @Override
     public synchronized List<TraceRecord> records() {
-        return List.copyOf(records);
+        return records.stream().map(this::expanded).toList();
     }
 
     /** Records dropped because the trace reached its capacity. */
