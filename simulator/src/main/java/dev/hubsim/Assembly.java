@@ -100,7 +100,8 @@ final class Assembly {
                 limits, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout);
         HubBroker broker = new HubBroker(context, new HubBroker.Settings(b.bindHost, b.amqpsPort, b.amqpPort, tls.keyStore(),
                 tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize));
-        // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.
+        // Loaded once: the AMQPS acceptor gets it through SharedSslContexts, the HTTPS front directly.
+        tls.serverContext();
         HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth);
         try {
             broker.start();
@@ -124,7 +125,7 @@ final class Assembly {
         int boundHttps;
         try {
             boundHttps = https.start(new InetSocketAddress("127.0.0.1", broker.port(HubBroker.WEBSOCKET_ACCEPTOR)), b.bindHost, b.httpsPort,
-                    tls.keyStore(), tls.keyStorePassword());
+                    tls.serverContext());
         } catch (Exception e) {
             https.close();
             closeQuietly(broker);

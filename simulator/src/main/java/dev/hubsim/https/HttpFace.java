@@ -24,7 +24,7 @@ final class HttpFace implements AutoCloseable {
     }
 
     /** Starts WireMock and binds the hub's own APIs below the user's stubs (priority 10; unset priorities are 5). */
-    public InetSocketAddress start() {
+    public void start() {
         wiremock.start();
         wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/devices(/[^/]*)?")).atPriority(10)
                 .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
@@ -32,6 +32,9 @@ final class HttpFace implements AutoCloseable {
                 .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
         wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/hubsim/.*")).atPriority(1)
                 .willReturn(WireMock.aResponse().withTransformers(ControlApi.NAME)));
+    }
+
+    public InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", wiremock.port());
     }
 
