@@ -92,9 +92,7 @@ public final class SimulatorCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "hubsim-logback.xml");
-        }
+        CliLogging.configure();
         CommandLine cli = new CommandLine(new SimulatorCommand(System.out));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("hubsim: " + oneLine(e));
