@@ -98,7 +98,8 @@ final class Assembly {
         EventStore store = new EventStore(ehSettings, b.clock, b.persistent ? dir.resolve("events").resolve(ehSettings.name()) : null);
         EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, b.clock);
         Duration maxTokenLifetime = b.maxTokenLifetime != null ? b.maxTokenLifetime : hubConfig.maxTokenLifetime();
-        int maxFrameSize = b.maxFrameSize != null ? b.maxFrameSize : hubConfig.maxFrameSize() != null ? hubConfig.maxFrameSize() : 0;
+        int maxFrameSize = b.maxFrameSize != null ? b.maxFrameSize : hubConfig.maxFrameSize() != null ? hubConfig.maxFrameSize()
+                : HubSimulator.DEFAULT_MAX_FRAME_SIZE;
 
         // Module twins need the registry's modules (the methods work); until then only device twins exist.
         Twins twins = new Twins(key -> key.moduleId() == null && hub.registry().device(key.deviceId()).isPresent(), b.clock,
