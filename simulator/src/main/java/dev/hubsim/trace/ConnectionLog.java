@@ -29,8 +29,7 @@ public final class ConnectionLog implements ConnectionTrace {
     private final int capacity;
     private final AtomicLong sequence;
     private final Clock clock;
-    /** {@link TraceRecord}s, and {@link Recorded} frames whose fields are expanded when read. */
-    private final Deque<Object> records = new ArrayDeque<>();
+    private final Deque<Recorded> records = new ArrayDeque<>();
     private final Set<String> identities = new LinkedHashSet<>();
     private long dropped;
     private volatile boolean open = true;
@@ -62,34 +61,63 @@ public final class ConnectionLog implements ConnectionTrace {
         open = false;
     }
 
-    public synchronized TraceRecord record(TraceRecord.Direction direction, TraceRecord.FrameType type, int channel, String path,
-                                           Map<String, Object> fields) {
-        TraceRecord r = new TraceRecord(sequence.incrementAndGet(), clock.instant(), connectionId, direction, type, channel, path, fields);
-        add(r);
-        return r;
+    /**
+     * Records one thing seen. A connection keeps dozens of records for as long as it lives, so they are held compactly
+     * (time as nanoseconds, fields as a key-value array, or the face's {@link FrameFields}) and expanded when read.
+     */
+    public synchronized void record(TraceRecord.Direction direction, TraceRecord.FrameType type, int channel, String path,
+                                    Map<String, Object> fields) {
+        add(direction, type, channel, path, fields.isEmpty() ? NO_FIELDS : new KeyValues(fields));
     }
 
-    /** A frame whose fields are expanded only when the trace is read (the per-message frames). */
+    /** A frame whose fields the face keeps in its own compact form (the per-message frames). */
     public synchronized void record(TraceRecord.Direction direction, TraceRecord.FrameType type, int channel, String path, FrameFields fields) {
-        add(new Recorded(sequence.incrementAndGet(), clock.instant(), direction, type, channel, path, fields));
+        add(direction, type, channel, path, fields);
     }
 
-    private void add(Object record) {
-        records.addLast(record);
+    private void add(TraceRecord.Direction direction, TraceRecord.FrameType type, int channel, String path, FrameFields fields) {
+        java.time.Instant now = clock.instant();
+        records.addLast(new Recorded(sequence.incrementAndGet(), now.getEpochSecond() * 1_000_000_000L + now.getNano(), direction, type,
+                channel, path, fields));
         while (records.size() > capacity) {
             records.removeFirst();
             dropped++;
         }
     }
 
-    private record Recorded(long sequence, java.time.Instant time, TraceRecord.Direction direction, TraceRecord.FrameType type, int channel,
+    private static final FrameFields NO_FIELDS = Map::of;
+
+    /** @param time epoch nanoseconds */
+    private record Recorded(long sequence, long time, TraceRecord.Direction direction, TraceRecord.FrameType type, int channel,
                             String path, FrameFields fields) {
     }
 
-    private TraceRecord expanded(Object record) {
-        return record instanceof Recorded r
-                ? new TraceRecord(r.sequence, r.time, connectionId, r.direction, r.type, r.channel, r.path, r.fields.expand())
-                : (TraceRecord) record;
+    /** A field map as alternating keys and values, in its order. */
+    private static final class KeyValues implements FrameFields {
+        private final Object[] keyValues;
+
+        KeyValues(Map<String, Object> fields) {
+            keyValues = new Object[fields.size() * 2];
+            int i = 0;
+            for (Map.Entry<String, Object> e : fields.entrySet()) {
+                keyValues[i++] = e.getKey();
+                keyValues[i++] = e.getValue();
+            }
+        }
+
+        @Override
+        public Map<String, Object> expand() {
+            Map<String, Object> map = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < keyValues.length; i += 2) {
+                map.put((String) keyValues[i], keyValues[i + 1]);
+            }
+            return map;
+        }
+    }
+
+    private TraceRecord expanded(Recorded r) {
+        return new TraceRecord(r.sequence, java.time.Instant.ofEpochSecond(0, r.time), connectionId, r.direction, r.type, r.channel, r.path,
+                r.fields.expand());
     }
 
     public synchronized void addIdentity(String identity) {
