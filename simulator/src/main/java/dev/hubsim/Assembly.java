@@ -113,7 +113,7 @@ final class Assembly {
                 tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize));
         // Loaded once: the AMQPS acceptor gets it through SharedSslContexts, the HTTPS front directly.
         tls.serverContext();
-        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth);
+        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth, throttling);
         try {
             broker.start();
         } catch (Exception e) {

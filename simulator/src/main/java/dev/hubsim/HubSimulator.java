@@ -216,6 +216,15 @@ public final class HubSimulator implements AutoCloseable {
         return SimulatorInfo.of(this, eventHub);
     }
 
+    /**
+     * The browser console on the HTTPS port ({@code https://host:port/hubsim/ui/}); log in with the {@code iothubowner}
+     * connection string or a token of it. A wildcard bind host is given as 127.0.0.1.
+     */
+    public String consoleUrl() {
+        String host = bindHost().equals("0.0.0.0") || bindHost().equals("::") ? "127.0.0.1" : bindHost();
+        return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpsPort() + "/hubsim/ui/";
+    }
+
     /** Internal broker access for contract tests of the Artemis hooks; not for users. */
     HubBroker broker() {
         return parts.broker();

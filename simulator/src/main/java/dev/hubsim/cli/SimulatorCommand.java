@@ -158,9 +158,9 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (infoFile != null) {
             info.writeTo(infoFile);
         }
-        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d, amqp://%s:%d and https://%s:%d; %s%n", simulator.startupTime().toMillis(),
+        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d, amqp://%s:%d and https://%s:%d; %s; console %s%n", simulator.startupTime().toMillis(),
                 info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort(), bind, simulator.httpsPort(),
-                simulator.throttling().settings().describe());
+                simulator.throttling().settings().describe(), info.consoleUrl());
         out.flush();
         if (Boolean.getBoolean(EXIT_WHEN_READY)) {
             return 0; // the launcher's class-data archive run: the shutdown hook closes the simulator

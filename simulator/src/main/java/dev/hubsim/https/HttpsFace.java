@@ -1,7 +1,12 @@
 package dev.hubsim.https;
 
 import dev.hubsim.auth.TokenValidator;
+import dev.hubsim.console.ConsoleAssets;
+import dev.hubsim.console.ConsoleFeed;
+import dev.hubsim.console.ConsoleStream;
+import dev.hubsim.console.OwnerCheck;
 import dev.hubsim.registry.Hub;
+import dev.hubsim.throttling.Throttling;
 
 import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
@@ -12,15 +17,18 @@ import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
 /**
- * The hub's HTTPS face on one TLS port: the WebSocket upgrade goes to the AMQP face's WebSocket acceptor, every other
- * request to an embedded WireMock with the registry API, the control API and the user's stubs. The port is bound at
- * start; WireMock (a third of a cold start's classes) is built and started by the first request that needs it, or at
- * start in the background when the user brings stubs of their own.
+ * The hub's HTTPS face on one TLS port: the WebSocket upgrade goes to the AMQP face's WebSocket acceptor, the console's
+ * live stream is served in place, every other request goes to an embedded WireMock with the registry API, the control
+ * API, the console's page and the user's stubs. The port is bound at start; WireMock (a third of a cold start's
+ * classes) is built and started by the first request that needs it, or at start in the background when the user
+ * brings stubs of their own.
  */
 public final class HttpsFace implements AutoCloseable {
     private final Path stubs;
     private final ControlApi control;
     private final RegistryApi registry;
+    private final OwnerCheck owner;
+    private final ConsoleFeed consoleFeed = new ConsoleFeed();
     private CompletableFuture<HttpFace> http;
     private HttpsFront front;
 
@@ -28,10 +36,12 @@ public final class HttpsFace implements AutoCloseable {
      * @param connected           whether a device has a live connection (the registry's {@code connectionState})
      * @param queuedCloudToDevice the device's queued C2D messages (the registry's {@code cloudToDeviceMessageCount})
      */
-    public HttpsFace(Path stubs, Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice) {
+    public HttpsFace(Path stubs, Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice,
+                     Throttling throttling) {
         this.stubs = stubs;
-        this.control = new ControlApi(tokens);
-        this.registry = new RegistryApi(hub, tokens, connected, queuedCloudToDevice);
+        this.owner = new OwnerCheck(tokens);
+        this.control = new ControlApi(owner);
+        this.registry = new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling);
         if (stubs != null) {
             httpFace();
         }
@@ -39,7 +49,8 @@ public final class HttpsFace implements AutoCloseable {
 
     /** Listens on the TLS port (0 picks one; returns the port); WebSockets go to {@code websocketBackend}. */
     public int start(InetSocketAddress websocketBackend, String bindHost, int port, SSLContext tls) throws Exception {
-        front = new HttpsFront(websocketBackend, () -> httpFace().thenApply(HttpFace::address));
+        front = new HttpsFront(websocketBackend, () -> httpFace().thenApply(HttpFace::address),
+                (pipeline, after) -> ConsoleStream.install(pipeline, after, consoleFeed, owner));
         return front.start(bindHost, port, tls);
     }
 
@@ -47,7 +58,7 @@ public final class HttpsFace implements AutoCloseable {
     private synchronized CompletableFuture<HttpFace> httpFace() {
         if (http == null) {
             http = CompletableFuture.supplyAsync(() -> {
-                HttpFace face = new HttpFace(stubs, List.of(registry, control));
+                HttpFace face = new HttpFace(stubs, List.of(registry, control, new ConsoleAssets()));
                 face.start();
                 return face;
             });
@@ -58,6 +69,7 @@ public final class HttpsFace implements AutoCloseable {
     /** The simulator the control API acts on; until it is bound the API answers 503. */
     public void bind(ControlTarget target) {
         control.bind(target);
+        consoleFeed.bind(target);
     }
 
     @Override
