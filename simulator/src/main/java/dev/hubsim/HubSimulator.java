@@ -2,23 +2,17 @@ package dev.hubsim;
 
 import dev.hubsim.amqp.HubBroker;
 import dev.hubsim.amqp.link.HubContext;
-import dev.hubsim.c2d.C2dSettings;
-import dev.hubsim.config.HubConfig;
 import dev.hubsim.connections.ConnectionInfo;
 import dev.hubsim.eventhub.EventHubEndpoint;
 import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.Faults;
 import dev.hubsim.faults.HubFaults;
-import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.LimitsView;
 import dev.hubsim.registry.Hub;
-import dev.hubsim.throttling.ThrottleSettings;
 import dev.hubsim.throttling.ThrottlingView;
-import dev.hubsim.throttling.Tier;
 import dev.hubsim.tls.TlsMaterial;
 import dev.hubsim.trace.TraceView;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -34,10 +28,17 @@ public final class HubSimulator implements AutoCloseable {
     /** The HTTPS and AMQP-over-WebSockets port the Azure IoT SDKs hard-code (real-clients.md §2.5, §3.2). */
     public static final int SDK_HTTPS_PORT = 443;
     public static final int DEFAULT_AMQP_PORT = 5672;
+    /** The MQTT-over-TLS port the Azure IoT SDKs hard-code (reference iothub-twin-methods-mqtt.md §4.1). */
+    public static final int SDK_MQTTS_PORT = 8883;
     /** Edge Hub's DefaultAmqpConnectionIdleTimeoutInMilliSeconds (reference/iothub-amqp.md §2.5). */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(4);
     /** Artemis' own handshake timeout. */
     public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The AMQP max frame size the hub advertises unless told otherwise: 16 KiB. Large enough for every performative the
+     * SDKs send (transfers of any size are split into frames), small enough that 10,000 devices fit in 1 GiB (README).
+     */
+    public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024;
 
     private final RunningParts parts;
     private final Hub hub;
@@ -47,6 +48,8 @@ public final class HubSimulator implements AutoCloseable {
     private final CloudToDeviceView cloudToDeviceView;
     private final int amqpsPort;
     private final int amqpPort;
+    private final int mqttsPort;
+    private final int mqttPort;
 
     HubSimulator(RunningParts parts) {
         this.parts = parts;
@@ -57,6 +60,8 @@ public final class HubSimulator implements AutoCloseable {
         this.cloudToDeviceView = new CloudToDeviceView(context.c2d());
         this.amqpsPort = parts.broker().port(HubBroker.AMQPS_ACCEPTOR);
         this.amqpPort = parts.broker().port(HubBroker.AMQP_ACCEPTOR);
+        this.mqttsPort = parts.broker().port(parts.mqtt().tlsAcceptor());
+        this.mqttPort = parts.mqtt().plainPort() < 0 ? -1 : parts.broker().port(parts.mqtt().plainAcceptor());
         eventHub.listening(parts.bindHost(), amqpsPort, amqpPort);
     }
 
@@ -78,7 +83,17 @@ public final class HubSimulator implements AutoCloseable {
         return amqpPort;
     }
 
-    /** The TLS port of the registry, the control API and AMQP over WebSockets ({@code wss://host:port/$iothub/websocket}). */
+    /** The MQTT-over-TLS port, also when it was chosen because 0 was asked for; the Azure IoT SDKs can only reach 8883. */
+    public int mqttsPort() {
+        return mqttsPort;
+    }
+
+    /** The plain MQTT port, or -1 when it is off (the default). */
+    public int mqttPort() {
+        return mqttPort;
+    }
+
+    /** The TLS port of the registry, the control API and AMQP and MQTT over WebSockets ({@code wss://host:port/$iothub/websocket}). */
     public int httpsPort() {
         return parts.httpsPort();
     }
@@ -219,174 +234,21 @@ public final class HubSimulator implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "HubSimulator[" + hub.name() + " amqps=" + amqpsPort() + " amqp=" + amqpPort() + "]";
+        return "HubSimulator[" + hub.name() + " amqps=" + amqpsPort() + " amqp=" + amqpPort() + " mqtts=" + mqttsPort() + "]";
     }
 
     /**
      * Settings of a simulator to start. Each has one name and one unit across the builder, the CLI and the config file
      * (README, "Settings"): durations are {@link Duration}s here and seconds on the CLI and in config files, sizes bytes.
+     * The setters live in the package-private {@code StartSettings} this class extends.
      */
-    public static final class Builder {
-        /** What the setters set; the composition root reads it. */
-        final StartSettings settings = new StartSettings();
-
+    public static final class Builder extends StartSettings {
         private Builder() {
-        }
-
-        /** The hub to play; without one (and without a config file), the default hub with a few devices. */
-        public Builder hub(HubConfig hubConfig) {
-            settings.config = hubConfig;
-            return this;
-        }
-
-        /** A hub definition file, JSON or YAML (CLI {@code --config}). */
-        public Builder configFile(Path file) {
-            settings.configFile = file;
-            return this;
-        }
-
-        /** Where generated keys, TLS material and (with persistence) the journals live (CLI {@code --data-dir}). */
-        public Builder dataDir(Path dir) {
-            settings.dataDir = dir;
-            return this;
-        }
-
-        /** The address to listen on (CLI {@code --bind-host}); 127.0.0.1 by default. */
-        public Builder bindHost(String host) {
-            settings.bindHost = host;
-            return this;
-        }
-
-        /** 0 picks a free port; the Azure IoT SDKs can only reach 5671. */
-        public Builder amqpsPort(int port) {
-            settings.amqpsPort = port;
-            return this;
-        }
-
-        public Builder amqpPort(int port) {
-            settings.amqpPort = port;
-            return this;
-        }
-
-        /** The HTTPS and WebSocket port; 443 by default, which the SDKs need and which may need privileges; 0 picks one. */
-        public Builder httpsPort(int port) {
-            settings.httpsPort = port;
-            return this;
-        }
-
-        /** A WireMock directory ({@code mappings/}, {@code __files/}) with stubs of your own for the HTTPS face. */
-        public Builder stubs(Path dir) {
-            settings.stubs = dir;
-            return this;
-        }
-
-        /** Serve with this PKCS12 key store instead of the generated local CA. */
-        public Builder keyStore(Path file, String password) {
-            settings.keyStore = file;
-            settings.keyStorePassword = password;
-            return this;
-        }
-
-        public Builder persistent(boolean on) {
-            settings.persistent = on;
-            return this;
-        }
-
-        /** How long past {@code se} a token still counts (Edge Hub allows 5 minutes; CLI {@code --clock-skew} seconds). */
-        public Builder clockSkew(Duration skew) {
-            settings.clockSkew = skew;
-            return this;
-        }
-
-        public Builder clock(Clock c) {
-            settings.clock = c;
-            return this;
-        }
-
-        /** At most this many events per partition (the hub definition's {@code eventHub.retainedEvents}, which this overrides). */
-        public Builder retainedEvents(long events) {
-            settings.retainedEvents = events;
-            return this;
-        }
-
-        /** @deprecated the same setting as {@link #retainedEvents(long)}, under its old name. */
-        @Deprecated
-        public Builder telemetryRetained(long messages) {
-            return retainedEvents(messages);
-        }
-
-        /** Cloud-to-device limits and timings; else the config file's, else the hub's own. */
-        public Builder cloudToDevice(C2dSettings settings) {
-            this.settings.c2dSettings = settings;
-            return this;
-        }
-
-        /** The limits and credit policies; else the config file's, else the {@code iothub} profile. */
-        public Builder limits(LimitProfile profile) {
-            settings.limitProfile = profile;
-            return this;
-        }
-
-        /**
-         * The IoT Hub tier to play (CLI {@code --tier} and {@code --units}, config {@code tier:} and {@code units:}): its
-         * documented throttles and daily quota (README, "Throttling"); null: no throttling, the default.
-         */
-        public Builder tier(Tier tier, int units) {
-            ThrottleSettings base = settings.throttling != null ? settings.throttling : ThrottleSettings.OFF;
-            settings.throttling = new ThrottleSettings(tier, units, base.burstSeconds(), base.backlogSeconds(), base.maxWait());
-            return this;
-        }
-
-        /** The tier with how its throttles queue (burst, backlog, longest wait); overrides the config file's. */
-        public Builder throttling(ThrottleSettings settings) {
-            this.settings.throttling = settings;
-            return this;
-        }
-
-        /** Claims last at most this long after they are granted, whatever the token says (e.g. 30 s to watch renewals). */
-        public Builder maxTokenLifetime(Duration lifetime) {
-            settings.maxTokenLifetime = lifetime;
-            return this;
-        }
-
-        /**
-         * The AMQP max frame size the hub's Open advertises, in bytes (CLI {@code --max-frame-size}, config
-         * {@code maxFrameSize}); Artemis' 131,072 by default. Smaller frames cost less broker memory per connection.
-         */
-        public Builder maxFrameSize(int bytes) {
-            if (bytes < 512) {
-                throw new IllegalArgumentException("maxFrameSize must be at least 512 bytes (AMQP's minimum), not " + bytes);
-            }
-            settings.maxFrameSize = bytes;
-            return this;
-        }
-
-        /** Whether every frame is traced (CBS exchanges, faults and violations are either way), and how many per connection. */
-        public Builder tracing(boolean frames, int recordsPerConnection) {
-            settings.traceFrames = frames;
-            settings.traceRecordsPerConnection = recordsPerConnection;
-            return this;
-        }
-
-        /**
-         * The AMQP idle timeout (Edge Hub's 240 s by default): a connection that sends nothing, not even an empty
-         * frame, for this long is closed with {@code amqp:resource-limit-exceeded}; the Open advertises half of it, so
-         * clients know how often to send heartbeats.
-         */
-        public Builder idleTimeout(Duration timeout) {
-            settings.idleTimeout = timeout;
-            return this;
-        }
-
-        /** How long a new socket may take to send its protocol header and its AMQP Open before it is closed (10 s). */
-        public Builder openTimeout(Duration timeout) {
-            settings.openTimeout = timeout;
-            return this;
         }
 
         /** Departs on purpose from one documented statement per deviation: a kit self-test hook, see {@link TestHooks}. */
         Builder deviate(Deviation... chosen) {
-            settings.deviations.addAll(List.of(chosen));
+            deviations.addAll(List.of(chosen));
             return this;
         }
 

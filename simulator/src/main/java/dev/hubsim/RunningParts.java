@@ -11,7 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 /** What the composition root hands the facade: the running core and faces, and how to reset and stop them. */
-record RunningParts(Hub hub, TlsMaterial tls, HubBroker broker, HubContext context, HubFaults faults, HttpsFace https,
+record RunningParts(Hub hub, TlsMaterial tls, HubBroker broker, HubBroker.OtherProtocol mqtt, HubContext context, HubFaults faults, HttpsFace https,
                     int httpsPort, Clock clock, String bindHost, Duration startupTime) {
 
     /** {@link HubSimulator#reset()}: state a test leaves behind, not devices, keys or live connections. */

@@ -41,6 +41,10 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("amqps", simulator.amqpsPort());
         ports.put("amqp", simulator.amqpPort());
+        ports.put("mqtts", simulator.mqttsPort());
+        if (simulator.mqttPort() >= 0) {
+            ports.put("mqtt", simulator.mqttPort());
+        }
         ports.put("websocket", simulator.httpsPort());
         ports.put("https", simulator.httpsPort());
         SharedAccessPolicy ehPolicy = eventHubPolicy(hub);
@@ -73,11 +77,14 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
     public record PolicyEntry(String name, String connectionString, String primaryKey) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on the first write or read, not when the ready line is printed (Jackson is a few hundred classes). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     public String toJson() {
         try {
-            return JSON.writeValueAsString(this);
+            return Json.MAPPER.writeValueAsString(this);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -97,6 +104,6 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
     }
 
     public static SimulatorInfo readFrom(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), SimulatorInfo.class);
+        return Json.MAPPER.readValue(file.toFile(), SimulatorInfo.class);
     }
 }

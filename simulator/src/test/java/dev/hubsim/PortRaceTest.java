@@ -22,8 +22,8 @@ class PortRaceTest {
             port = free.getLocalPort();
         }
         AtomicReference<ServerSocket> taker = new AtomicReference<>();
-        HubSimulator.Builder builder = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(port).httpsPort(0);
-        builder.settings.afterPortCheck = () -> {
+        HubSimulator.Builder builder = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(port).httpsPort(0).mqttsPort(0);
+        builder.afterPortCheck = () -> {
             try {
                 taker.set(new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1")));
             } catch (IOException e) {

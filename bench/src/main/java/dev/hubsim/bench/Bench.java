@@ -43,7 +43,7 @@ public final class Bench {
     final Set<String> only = Set.of(System.getProperty("bench.only", "d2c,startup,storm,c2d,eventhub").split(","));
     final Path out = Path.of(System.getProperty("bench.out", "target"));
     final Report report = new Report();
-    final EventLoopGroup group = new NioEventLoopGroup(2);
+    final EventLoopGroup group = new NioEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory(ServerCpu.CLIENT_THREADS));
     Path dataDir;
     HubSimulator hub;
     BareArtemis bare;
@@ -76,7 +76,7 @@ public final class Bench {
         HubConfig config = new HubConfig(HubConfig.DEFAULT_HUB_NAME, HubConfig.DEFAULT_HOST_NAMES, devices, null);
         // Feedback in batches of one: the round trip measures the hub, not the 64-record / 15 s batching.
         // 2,000 events retained per partition keep 16 KB telemetry from filling the heap; trimming is part of the cost.
-        hub = HubSimulator.builder().hub(config).dataDir(dataDir.resolve("hub")).amqpsPort(0).amqpPort(0).httpsPort(0)
+        hub = HubSimulator.builder().hub(config).dataDir(dataDir.resolve("hub")).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .cloudToDevice(C2dSettings.hubDefaults().withFeedbackBatchSize(1)).retainedEvents(2000).start();
         tls = hub.tls().clientContext();
         stormKeyStore = hub.tls().keyStore();
@@ -130,6 +130,8 @@ public final class Bench {
                 String label = (size / 1024) + " KB, " + senders + (senders == 1 ? " sender" : " senders");
                 List<Double> hubRates = new ArrayList<>();
                 List<Double> bareRates = new ArrayList<>();
+                List<Double> hubCpu = new ArrayList<>();
+                List<Double> bareCpu = new ArrayList<>();
                 // Warm-up of both paths, not counted: the JIT needs a few rounds (the first figures came out 5x low).
                 for (int w = 0; w < (size == 1024 && senders == 1 ? 4 : 1); w++) {
                     d2cRound(true, senders, perSender, encoded);
@@ -137,18 +139,23 @@ public final class Bench {
                 }
                 for (int r = 0; r < rounds; r++) {
                     boolean hubFirst = r % 2 == 0;
-                    double a = d2cRound(hubFirst, senders, perSender, encoded);
-                    double b = d2cRound(!hubFirst, senders, perSender, encoded);
-                    double hubRate = hubFirst ? a : b;
-                    double bareRate = hubFirst ? b : a;
-                    hubRates.add(hubRate);
-                    bareRates.add(bareRate);
-                    progress("d2c %s round %d/%d: hub %.0f msg/s, Artemis %.0f msg/s (load %.2f)", label, r + 1, rounds, hubRate, bareRate, Report.load());
+                    double[] a = d2cRound(hubFirst, senders, perSender, encoded);
+                    double[] b = d2cRound(!hubFirst, senders, perSender, encoded);
+                    double[] hubRound = hubFirst ? a : b;
+                    double[] bareRound = hubFirst ? b : a;
+                    hubRates.add(hubRound[0]);
+                    bareRates.add(bareRound[0]);
+                    hubCpu.add(hubRound[1]);
+                    bareCpu.add(bareRound[1]);
+                    progress("d2c %s round %d/%d: hub %.0f msg/s %.1f us CPU/msg, Artemis %.0f msg/s %.1f us CPU/msg (load %.2f)", label, r + 1, rounds,
+                            hubRound[0], hubRound[1], bareRound[0], bareRound[1], Report.load());
                 }
                 Report.Stat h = Report.Stat.of(hubRates);
                 Report.Stat b = Report.Stat.of(bareRates);
                 report.add(new Report.Figure("d2c", label + " (TLS)", "msg/s", h, b, "ratio >= 0.8", h.median() / b.median() >= 0.8,
                         senders * perSender + " unsettled messages per round, settlement tracked; baseline: anycast queue on a stock TLS acceptor"));
+                report.add(new Report.Figure("d2c", label + ": broker CPU per message", "us/msg", Report.Stat.of(hubCpu), Report.Stat.of(bareCpu), null, null,
+                        "CPU time of the bench JVM's threads but the clients' over the round (ThreadMXBean), per message; load-independent"));
             }
         }
     }
@@ -162,8 +169,11 @@ public final class Bench {
         return AmqpClient.encode(m);
     }
 
-    /** One round: {@code senders} TLS connections, each sends {@code perSender} messages; returns msg/s of all together. */
-    private double d2cRound(boolean toHub, int senders, int perSender, byte[] encoded) throws Exception {
+    /**
+     * One round: {@code senders} TLS connections, each sends {@code perSender} messages; returns msg/s of all together
+     * and the broker's CPU microseconds per message ({@link ServerCpu}).
+     */
+    private double[] d2cRound(boolean toHub, int senders, int perSender, byte[] encoded) throws Exception {
         List<AmqpClient> clients = new ArrayList<>();
         List<BulkSender> bulk = new ArrayList<>();
         try {
@@ -183,6 +193,7 @@ public final class Bench {
                 c.run(() -> s.attach(toHub ? "/devices/" + device + "/messages/events" : D2C_QUEUE));
                 s.attached.get(10, TimeUnit.SECONDS);
             }
+            long cpu = ServerCpu.nanos();
             long start = System.nanoTime();
             bulk.forEach(BulkSender::start);
             long end = 0;
@@ -192,7 +203,8 @@ public final class Bench {
                     throw new IllegalStateException(s.notAccepted + " transfers not accepted");
                 }
             }
-            return (double) senders * perSender / ((end - start) / 1e9);
+            double messages = (double) senders * perSender;
+            return new double[]{messages / ((end - start) / 1e9), (ServerCpu.nanos() - cpu) / 1e3 / messages};
         } finally {
             clients.forEach(AmqpClient::close);
             if (!toHub) {
@@ -210,7 +222,7 @@ public final class Bench {
         String device = IntStream.range(0, 1000).mapToObj(i -> "eh-" + i).filter(id -> EventStore.partitionIndex(id, 4) == 0).findFirst().orElseThrow();
         HubConfig config = new HubConfig("ehhub", List.of("127.0.0.1", "localhost"), List.of(new HubConfig.DeviceSpec(device, null, null, null)), null);
         byte[] encoded = telemetry(1024);
-        try (HubSimulator eh = HubSimulator.builder().hub(config).dataDir(dataDir.resolve("eh")).amqpsPort(0).amqpPort(0).httpsPort(0).start()) {
+        try (HubSimulator eh = HubSimulator.builder().hub(config).dataDir(dataDir.resolve("eh")).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).start()) {
             AmqpClient d = AmqpClient.connect(group, eh.amqpsPort(), tls(eh), "ANONYMOUS", null, null, 0);
             d.opened.get(10, TimeUnit.SECONDS);
             d.call(() -> d.putToken("127.0.0.1/devices/" + device, eh.deviceToken(device, Duration.ofHours(1))), 10);

@@ -114,6 +114,11 @@ public final class AmqpTestClient implements AutoCloseable {
         return probe.awaitUntil(deadlineNanos, condition);
     }
 
+    /** Waits for a condition outside any client (e.g. in the simulator): {@link Waits#until(String, Duration, BooleanSupplier)}. */
+    public static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) {
+        Waits.until(what, timeout, condition);
+    }
+
     /** Waits for the server's Open; fails if SASL failed or the server closed instead. */
     public AmqpTestClient awaitOpen() {
         if (probe.awaitOpen() == EndpointState.UNINITIALIZED) {
