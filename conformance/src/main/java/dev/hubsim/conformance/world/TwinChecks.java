@@ -52,7 +52,7 @@ public final class TwinChecks {
         w.verdicts.expect(out.attached(), "the twin sender attaches", "attached", out);
         org.apache.qpid.proton.amqp.messaging.Source source = new org.apache.qpid.proton.amqp.messaging.Source();
         source.setAddress(address);
-        answers = c.receiver(w.session(), "twin-receiver-" + UUID.randomUUID(), source, 10, props);
+        answers = c.receiver(w.session(), "twin-receiver-" + UUID.randomUUID(), source, 10, r -> r.setProperties(props));
         out = c.awaitAttach(answers);
         w.verdicts.expect(out.attached(), "the twin receiver attaches", "attached", out);
     }
