@@ -7,7 +7,7 @@
   const $ = id => document.getElementById(id);
   const state = {
     token: null, key: null, hostName: null, ws: null, loggedIn: false, renewTimer: null, reconnectDelay: 1000,
-    devices: [], connections: [], watched: null, trace: [], sent: new Map(),
+    devices: [], connections: [], watched: null, trace: [], sent: new Map(), sessionsShown: new Set(),
   };
 
   // ---- login -------------------------------------------------------------------------------------------------------
@@ -197,10 +197,13 @@
     fillDeviceSelect($('telemetry-device'), true);
   }
 
+  /** Rebuilt only when devices came or went, so a picker in use is left alone. */
   function fillDeviceSelect(select, withAll) {
+    const ids = state.devices.map(d => d.deviceId).join('\n');
+    if (select.dataset.ids === ids) return;
+    select.dataset.ids = ids;
     const chosen = select.value;
-    const options = devicesOptions(withAll);
-    select.replaceChildren(...options);
+    select.replaceChildren(...devicesOptions(withAll));
     if ([...select.options].some(o => o.value === chosen)) select.value = chosen;
   }
 
@@ -360,17 +363,22 @@
     } else {
       out.replaceChildren(...list.map(connectionCard));
     }
-    const select = $('trace-connection');
-    const chosen = select.value;
-    const ids = list.map(c => c.id);
-    if (chosen && !ids.includes(chosen)) ids.push(chosen);
-    select.replaceChildren(new Option('choose a connection', ''), ...ids.map(id => new Option(id + describeIdentities(id), id)));
-    select.value = chosen;
+    await refreshTracePicker();
   }
 
-  function describeIdentities(id) {
-    const c = state.connections.find(x => x.id === id);
-    return c && c.identities.length ? ' (' + c.identities.join(', ') + ')' : '';
+  /** Live connections and the recent closed ones: a closed connection's frames tell why it closed. */
+  async function refreshTracePicker() {
+    const traces = await api('GET', '/hubsim/traces');
+    const select = $('trace-connection');
+    const chosen = select.value;
+    const shown = traces.slice().reverse();
+    const labels = shown.map(t => t.connectionId + ' (' + [...(t.identities || []), t.open ? 'live' : 'closed'].join(', ') + ')');
+    // Rebuilt only when a trace came, went or changed: an open picker is left alone.
+    if (select.dataset.labels !== labels.join('\n')) {
+      select.dataset.labels = labels.join('\n');
+      select.replaceChildren(new Option('choose a connection', ''), ...shown.map((t, i) => new Option(labels[i], t.connectionId)));
+      select.value = shown.some(t => t.connectionId === chosen) ? chosen : '';
+    }
   }
 
   function expiresIn(iso) {
@@ -404,8 +412,24 @@
       tr.append(cell(l.name), cell(l.role), cell(l.address), cell(String(l.credit), 'credit'));
     });
     const open = button('Open trace', async () => { selectTab('trace'); $('trace-connection').value = c.id; await loadTrace(); }, 'Open the trace of ' + c.id);
-    card.append(h, open, claims, links);
+    const sessions = document.createElement('p');
+    sessions.className = 'sessions';
+    const toggle = button(state.sessionsShown.has(c.id) ? 'Hide sessions' : 'Show sessions', async () => {
+      if (state.sessionsShown.has(c.id)) state.sessionsShown.delete(c.id);
+      else state.sessionsShown.add(c.id);
+      await refreshConnections();
+    }, 'Sessions of ' + c.id);
+    if (state.sessionsShown.has(c.id)) guarded(() => showSessions(c.id, sessions));
+    card.append(h, open, toggle, sessions, claims, links);
     return card;
+  }
+
+  /** The sessions come from the connection's frames: the client's begin and end, and the attaches on each channel. */
+  async function showSessions(id, out) {
+    const lines = await api('GET', '/hubsim/trace/' + encodeURIComponent(id));
+    const records = String(lines).split('\n').filter(l => l.trim()).map(l => JSON.parse(l));
+    const open = window.HubsimSequence.sessions(records);
+    out.textContent = 'Sessions (client channel: links): ' + ([...open].map(([ch, l]) => ch + ': ' + ([...l].join(', ') || 'no links')).join('; ') || 'none');
   }
 
   // ---- faults --------------------------------------------------------------------------------------------------------
@@ -424,7 +448,8 @@
       put('condition', 'fault-condition');
       put('description', 'fault-description');
     }
-    if (['refuse-attaches', 'reject-transfers', 'drop-cbs-replies', 'redirect-attaches'].includes(kind)) put('count', 'fault-count', true);
+    if (['refuse-attaches', 'reject-transfers', 'drop-cbs-replies', 'redirect-attaches', 'throttle'].includes(kind)) put('count', 'fault-count', true);
+    if (kind === 'throttle') body.operation = $('fault-operation').value;
     if (['set-credit', 'grant-credit'].includes(kind)) put('credit', 'fault-credit', true);
     if (['delay-cbs-replies', 'delay-dispositions'].includes(kind)) put('delayMs', 'fault-delay', true);
     if (kind === 'drop-connection') body.abrupt = $('fault-abrupt').checked;
@@ -437,6 +462,12 @@
     }
     const result = await api('POST', '/hubsim/faults/' + kind, body);
     logFault(kind + ' ' + JSON.stringify(body) + ': ' + result.affected + ' affected');
+  }
+
+  /** Only the fields the chosen fault kind takes are shown. */
+  function showFaultFields() {
+    const kind = $('fault-kind').value;
+    document.querySelectorAll('#fault-form [data-kinds]').forEach(e => { e.hidden = !e.dataset.kinds.split(' ').includes(kind); });
   }
 
   function logFault(text) {
@@ -571,6 +602,8 @@
       const r = await api('POST', '/hubsim/c2d/' + encodeURIComponent($('c2d-device').value) + '/purge');
       say(r.purged + ' purged');
     }));
+    $('fault-kind').addEventListener('change', showFaultFields);
+    showFaultFields();
     $('fault-form').addEventListener('submit', e => { e.preventDefault(); guarded(applyFault); });
     $('fault-clear').addEventListener('click', () => guarded(async () => {
       await api('POST', '/hubsim/faults/clear', {});

@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
@@ -95,7 +94,7 @@ public final class ConsoleStream extends SimpleChannelInboundHandler<TextWebSock
             return;
         }
         granted = true;
-        long untilExpiry = Math.max(0, Duration.between(Instant.now(), verdict.expiresAt()).toMillis());
+        long untilExpiry = Math.max(0, verdict.validFor().toMillis());
         timer = ctx.executor().schedule(() -> close(EXPIRED, "the token expired"), untilExpiry, TimeUnit.MILLISECONDS);
         send(ConsoleFeed.JSON.createObjectNode().put("type", "ready").put("expiresAt", verdict.expiresAt().toString()).toString());
         feed.add(this);

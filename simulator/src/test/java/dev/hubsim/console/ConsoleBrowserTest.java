@@ -175,6 +175,11 @@ class ConsoleBrowserTest {
         WebElement card = waitFor("article.connection[data-connection='" + connectionOf("device1") + "']");
         browser.wait.until(d -> card.findElements(By.cssSelector("table.links tr[data-address='" + EVENTS + "']")).size() == 1);
         assertTrue(card.findElement(By.cssSelector("table.claims")).getText().contains("127.0.0.1/devices/device1"), card.getText());
+        // Sessions from the connection's frames: $cbs on the first, telemetry and the C2D receiver on theirs.
+        String cardCss = "article.connection[data-connection='" + connectionOf("device1") + "']";
+        browser.driver.executeScript("document.querySelector(arguments[0] + ' button[aria-label^=\"Sessions\"]').click()", cardCss);
+        browser.wait.until(ExpectedConditions.textMatches(By.cssSelector(cardCss + " p.sessions"),
+                java.util.regex.Pattern.compile("Sessions .*0: cbs-sender \\$cbs, cbs-receiver \\$cbs.*telemetry " + EVENTS + ".*c2d /devices/device1/messages/devicebound")));
         browser.screenshot("connections");
         assertNotNull(hub.telemetry("device1"));
     }
@@ -232,6 +237,34 @@ class ConsoleBrowserTest {
         List<WebElement> after = browser.driver.findElements(By.cssSelector("#trace .frame"));
         int transfer = indexOf(after, "TRANSFER", "IN", EVENTS, before);
         assertTrue(transfer >= before);
+    }
+
+    @Test
+    void devicesAreCreatedDisabledAndDeletedFromThePage() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        String id = "console-made-" + UUID.randomUUID().toString().substring(0, 8);
+        browser.driver.findElement(By.id("new-device-id")).sendKeys(id, Keys.ENTER);
+        By row = By.cssSelector("#devices tr[data-device='" + id + "']");
+        browser.wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        assertTrue(hub.hub().registry().device(id).orElseThrow().enabled());
+
+        click("#devices tr[data-device='" + id + "'] button[aria-label^='Copy']");
+        browser.wait.until(ExpectedConditions.attributeToBe(By.id("copied"), "value", hub.deviceConnectionString(id)));
+
+        click("#devices tr[data-device='" + id + "'] button[aria-label^='Disable']");
+        browser.wait.until(ExpectedConditions.textToBe(By.cssSelector("#devices tr[data-device='" + id + "'] td.status"), "disabled"));
+        assertFalse(hub.hub().registry().device(id).orElseThrow().enabled());
+
+        click("#devices tr[data-device='" + id + "'] button[aria-label^='Delete']");
+        browser.wait.until(ExpectedConditions.alertIsPresent()).accept();
+        browser.wait.until(ExpectedConditions.numberOfElementsToBe(row, 0));
+        assertTrue(hub.hub().registry().device(id).isEmpty());
+    }
+
+    /** Clicks by selector in the page, so a table redrawn by a live notice in between cannot leave a stale element. */
+    private static void click(String css) {
+        browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
+        browser.driver.executeScript("document.querySelector(arguments[0]).click()", css);
     }
 
     @Test

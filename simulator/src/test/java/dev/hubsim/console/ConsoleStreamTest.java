@@ -12,12 +12,14 @@ import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.message.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,11 @@ class ConsoleStreamTest {
     private static final String EVENTS = "/devices/device2/messages/events";
 
     private static HttpClient client() {
-        return HttpClient.newBuilder().sslContext(HUB.simulator().tls().clientContext()).build();
+        return client(HUB.simulator());
+    }
+
+    private static HttpClient client(HubSimulator hub) {
+        return HttpClient.newBuilder().sslContext(hub.tls().clientContext()).build();
     }
 
     private static HttpResponse<String> get(String path, String authorization) throws Exception {
@@ -59,9 +65,13 @@ class ConsoleStreamTest {
         WebSocket socket;
 
         static Stream open() throws Exception {
+            return open(HUB.simulator());
+        }
+
+        static Stream open(HubSimulator hub) throws Exception {
             Stream s = new Stream();
-            s.socket = client().newWebSocketBuilder()
-                    .buildAsync(URI.create("wss://127.0.0.1:" + HUB.simulator().httpsPort() + ConsoleStream.PATH), s).get(10, TimeUnit.SECONDS);
+            s.socket = client(hub).newWebSocketBuilder()
+                    .buildAsync(URI.create("wss://127.0.0.1:" + hub.httpsPort() + ConsoleStream.PATH), s).get(10, TimeUnit.SECONDS);
             return s;
         }
 
@@ -165,6 +175,48 @@ class ConsoleStreamTest {
                 previous = r.get("sequence").asLong();
                 sawTransfer = r.get("type").asText().equals("TRANSFER") && EVENTS.equals(r.path("path").asText());
             }
+        }
+    }
+
+    @Test
+    void theTracePickerListsLiveAndClosedConnections() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        String owner = hub.policyToken("iothubowner", Duration.ofMinutes(5));
+        String closedId;
+        try (AmqpTestClient device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+            new CbsClient(device).putToken(UUID.randomUUID(), "127.0.0.1/devices/device3", hub.deviceToken("device3", Duration.ofHours(1)));
+            closedId = hub.connections().stream().filter(c -> c.identities().contains("device3")).findFirst().orElseThrow().id();
+            JsonNode live = find(JSON.readTree(get("/hubsim/traces", owner).body()), closedId);
+            assertTrue(live.get("open").asBoolean());
+            device.closeGracefully();
+        }
+        AmqpTestClient.awaitCondition("the trace of " + closedId + " to be closed", Duration.ofSeconds(10),
+                () -> hub.traces().connection(closedId).map(t -> !t.isOpen()).orElse(false));
+        JsonNode closed = find(JSON.readTree(get("/hubsim/traces", owner).body()), closedId);
+        assertEquals(false, closed.get("open").asBoolean());
+        assertEquals("device3", closed.get("identities").get(0).asText());
+        assertEquals(401, get("/hubsim/traces", null).statusCode());
+    }
+
+    private static JsonNode find(JsonNode traces, String id) {
+        for (JsonNode t : traces) {
+            if (t.get("connectionId").asText().equals(id)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no trace " + id + " in " + traces);
+    }
+
+    @Test
+    void theStreamClosesWhenItsTokenExpiresOnTheHubsClock(@TempDir Path dir) throws Exception {
+        try (HubSimulator strict = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).clockSkew(Duration.ZERO).start()) {
+            Stream stream = Stream.open(strict);
+            long t0 = System.nanoTime();
+            stream.send("{\"authorization\":\"" + strict.policyToken("iothubowner", Duration.ofSeconds(2)) + "\"}");
+            stream.next("ready");
+            assertEquals(ConsoleStream.EXPIRED, stream.closed.get(10, TimeUnit.SECONDS));
+            // se is whole seconds: the token lasts between 1 and 2 s.
+            assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(900), "closed before the token expired");
         }
     }
 
