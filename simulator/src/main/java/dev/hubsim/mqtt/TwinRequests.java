@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hubsim.faults.Deviation;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Refusal;
+import dev.hubsim.throttling.Throttling;
 import dev.hubsim.twin.TwinException;
 import dev.hubsim.twin.TwinKey;
 import dev.hubsim.twin.TwinState;
@@ -15,6 +18,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Twin over MQTT (reference iothub-twin-methods-mqtt.md §4.7) on the core's {@link Twins}: GET on
@@ -65,6 +69,25 @@ final class TwinRequests {
             return false;
         }
         acknowledge.run();
+        Operation op = get ? Operation.TWIN_READ : Operation.TWIN_UPDATE;
+        long wait = session.face.throttling().admit(op, session.identity.deviceId(), 1, 0);
+        if (wait < 0) {
+            // IoT Hub's throttled twin answer over MQTT: $iothub/twin/res/429/?$rid=... (reference §7.2); a basic tier's 403.
+            Refusal refusal = Throttling.refusal(wait);
+            error(refusal.httpStatus(), refusal.errorCode(), rid, refusal.describe(op));
+        } else if (wait > 0) {
+            // Traffic shaping: the answer comes at the tier's rate.
+            session.channel.eventLoop().schedule(() -> serve(get, rid, payload), wait, TimeUnit.NANOSECONDS);
+        } else {
+            serve(get, rid, payload);
+        }
+        return true;
+    }
+
+    private void serve(boolean get, String rid, byte[] payload) {
+        if (!session.channel.isActive()) {
+            return;
+        }
         Twins twins = session.face.twins();
         try {
             if (get) {
@@ -84,7 +107,6 @@ final class TwinRequests {
         } catch (IOException e) {
             error(400, rid, "Malformed JSON: " + e.getMessage());
         }
-        return true;
     }
 
     private static JsonNode readPatch(byte[] payload) throws IOException {
@@ -96,9 +118,13 @@ final class TwinRequests {
     }
 
     private void error(int status, String rid, String message) {
-        ObjectNode body = JSON.createObjectNode();
         // IoT Hub's numeric codes: status * 1000 + 1 (ArgumentInvalid 400001? DeviceNotFound 404001, PreconditionFailed 412002)
-        body.put("errorCode", status == 412 ? 412002 : status * 1000 + 1);
+        error(status, status == 412 ? 412002 : status * 1000 + 1, rid, message);
+    }
+
+    private void error(int status, int errorCode, String rid, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("errorCode", errorCode);
         body.put("message", message);
         try {
             respond(status, rid, null, JSON.writeValueAsBytes(body));
