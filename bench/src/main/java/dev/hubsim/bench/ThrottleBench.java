@@ -55,7 +55,7 @@ final class ThrottleBench {
         Bench.progress("throttle check: off %.1f ns, S3 x 10 %.1f ns per call (sink %d)", Report.Stat.of(offNs).median(),
                 Report.Stat.of(onNs).median(), sink);
         bench.report.add(new Report.Figure("throttle", "rate check per message, tier S3 x 10 (baseline: throttling off)", "ns",
-                Report.Stat.of(onNs), Report.Stat.of(offNs), "< 100 ns", Report.Stat.of(onNs).median() < 100,
+                Report.Stat.of(onNs), Report.Stat.of(offNs), "within 50 ns of off", Report.Stat.of(onNs).median() - Report.Stat.of(offNs).median() < 50,
                 calls + " calls of Throttling.admit per round, one thread; every call served (within burst and backlog)"));
     }
 
@@ -108,6 +108,7 @@ final class ThrottleBench {
     /** S1 x 1 (100/s, burst 100, backlog 5 s): a sender offering far more; Accepted past the burst per second. */
     private void sustainedS1() throws Exception {
         HubSimulator s1 = start(ThrottleSettings.of(Tier.S1, 1));
+        // One hub's TLS material in the data directory: the bench's client context trusts it.
         int rounds = bench.quick ? 1 : 3;
         List<Double> rates = new ArrayList<>();
         try {
@@ -146,7 +147,7 @@ final class ThrottleBench {
     private HubSimulator start(ThrottleSettings settings) {
         return HubSimulator.builder().hub(new HubConfig(HubConfig.DEFAULT_HUB_NAME, HubConfig.DEFAULT_HOST_NAMES,
                         List.of(new HubConfig.DeviceSpec("bench-0", null, null, null)), null))
-                .dataDir(bench.dataDir.resolve("throttle-" + settings.tier())).amqpsPort(0).amqpPort(0).httpsPort(0)
+                .dataDir(bench.dataDir.resolve("hub")).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .throttling(settings).start();
     }
 }
