@@ -102,7 +102,7 @@ final class ThrottleBench {
 
     private double round(HubSimulator target, int total, byte[] encoded) throws Exception {
         bench.hub = target;
-        return bench.d2cRound(true, 1, total, encoded);
+        return bench.d2cRound(true, 1, total, encoded)[0];
     }
 
     /** S1 x 1 (100/s, burst 100, backlog 5 s): a sender offering far more; Accepted past the burst per second. */

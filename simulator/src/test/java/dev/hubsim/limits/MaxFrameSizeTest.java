@@ -2,8 +2,8 @@ package dev.hubsim.limits;
 
 import dev.hubsim.HubSimulator;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.trace.TraceRecord;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MaxFrameSizeTest {
 
     private static long advertised(HubSimulator hub) throws Exception {
-        try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslChoice.anonymous()).awaitOpen()) {
             TraceRecord open = hub.traces().query().type(TraceRecord.FrameType.OPEN).direction(TraceRecord.Direction.OUT).first().orElseThrow();
             return ((Number) open.fields().get("max-frame-size")).longValue();
         }
@@ -22,12 +22,13 @@ class MaxFrameSizeTest {
     @Test
     void theOpenAdvertisesTheConfiguredMaxFrameSize() throws Exception {
         try (HubSimulator hub = HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
-                .maxFrameSize(16_384).start()) {
-            assertEquals(16_384, advertised(hub));
+                .maxFrameSize(65_536).start()) {
+            assertEquals(65_536, advertised(hub));
         }
         try (HubSimulator hub = HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .start()) {
-            assertEquals(131_072, advertised(hub));
+            assertEquals(HubSimulator.DEFAULT_MAX_FRAME_SIZE, advertised(hub));
+            assertEquals(16_384, HubSimulator.DEFAULT_MAX_FRAME_SIZE, "the shipped default (README)");
         }
     }
 }
