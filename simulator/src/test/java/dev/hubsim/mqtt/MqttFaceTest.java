@@ -7,6 +7,7 @@ import dev.hubsim.config.HubConfig;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.testing.Waits;
+import dev.hubsim.throttling.Operation;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -243,6 +244,23 @@ class MqttFaceTest {
         long t0 = System.nanoTime();
         assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         assertTrue(System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(500), "closed at expiry, not at once");
+    }
+
+    @Test
+    void throttlingRefusesAConnectWithServerUnavailableAndATwinReadWith429() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        hub.faults().throttleNext("d2", Operation.CONNECT, 1);
+        assertEquals(3, refusal("d2", userName(hub, "d2"), hub.deviceToken("d2", Duration.ofHours(1))), "throttled: retryable CONNACK 3");
+        MqttClient client = connected("d2");
+        BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(4);
+        lost(client, inbox);
+        client.subscribe("$iothub/twin/res/#", 1);
+        hub.faults().throttleNext("d2", Operation.TWIN_READ, 1);
+        client.publish("$iothub/twin/GET/?$rid=t1", new byte[0], 1, false);
+        String[] got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got);
+        assertEquals("$iothub/twin/res/429/?$rid=t1", got[0]);
+        assertTrue(got[1].contains("\"errorCode\":429"), got[1]);
     }
 
     @Test
