@@ -360,22 +360,22 @@
     } else {
       out.replaceChildren(...list.map(connectionCard));
     }
-    const select = $('trace-connection');
-    const chosen = select.value;
-    const ids = list.map(c => c.id);
-    if (chosen && !ids.includes(chosen)) ids.push(chosen);
-    // Rebuilt only when a connection came, went or changed identities: an open picker is left alone.
-    const labels = ids.map(id => id + describeIdentities(id));
-    if (select.dataset.labels !== labels.join('\n')) {
-      select.dataset.labels = labels.join('\n');
-      select.replaceChildren(new Option('choose a connection', ''), ...ids.map((id, i) => new Option(labels[i], id)));
-      select.value = chosen;
-    }
+    await refreshTracePicker();
   }
 
-  function describeIdentities(id) {
-    const c = state.connections.find(x => x.id === id);
-    return c && c.identities.length ? ' (' + c.identities.join(', ') + ')' : '';
+  /** Live connections and the recent closed ones: a closed connection's frames tell why it closed. */
+  async function refreshTracePicker() {
+    const traces = await api('GET', '/hubsim/traces');
+    const select = $('trace-connection');
+    const chosen = select.value;
+    const shown = traces.slice().reverse();
+    const labels = shown.map(t => t.connectionId + ' (' + [...(t.identities || []), t.open ? 'live' : 'closed'].join(', ') + ')');
+    // Rebuilt only when a trace came, went or changed: an open picker is left alone.
+    if (select.dataset.labels !== labels.join('\n')) {
+      select.dataset.labels = labels.join('\n');
+      select.replaceChildren(new Option('choose a connection', ''), ...shown.map((t, i) => new Option(labels[i], t.connectionId)));
+      select.value = shown.some(t => t.connectionId === chosen) ? chosen : '';
+    }
   }
 
   function expiresIn(iso) {
