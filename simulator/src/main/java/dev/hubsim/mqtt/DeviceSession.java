@@ -270,7 +270,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
             subscriptions.put(s.topicName(), filter);
             int qos = face.deviates(Deviation.MQTT_QOS2_GRANTED) ? s.qualityOfService().value() : Math.min(1, s.qualityOfService().value());
             granted.add(qos);
-            if (filter == Topics.Filter.DEVICE_BOUND && deviceBound == null) {
+            // A module's client subscribes to its device's C2D topic too (Java does); C2D is for devices only: granted, never fed.
+            if (filter == Topics.Filter.DEVICE_BOUND && deviceBound == null && identity.moduleId() == null) {
                 deviceBound = new DeviceBoundPump(this, MqttQoS.valueOf(Math.min(1, qos)));
             }
             if (filter == Topics.Filter.TWIN_DESIRED) {
