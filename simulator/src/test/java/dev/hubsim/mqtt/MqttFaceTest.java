@@ -6,6 +6,7 @@ import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.registry.DeviceStatus;
+import dev.hubsim.faults.Scope;
 import dev.hubsim.testing.Waits;
 import dev.hubsim.throttling.Operation;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -261,6 +262,22 @@ class MqttFaceTest {
         assertNotNull(got);
         assertEquals("$iothub/twin/res/429/?$rid=t1", got[0]);
         assertTrue(got[1].contains("\"errorCode\":429"), got[1]);
+    }
+
+    @Test
+    void faultsActOnMqttConnectionsAndTheTraceShowsTheirPackets() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        MqttClient client = connected("d1");
+        CompletableFuture<Throwable> lost = lost(client, new ArrayBlockingQueue<>(1));
+        assertTrue(hub.connections().stream().anyMatch(c -> c.identities().contains("d1")), "listed for the control API");
+        hub.faults().delayDispositions(Scope.device("d1"), Duration.ofMillis(800));
+        long t0 = System.nanoTime();
+        client.publish("devices/d1/messages/events/", "late".getBytes(StandardCharsets.UTF_8), 1, false);
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(700), "the PUBACK waited for the delay");
+        assertTrue(hub.faults().expireClaims(Scope.device("d1")) >= 1);
+        assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "an expired claim closes an MQTT connection");
+        List<dev.hubsim.trace.TraceRecord> publishes = hub.traces().query().identity("d1").type(dev.hubsim.trace.TraceRecord.FrameType.MQTT_PUBLISH).list();
+        assertTrue(publishes.stream().anyMatch(r -> "devices/d1/messages/events/".equals(r.path())), publishes.toString());
     }
 
     @Test
