@@ -281,6 +281,20 @@ class MqttFaceTest {
     }
 
     @Test
+    void aMessageOf256KbIsStoredAndOneByteMoreClosesTheConnection() throws Exception {
+        MqttClient client = connected("d1");
+        CompletableFuture<Throwable> lost = lost(client, new ArrayBlockingQueue<>(1));
+        byte[] atLimit = new byte[256 * 1024 - "k=v".length()];
+        java.util.Arrays.fill(atLimit, (byte) 'a');
+        client.publish("devices/d1/messages/events/k=v", atLimit, 1, false);
+        assertTrue(HUB.simulator().telemetry("d1").stream().anyMatch(t -> t.body().length == atLimit.length), "stored at the limit");
+        byte[] over = new byte[atLimit.length + 1];
+        assertThrows(MqttException.class, () -> client.publish("devices/d1/messages/events/k=v", over, 1, false));
+        assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(HUB.simulator().telemetry("d1").stream().noneMatch(t -> t.body().length == over.length), "nothing stored over it");
+    }
+
+    @Test
     void twinGetAndReportedPatchAnswerOnTheResponseTopicWithRidFirstAndTheNewVersion() throws Exception {
         MqttClient client = connected("d2");
         BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(8);
