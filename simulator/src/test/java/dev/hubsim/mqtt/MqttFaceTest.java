@@ -295,6 +295,32 @@ class MqttFaceTest {
     }
 
     @Test
+    void aWillOnTheTelemetryTopicIsSentAsTelemetryWhenTheConnectionDropsWithoutDisconnect() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        String marker = "will-" + UUID.randomUUID();
+        MqttClient client = client("d2");
+        MqttConnectOptions o = options(userName(hub, "d2"), hub.deviceToken("d2", Duration.ofHours(1)));
+        o.setWill("devices/d2/messages/events/reason=gone", marker.getBytes(StandardCharsets.UTF_8), 1, false);
+        client.connect(o);
+        client.disconnectForcibly(0, 0, false); // the socket closes without DISCONNECT
+        RecordedTelemetry will = stored("d2", marker);
+        assertEquals("Will", will.applicationProperties().get("iothub-MessageType"));
+        assertEquals("gone", will.applicationProperties().get("reason"));
+
+        String clean = "no-will-" + UUID.randomUUID();
+        MqttClient polite = client("d2");
+        MqttConnectOptions p = options(userName(hub, "d2"), hub.deviceToken("d2", Duration.ofHours(1)));
+        p.setWill("devices/d2/messages/events/", clean.getBytes(StandardCharsets.UTF_8), 1, false);
+        polite.connect(p);
+        polite.disconnect();
+        String sentinel = "after-" + UUID.randomUUID();
+        connected("d2").publish("devices/d2/messages/events/", sentinel.getBytes(StandardCharsets.UTF_8), 1, false);
+        stored("d2", sentinel);
+        assertTrue(hub.telemetry("d2").stream().noneMatch(t -> new String(t.body(), StandardCharsets.UTF_8).equals(clean)),
+                "a DISCONNECT discards the will");
+    }
+
+    @Test
     void twinGetAndReportedPatchAnswerOnTheResponseTopicWithRidFirstAndTheNewVersion() throws Exception {
         MqttClient client = connected("d2");
         BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(8);
