@@ -70,24 +70,21 @@ final class TwinRequests {
         }
         acknowledge.run();
         Operation op = get ? Operation.TWIN_READ : Operation.TWIN_UPDATE;
-        long wait = session.face.throttling().admit(op, session.identity.deviceId(), 1, 0);
+        long wait = session.face.throttling().admit(op, key.deviceId(), 1, payload.length);
         if (wait < 0) {
-            // IoT Hub's throttled twin answer over MQTT: $iothub/twin/res/429/?$rid=... (reference §7.2); a basic tier's 403.
             Refusal refusal = Throttling.refusal(wait);
             error(refusal.httpStatus(), refusal.errorCode(), rid, refusal.describe(op));
-        } else if (wait > 0) {
-            // Traffic shaping: the answer comes at the tier's rate.
-            session.channel.eventLoop().schedule(() -> serve(get, rid, payload), wait, TimeUnit.NANOSECONDS);
-        } else {
-            serve(get, rid, payload);
+            return true;
         }
+        if (wait > 0) {
+            session.channel.eventLoop().schedule(() -> answer(get, rid, payload), wait, TimeUnit.NANOSECONDS);
+            return true;
+        }
+        answer(get, rid, payload);
         return true;
     }
 
-    private void serve(boolean get, String rid, byte[] payload) {
-        if (!session.channel.isActive()) {
-            return;
-        }
+    private void answer(boolean get, String rid, byte[] payload) {
         Twins twins = session.face.twins();
         try {
             if (get) {
@@ -103,9 +100,9 @@ final class TwinRequests {
                 case PRECONDITION_FAILED -> 412;
                 case INVALID -> 400;
             };
-            error(status, rid, e.getMessage());
+            error(status, status == 412 ? 412002 : status * 1000 + 1, rid, e.getMessage());
         } catch (IOException e) {
-            error(400, rid, "Malformed JSON: " + e.getMessage());
+            error(400, 400001, rid, "Malformed JSON: " + e.getMessage());
         }
     }
 
@@ -117,11 +114,7 @@ final class TwinRequests {
         return node;
     }
 
-    private void error(int status, String rid, String message) {
-        // IoT Hub's numeric codes: status * 1000 + 1 (ArgumentInvalid 400001? DeviceNotFound 404001, PreconditionFailed 412002)
-        error(status, status == 412 ? 412002 : status * 1000 + 1, rid, message);
-    }
-
+    /** @param errorCode IoT Hub's numeric code: ArgumentInvalid 400001, DeviceNotFound 404001, PreconditionFailed 412002, 429001... */
     private void error(int status, int errorCode, String rid, String message) {
         ObjectNode body = JSON.createObjectNode();
         body.put("errorCode", errorCode);
