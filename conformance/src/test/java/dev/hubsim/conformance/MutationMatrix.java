@@ -32,6 +32,7 @@ final class MutationMatrix {
         expect(Deviation.TWIN_STATUS_AS_LONG, "HUB-TWIN-004");
         expect(Deviation.TWIN_CORRELATION_ID_AS_STRING, "HUB-TWIN-003");
         expect(Deviation.TWIN_PUSH_WITHOUT_VERSION, "HUB-TWIN-007");
+        expect(Deviation.THROTTLE_CONDITIONS_SWAPPED, "HUB-LIM-004", "HUB-LIM-008");
         misconfigured("C2D_QUEUE_DEPTH_OFF", p -> p.withMode(LimitKind.C2D_QUEUE_DEPTH, LimitMode.OFF), "HUB-C2D-009", "HUB-LIM-003");
         misconfigured("D2C_SIZE_LIMIT_OFF", p -> p.withMode(LimitKind.D2C_MESSAGE_BYTES, LimitMode.OFF), "HUB-LIM-001");
         misconfigured("C2D_SIZE_LIMIT_OFF", p -> p.withMode(LimitKind.C2D_MESSAGE_BYTES, LimitMode.OFF), "HUB-C2D-008", "HUB-LIM-002");
