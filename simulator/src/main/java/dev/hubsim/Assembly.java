@@ -116,6 +116,8 @@ final class Assembly {
         }
         // A deleted or disabled device loses its claims on every connection of every face.
         hub.registry().onDeviceRemoved(id -> connections.revokeDevice(id, "is no longer valid: device '" + id + "' was deleted"));
+        hub.registry().modules().onRemoved(m -> connections.revokeModule(m.deviceId(), m.moduleId(),
+                "is no longer valid: module '" + m.deviceId() + "/" + m.moduleId() + "' was deleted"));
         hub.registry().onDeviceChanged(d -> {
             if (!d.enabled()) {
                 connections.revokeDevice(d.deviceId(), "is no longer valid: device '" + d.deviceId() + "' is disabled");

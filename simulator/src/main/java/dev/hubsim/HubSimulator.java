@@ -14,6 +14,7 @@ import dev.hubsim.https.HttpsFace;
 import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.LimitsView;
 import dev.hubsim.registry.Device;
+import dev.hubsim.registry.Module;
 import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.Permission;
 import dev.hubsim.registry.SharedAccessPolicy;
@@ -118,6 +119,19 @@ public final class HubSimulator implements AutoCloseable {
         return "HostName=" + hub.primaryHostName() + ";DeviceId=" + device.deviceId() + ";SharedAccessKey=" + device.primaryKey();
     }
 
+    /** {@code HostName=...;DeviceId=...;ModuleId=...;SharedAccessKey=...}, as the device SDK's {@code ModuleClient} takes it. */
+    public String moduleConnectionString(String deviceId, String moduleId) {
+        Module module = module(deviceId, moduleId);
+        return "HostName=" + hub.primaryHostName() + ";DeviceId=" + module.deviceId() + ";ModuleId=" + module.moduleId()
+                + ";SharedAccessKey=" + module.primaryKey();
+    }
+
+    /** A SAS token for a module ({@code sr} = {@code {host}/devices/{id}/modules/{mid}}), signed with its primary key. */
+    public String moduleToken(String deviceId, String moduleId, Duration validFor) {
+        return SasTokens.create(hub.primaryHostName() + "/devices/" + deviceId + "/modules/" + moduleId, module(deviceId, moduleId).primaryKey(),
+                clock().instant().plus(validFor), null);
+    }
+
     /** {@code HostName=...;SharedAccessKeyName=...;SharedAccessKey=...}, as the Azure IoT service SDK takes it. */
     public String policyConnectionString(String policyName) {
         SharedAccessPolicy policy = policy(policyName);
@@ -219,7 +233,9 @@ public final class HubSimulator implements AutoCloseable {
                 eventHub.settings().name(), eventHub.endpoint(),
                 ehPolicy == null ? null : eventHub.connectionString(ehPolicy),
                 ehPolicy == null ? null : eventHub.developmentEmulatorConnectionString(ehPolicy),
-                eventHub.settings().partitionIds(), eventHub.settings().consumerGroups());
+                eventHub.settings().partitionIds(), eventHub.settings().consumerGroups(),
+                hub.registry().modules().all().stream().map(m -> new SimulatorInfo.ModuleEntry(m.deviceId(), m.moduleId(),
+                        moduleConnectionString(m.deviceId(), m.moduleId()), m.primaryKey())).toList());
     }
 
     /** The policy whose key the printed Event Hub connection string uses: {@code service}, else any with ServiceConnect. */
@@ -231,6 +247,11 @@ public final class HubSimulator implements AutoCloseable {
 
     private Device device(String deviceId) {
         return hub.registry().device(deviceId).orElseThrow(() -> new NoSuchElementException("no device '" + deviceId + "'"));
+    }
+
+    private Module module(String deviceId, String moduleId) {
+        return hub.registry().modules().module(deviceId, moduleId)
+                .orElseThrow(() -> new NoSuchElementException("no module '" + moduleId + "' on device '" + deviceId + "'"));
     }
 
     private SharedAccessPolicy policy(String name) {

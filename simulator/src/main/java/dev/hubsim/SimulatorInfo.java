@@ -24,9 +24,13 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
                             List<DeviceEntry> devices, List<PolicyEntry> policies, String controlAuthorization,
                             String eventHubCompatibleName, String eventHubCompatibleEndpoint,
                             String eventHubConnectionString, String eventHubDevelopmentEmulatorConnectionString,
-                            List<String> eventHubPartitionIds, List<String> eventHubConsumerGroups) {
+                            List<String> eventHubPartitionIds, List<String> eventHubConsumerGroups, List<ModuleEntry> modules) {
 
     public record DeviceEntry(String deviceId, String connectionString, String primaryKey) {
+    }
+
+    /** A module identity: {@code HostName=...;DeviceId=...;ModuleId=...;SharedAccessKey=...}, as ModuleClient takes it. */
+    public record ModuleEntry(String deviceId, String moduleId, String connectionString, String primaryKey) {
     }
 
     public record PolicyEntry(String name, String connectionString, String primaryKey) {

@@ -28,7 +28,8 @@ public final class HttpsFace implements AutoCloseable {
      */
     public HttpsFace(Path stubs, Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice) {
         this.control = new ControlApi(tokens);
-        this.http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connected, queuedCloudToDevice), control));
+        this.http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connected, queuedCloudToDevice),
+                new ModulesApi(hub, tokens, connected), control));
         this.httpStarted = CompletableFuture.supplyAsync(http::start);
     }
 
