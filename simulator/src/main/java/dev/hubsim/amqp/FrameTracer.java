@@ -36,13 +36,13 @@ import java.util.Map;
  * Proton-J's per-connection frame hook, turned into typed trace records. Link frames carry the link's address, found
  * from the handle each side chose at attach. Runs on the connection's event loop.
  */
-public final class FrameTracer implements ProtocolTracer {
+final class FrameTracer implements ProtocolTracer {
     private final ConnectionLog trace;
     /** (channel, handle) of links as the client numbers them, and as the hub does. */
     private final Map<Long, String> inPaths = new HashMap<>();
     private final Map<Long, String> outPaths = new HashMap<>();
 
-    public FrameTracer(ConnectionLog trace) {
+    FrameTracer(ConnectionLog trace) {
         this.trace = trace;
     }
 

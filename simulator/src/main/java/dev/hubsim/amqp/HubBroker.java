@@ -59,6 +59,12 @@ public final class HubBroker implements AutoCloseable {
         server = embedded.getActiveMQServer();
         server.addProtocolManagerFactory(new HubProtocolManagerFactory(hub));
         server.start();
+        // Artemis logs an acceptor that cannot bind and starts without it: a port taken since the free-port check.
+        for (String name : new String[]{AMQPS_ACCEPTOR, AMQP_ACCEPTOR, WEBSOCKET_ACCEPTOR}) {
+            if (port(name) == 0) { // NettyAcceptor's port before a successful bind
+                throw new java.net.BindException("acceptor " + name + " did not bind");
+            }
+        }
         for (String name : new String[]{AMQPS_ACCEPTOR, AMQP_ACCEPTOR}) {
             AmqpOnlyProtocolHandler.install((NettyAcceptor) server.getRemotingService().getAcceptor(name), server.getScheduledPool());
         }

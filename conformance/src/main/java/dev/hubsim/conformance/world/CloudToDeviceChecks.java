@@ -1,8 +1,8 @@
 package dev.hubsim.conformance.world;
 
-import dev.hubsim.conformance.probe.ProbeConnection;
-import dev.hubsim.conformance.probe.ProbeConnection.LinkOutcome;
-import dev.hubsim.conformance.probe.ProbeConnection.Received;
+import dev.hubsim.probe.ProbeConnection;
+import dev.hubsim.probe.ProbeConnection.LinkOutcome;
+import dev.hubsim.probe.ProbeConnection.Received;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -74,6 +74,18 @@ public final class CloudToDeviceChecks {
         w.verdicts.expectEqual("outcome of the message that marks the end of the queue", "Accepted", HubWorld.outcomeName(w.outcome));
         w.connection(actor).settle(receiveUntil(actor, sentinel.getMessageId(), ProbeConnection.TIMEOUT), Accepted.getInstance());
         w.sentThisScenario.remove(sentinel.getMessageId());
+        settlementsRead(actor);
+    }
+
+    /**
+     * Waits until the hub has read the actor's settlements: a hub reads a connection's frames in order, so once it
+     * answers a Detach sent after them it has them. Without this the service's next sends (another connection) can
+     * reach the hub first and find the completed messages still counted in the queue (seen under load: the 50th of
+     * 50 refused). The receiver is attached again on the device-bound address.
+     */
+    private void settlementsRead(String actor) {
+        noReceiver(actor);
+        receiverOn(actor, devicebound(actor));
     }
 
     /** Detaches the actor's receiver and waits for the hub's detach: what it held goes back to the queue. */

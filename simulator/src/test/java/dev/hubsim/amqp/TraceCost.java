@@ -1,4 +1,4 @@
-package dev.hubsim.bench;
+package dev.hubsim.amqp;
 
 import dev.hubsim.HubSimulator;
 import dev.hubsim.testing.AmqpTestClient;
@@ -21,7 +21,7 @@ import java.util.UUID;
 /**
  * What frame tracing costs: 1 KB telemetry throughput from one TLS connection to a simulator with tracing on and one
  * with it off, measured in the same run, alternating, several rounds. Not a test: run with
- * {@code java -cp <test classpath> dev.hubsim.bench.TraceCost [messagesPerRound] [rounds]}.
+ * {@code java -cp <test classpath> dev.hubsim.amqp.TraceCost [messagesPerRound] [rounds]}.
  */
 public final class TraceCost {
     public static void main(String[] args) throws Exception {
@@ -53,7 +53,7 @@ public final class TraceCost {
     /** The tracer alone: nanoseconds per recorded transfer frame, over a million frames after a million to warm up. */
     static double nanosPerFrame() {
         dev.hubsim.trace.Traces traces = new dev.hubsim.trace.Traces(true, 10_000, 1, java.time.Clock.systemUTC());
-        dev.hubsim.amqp.FrameTracer tracer = new dev.hubsim.amqp.FrameTracer(traces.open("bench"));
+        FrameTracer tracer = new FrameTracer(traces.open("bench"));
         org.apache.qpid.proton.amqp.transport.Transfer transfer = new org.apache.qpid.proton.amqp.transport.Transfer();
         transfer.setHandle(org.apache.qpid.proton.amqp.UnsignedInteger.ZERO);
         transfer.setDeliveryId(org.apache.qpid.proton.amqp.UnsignedInteger.ONE);
