@@ -18,6 +18,7 @@ import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.HubFaults;
 import dev.hubsim.https.HttpsFace;
 import dev.hubsim.limits.Limits;
+import dev.hubsim.methods.DirectMethods;
 import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.RegistryJournal;
 import dev.hubsim.store.JournalC2dStore;
@@ -100,18 +101,21 @@ final class Assembly {
         Duration maxTokenLifetime = b.maxTokenLifetime != null ? b.maxTokenLifetime : hubConfig.maxTokenLifetime();
         int maxFrameSize = b.maxFrameSize != null ? b.maxFrameSize : hubConfig.maxFrameSize() != null ? hubConfig.maxFrameSize() : 0;
 
-        // Module twins need the registry's modules (the methods work); until then only device twins exist.
-        Twins twins = new Twins(key -> key.moduleId() == null && hub.registry().device(key.deviceId()).isPresent(), b.clock,
+        // A twin for every registered device and module.
+        Twins twins = new Twins(key -> key.moduleId() == null ? hub.registry().device(key.deviceId()).isPresent()
+                : hub.registry().modules().module(key.deviceId(), key.moduleId()).isPresent(), b.clock,
                 b.persistent ? TwinStore.file(dir.resolve("twins").resolve(hub.name() + ".json")) : TwinStore.IN_MEMORY);
         hub.registry().onDeviceRemoved(twins::removeDevice);
+        hub.registry().modules().onRemoved(m -> twins.remove(new dev.hubsim.twin.TwinKey(m.deviceId(), m.moduleId())));
 
         // The faces.
         HubContext context = HubContext.create(hub, tokens, eventHubTokens, c2d, new TelemetryIngest(hub.registry(), store, limits), eventHub,
-                limits, throttling, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins);
+                limits, throttling, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins,
+                new DirectMethods(hub.registry(), scheduler, connections::anyUsing));
         HubBroker broker = new HubBroker(context, new HubBroker.Settings(b.bindHost, b.amqpsPort, b.amqpPort, tls.keyStore(),
                 tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize));
         // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.
-        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth);
+        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth, context.methods());
         try {
             broker.start();
         } catch (Exception e) {

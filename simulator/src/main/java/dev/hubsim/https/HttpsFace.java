@@ -1,6 +1,7 @@
 package dev.hubsim.https;
 
 import dev.hubsim.auth.TokenValidator;
+import dev.hubsim.methods.DirectMethods;
 import dev.hubsim.registry.Hub;
 
 import java.net.InetSocketAddress;
@@ -25,11 +26,13 @@ public final class HttpsFace implements AutoCloseable {
      *
      * @param connected           whether a device has a live connection (the registry's {@code connectionState})
      * @param queuedCloudToDevice the device's queued C2D messages (the registry's {@code cloudToDeviceMessageCount})
+     * @param methods             direct methods, invoked over {@code POST /twins/{id}[/modules/{mid}]/methods}
      */
-    public HttpsFace(Path stubs, Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice) {
+    public HttpsFace(Path stubs, Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice,
+                     DirectMethods methods) {
         this.control = new ControlApi(tokens);
         this.http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connected, queuedCloudToDevice),
-                new ModulesApi(hub, tokens, connected), control));
+                new ModulesApi(hub, tokens, connected), new MethodsApi(tokens, methods), control));
         this.httpStarted = CompletableFuture.supplyAsync(http::start);
     }
 

@@ -18,6 +18,20 @@ final class HubHttpErrors {
                 .withHeader("iothub-errorcode", errorCode).withBody(body).build();
     }
 
+    /**
+     * An error whose numeric code matters (404103, 504101): the JSON with {@code errorCode} inside {@code Message}, the
+     * form the service SDKs read the number from (reference/iothub-twin-methods-mqtt.md §5.6).
+     */
+    static ResponseDefinition errorWithCode(int status, String errorCode, int code, String message) {
+        String trackingId = UUID.randomUUID().toString().replace("-", "");
+        String inner = "{\"errorCode\":" + code + ",\"trackingId\":" + Json.quote(trackingId) + ",\"message\":" + Json.quote(message)
+                + ",\"info\":{},\"timestampUtc\":" + Json.quote(Instant.now().toString()) + "}";
+        String body = "{\"Message\":" + Json.quote(inner) + ",\"ExceptionMessage\":"
+                + Json.quote("Tracking ID:" + trackingId + "-G:0-TimeStamp:" + Instant.now()) + "}";
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(status).withHeader("Content-Type", "application/json; charset=utf-8")
+                .withHeader("iothub-errorcode", errorCode).withBody(body).build();
+    }
+
     static ResponseDefinition json(int status, String body) {
         return ResponseDefinitionBuilder.responseDefinition().withStatus(status).withHeader("Content-Type", "application/json; charset=utf-8")
                 .withBody(body).build();
