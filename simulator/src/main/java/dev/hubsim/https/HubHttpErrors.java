@@ -19,15 +19,17 @@ final class HubHttpErrors {
     }
 
     /**
-     * An error whose numeric code matters (404103, 504101): the JSON with {@code errorCode} inside {@code Message}, the
-     * form the service SDKs read the number from (reference/iothub-twin-methods-mqtt.md §5.6).
+     * An error whose numeric code matters (404103, 504101): the observed direct-method body {@code {"errorCode":404103,
+     * "trackingId":..,"message":..,"info":{},"timestampUtc":..}} (reference/iothub-twin-methods-mqtt.md §5.3), whose
+     * top-level {@code errorCode} the Java service SDK reads, plus the usual {@code Message} ({@code ErrorCode:Name;text},
+     * which the Node SDK reads) and {@code ExceptionMessage}.
      */
     static ResponseDefinition errorWithCode(int status, String errorCode, int code, String message) {
         String trackingId = UUID.randomUUID().toString().replace("-", "");
-        String inner = "{\"errorCode\":" + code + ",\"trackingId\":" + Json.quote(trackingId) + ",\"message\":" + Json.quote(message)
-                + ",\"info\":{},\"timestampUtc\":" + Json.quote(Instant.now().toString()) + "}";
-        String body = "{\"Message\":" + Json.quote(inner) + ",\"ExceptionMessage\":"
-                + Json.quote("Tracking ID:" + trackingId + "-G:0-TimeStamp:" + Instant.now()) + "}";
+        String now = Instant.now().toString();
+        String body = "{\"errorCode\":" + code + ",\"trackingId\":" + Json.quote(trackingId) + ",\"message\":" + Json.quote(message)
+                + ",\"info\":{},\"timestampUtc\":" + Json.quote(now) + ",\"Message\":" + Json.quote("ErrorCode:" + errorCode + ";" + message)
+                + ",\"ExceptionMessage\":" + Json.quote("Tracking ID:" + trackingId + "-G:0-TimeStamp:" + now) + "}";
         return ResponseDefinitionBuilder.responseDefinition().withStatus(status).withHeader("Content-Type", "application/json; charset=utf-8")
                 .withHeader("iothub-errorcode", errorCode).withBody(body).build();
     }
