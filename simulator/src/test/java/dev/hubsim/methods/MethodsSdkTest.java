@@ -65,9 +65,11 @@ class MethodsSdkTest {
 
     /** Answers every method with status 200 and {"echo": <name>, "got": <payload>}. */
     private static void answerEcho(InternalClient client) throws Exception {
+        // README:begin methods-device-example
         client.open(true);
         client.subscribeToMethods((name, payload, context) ->
                 new DirectMethodResponse(200, Map.of("echo", name, "got", payload.getPayloadAsJsonElement())), null);
+        // README:end methods-device-example
     }
 
     @Test
@@ -77,10 +79,15 @@ class MethodsSdkTest {
             DeviceClient client = new DeviceClient(device(info, "device1"), protocol, ClientOptions.builder().sslContext(ExportedTrust.sslContext(info)).build());
             try {
                 answerEcho(client);
-                com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse r = service(info).invoke("device1", "reboot",
-                        options(Map.of("delay", 3), 30));
-                assertEquals(200, r.getStatus());
-                assertEquals("{\"echo\":\"reboot\",\"got\":{\"delay\":3}}", r.getPayloadAsJsonString(), "over " + protocol);
+                String serviceConnectionString = info.policies().stream().filter(p -> p.name().equals("service")).findFirst().orElseThrow()
+                        .connectionString();
+                // README:begin methods-service-example
+                DirectMethodsClient methods = new DirectMethodsClient(serviceConnectionString);
+                var response = methods.invoke("device1", "reboot", DirectMethodRequestOptions.builder()
+                        .payload(Map.of("delay", 3)).methodResponseTimeoutSeconds(30).methodConnectTimeoutSeconds(0).build());
+                // README:end methods-service-example
+                assertEquals(200, response.getStatus());
+                assertEquals("{\"echo\":\"reboot\",\"got\":{\"delay\":3}}", response.getPayloadAsJsonString(), "over " + protocol);
             } finally {
                 client.close();
             }
