@@ -12,4 +12,9 @@ import java.time.Instant;
  * @param encoded             the message as the device will receive it, before the hub's annotations
  */
 public record C2dMessage(String to, String messageId, Instant absoluteExpiryTime, Object ack, byte[] encoded) {
+    /** The device {@code to} names, or null when it names none. */
+    public String deviceId() {
+        DeviceBoundAddress target = to == null ? null : DeviceBoundAddress.parse(to);
+        return target == null ? null : target.deviceId();
+    }
 }
