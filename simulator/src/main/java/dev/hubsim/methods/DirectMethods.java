@@ -1,5 +1,6 @@
 package dev.hubsim.methods;
 
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.registry.DeviceRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,6 +53,7 @@ public final class DirectMethods {
     private final DeviceRegistry registry;
     private final ScheduledExecutorService scheduler;
     private final Predicate<String> connected;
+    private final Set<Deviation> deviations;
     private final Map<MethodTarget, MethodSubscriber> subscribers = new HashMap<>();
     /** Requests waiting for their target to subscribe, with their connect-timeout timers. */
     private final Map<Pending, ScheduledFuture<?>> waiting = new LinkedHashMap<>();
@@ -60,9 +63,15 @@ public final class DirectMethods {
 
     /** @param connected whether an identity ({@code d1} or {@code d1/m1}) has a live connection, for the 404103 text */
     public DirectMethods(DeviceRegistry registry, ScheduledExecutorService scheduler, Predicate<String> connected) {
+        this(registry, scheduler, connected, Set.of());
+    }
+
+    /** The same, departing from the documents in these ways (a kit's self-test). */
+    public DirectMethods(DeviceRegistry registry, ScheduledExecutorService scheduler, Predicate<String> connected, Set<Deviation> deviations) {
         this.registry = registry;
         this.scheduler = scheduler;
         this.connected = connected;
+        this.deviations = Set.copyOf(deviations);
     }
 
     /**
@@ -135,6 +144,9 @@ public final class DirectMethods {
     }
 
     private MethodOutcome.Failed notOnline(MethodTarget target) {
+        if (deviations.contains(Deviation.METHOD_NOT_ONLINE_AS_TIMEOUT)) {
+            return MethodErrors.timedOut(DEFAULT_RESPONSE_TIMEOUT);
+        }
         return MethodErrors.notOnline(connected.test(target.toString()));
     }
 
@@ -147,7 +159,7 @@ public final class DirectMethods {
         LOG.info("direct method '{}' on '{}' (request {}) got no answer within {} s", pending.request().methodName(), pending.request().target(),
                 pending.request().requestId(), pending.responseTimeout().toSeconds());
         pending.result().complete(recorded(pending.request().target(), pending.request().methodName(), pending.request().requestId(),
-                MethodErrors.timedOut(pending.responseTimeout())));
+                deviations.contains(Deviation.METHOD_TIMEOUT_AS_NOT_ONLINE) ? MethodErrors.notOnline(true) : MethodErrors.timedOut(pending.responseTimeout())));
     }
 
     /**
@@ -164,7 +176,7 @@ public final class DirectMethods {
             return false;
         }
         pending.result().complete(recorded(pending.request().target(), pending.request().methodName(), requestId,
-                new MethodOutcome.Answered(status, payload == null ? new byte[0] : payload)));
+                new MethodOutcome.Answered(deviations.contains(Deviation.METHOD_STATUS_ALWAYS_200) ? 200 : status, payload == null ? new byte[0] : payload)));
         return true;
     }
 

@@ -35,6 +35,7 @@ final class MethodRequestLink extends LeasingSenderLink<MethodRequest> {
 
     private final DirectMethods methods;
     private final MethodTarget target;
+    private final boolean correlationIdAsString;
     private final Queue<MethodRequest> requests = new ConcurrentLinkedQueue<>();
     private DirectMethods.Subscription subscription;
 
@@ -42,6 +43,7 @@ final class MethodRequestLink extends LeasingSenderLink<MethodRequest> {
         super(connection, sender);
         this.methods = methods;
         this.target = target;
+        this.correlationIdAsString = connection.hub().deviations().contains(dev.hubsim.faults.Deviation.METHOD_CORRELATION_ID_AS_STRING);
     }
 
     @Override
@@ -53,7 +55,7 @@ final class MethodRequestLink extends LeasingSenderLink<MethodRequest> {
     protected byte[] encode(MethodRequest request) {
         Message m = Proton.message();
         Properties properties = new Properties();
-        properties.setCorrelationId(request.requestId());
+        properties.setCorrelationId(correlationIdAsString ? request.requestId().toString() : request.requestId());
         m.setProperties(properties);
         m.setApplicationProperties(new ApplicationProperties(Map.of(METHOD_NAME, request.methodName())));
         byte[] payload = request.payload() == null || request.payload().length == 0 ? NULL_PAYLOAD : request.payload();
