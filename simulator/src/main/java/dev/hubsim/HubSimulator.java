@@ -220,12 +220,13 @@ public final class HubSimulator implements AutoCloseable {
 
     /**
      * A clean slate between tests: faults cleared, every cloud-to-device queue and the feedback emptied (without
-     * feedback), stored telemetry, the traces of closed connections and every twin's tags and properties forgotten,
+     * feedback), stored telemetry, the traces of closed connections and every twin's tags and properties and the recorded direct-method calls forgotten,
      * throttle counters, today's quota use and the throttles' buckets back to zero. Devices, keys, live connections and their twin subscriptions stay.
      */
     public void reset() {
         parts.faults().clear();
         context.twins().reset();
+        context.methods().reset();
         context.throttling().reset();
         context.c2d().reset();
         eventHub.store().clear();
