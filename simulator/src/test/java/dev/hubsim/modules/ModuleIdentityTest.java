@@ -41,7 +41,7 @@ class ModuleIdentityTest {
     static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().build();
     private static final String KEY = Base64.getEncoder().encodeToString("a-module-key-made-for-this-test".getBytes());
 
-    private static AmqpTestClient connect(SaslMode sasl) throws Exception {
+    private static AmqpTestClient connect(dev.hubsim.probe.SaslChoice sasl) throws Exception {
         return AmqpTestClient.tls(HUB.simulator().amqpsPort(), HUB.simulator().tls().clientContext(), sasl);
     }
 
