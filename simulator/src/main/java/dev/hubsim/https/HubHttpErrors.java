@@ -19,17 +19,14 @@ final class HubHttpErrors {
     }
 
     /**
-     * An error whose numeric code matters (404103, 504101): the observed direct-method body {@code {"errorCode":404103,
-     * "trackingId":..,"message":..,"info":{},"timestampUtc":..}} (reference/iothub-twin-methods-mqtt.md §5.3), whose
-     * top-level {@code errorCode} the Java service SDK reads, plus the usual {@code Message} ({@code ErrorCode:Name;text},
-     * which the Node SDK reads) and {@code ExceptionMessage}.
+     * A direct-method error as the hub sends it, the observed body {@code {"errorCode":404103,"trackingId":..,"message":..,
+     * "info":{},"timestampUtc":..}} (reference/iothub-twin-methods-mqtt.md §5.3) with the {@code iothub-errorcode} header.
+     * No {@code Message} / {@code ExceptionMessage}: the Java service SDK reads {@code errorCode} only from a body
+     * without them (its {@code ErrorMessageParser} appends {@code ExceptionMessage} to the text it then parses).
      */
     static ResponseDefinition errorWithCode(int status, String errorCode, int code, String message) {
-        String trackingId = UUID.randomUUID().toString().replace("-", "");
-        String now = Instant.now().toString();
-        String body = "{\"errorCode\":" + code + ",\"trackingId\":" + Json.quote(trackingId) + ",\"message\":" + Json.quote(message)
-                + ",\"info\":{},\"timestampUtc\":" + Json.quote(now) + ",\"Message\":" + Json.quote("ErrorCode:" + errorCode + ";" + message)
-                + ",\"ExceptionMessage\":" + Json.quote("Tracking ID:" + trackingId + "-G:0-TimeStamp:" + now) + "}";
+        String body = "{\"errorCode\":" + code + ",\"trackingId\":" + Json.quote(UUID.randomUUID().toString().replace("-", ""))
+                + ",\"message\":" + Json.quote(message) + ",\"info\":{},\"timestampUtc\":" + Json.quote(Instant.now().toString()) + "}";
         return ResponseDefinitionBuilder.responseDefinition().withStatus(status).withHeader("Content-Type", "application/json; charset=utf-8")
                 .withHeader("iothub-errorcode", errorCode).withBody(body).build();
     }
