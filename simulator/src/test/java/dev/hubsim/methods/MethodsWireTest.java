@@ -196,7 +196,7 @@ class MethodsWireTest {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals(errorCode, response.headers().firstValue("iothub-errorcode").orElse(null), response.body());
         JsonNode json = JSON.readTree(response.body());
-        assertTrue(json.get("message").asText().length() > 0, response.body());
+        assertTrue(json.path(numeric != null ? "message" : "Message").asText().length() > 0, "a description: " + response.body());
         if (numeric != null) {
             assertEquals(numeric.intValue(), json.get("errorCode").asInt(), response.body());
         }
