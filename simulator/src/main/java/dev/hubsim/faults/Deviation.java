@@ -43,5 +43,10 @@ public enum Deviation {
     /** A method call to a device not subscribed answers 504101 instead of 404103 (§5.3). */
     METHOD_NOT_ONLINE_AS_TIMEOUT,
     /** A method call the device does not answer in time gets 404103 instead of 504101 (§5.3). */
-    METHOD_TIMEOUT_AS_NOT_ONLINE
+    METHOD_TIMEOUT_AS_NOT_ONLINE,
+    /**
+     * Telemetry refusals swap their conditions: a throttled message gets {@code amqp:resource-limit-exceeded}, one over
+     * the daily quota {@code com.microsoft:device-container-throttled} (reference/iothub-twin-methods-mqtt.md §7.2).
+     */
+    THROTTLE_CONDITIONS_SWAPPED
 }
