@@ -73,7 +73,7 @@ final class TwinRequests {
         long wait = session.face.throttling().admit(op, key.deviceId(), 1, payload.length);
         if (wait < 0) {
             Refusal refusal = Throttling.refusal(wait);
-            error(429, refusal.errorCode(), rid, refusal.describe(op));
+            error(refusal.httpStatus(), refusal.errorCode(), rid, refusal.describe(op));
             return true;
         }
         if (wait > 0) {

@@ -1,5 +1,7 @@
 package dev.hubsim.amqp.link;
 
+import dev.hubsim.errors.Condition;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.telemetry.TelemetryIngest;
 import dev.hubsim.limits.LinkKind;
@@ -94,7 +96,7 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         if (wait < 0) {
             Refusal refusal = Throttling.refusal(wait);
             hubConnection.recordFault(path.address(), Map.of("throttled", refusal.errorName()));
-            reject(delivery, AmqpErrors.symbol(refusal.condition()), refusal.describe(Operation.D2C_SEND));
+            reject(delivery, AmqpErrors.symbol(condition(refusal)), refusal.describe(Operation.D2C_SEND));
             return;
         }
         if (wait > 0 || throttled > 0) {
@@ -107,6 +109,15 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
             return;
         }
         afterThrottle(message, delivery);
+    }
+
+    /** The refusal's condition, unless a kit's self-test asked for them swapped. */
+    private Condition condition(Refusal refusal) {
+        if (!hubConnection.hub().deviations().contains(Deviation.THROTTLE_CONDITIONS_SWAPPED)) {
+            return refusal.condition();
+        }
+        return refusal == Refusal.QUOTA_EXCEEDED ? Condition.DEVICE_CONTAINER_THROTTLED
+                : refusal == Refusal.NOT_IN_TIER ? refusal.condition() : Condition.RESOURCE_LIMIT_EXCEEDED;
     }
 
     private void afterThrottle(Message message, Delivery delivery) {
