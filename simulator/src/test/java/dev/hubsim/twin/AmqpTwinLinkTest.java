@@ -170,6 +170,23 @@ class AmqpTwinLinkTest {
     }
 
     @Test
+    void aModuleHasItsOwnTwinOpenedByItsOwnClaim() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.plain(
+                "device1/modules/module1@sas.simhub", hub.moduleToken("device1", "module1", Duration.ofHours(1)))).awaitOpen()) {
+            Channel twin = open(client, "/devices/device1/modules/module1/twin");
+            Message patched = twin.call("PATCH", "/properties/reported", "m-1", "{\"module\":true}");
+            assertEquals(204, annotation(patched, "status"));
+            assertTrue(hub.twins().get("device1", "module1").reported().path("module").asBoolean(), "the module's twin changed");
+            assertTrue(hub.twins().get("device1").reported().path("module").isMissingNode(), "not the device's");
+
+            Sender deviceTwin = client.sender(client.session(), "device-twin", "/devices/device1/twin", Map.of(CHANNEL, "twin:y"));
+            assertEquals("amqp:unauthorized-access", client.awaitClosed(deviceTwin).getCondition().toString(),
+                    "a module claim does not open its device's twin");
+        }
+    }
+
+    @Test
     void aDeviceClaimOpensOnlyItsOwnTwin() throws Exception {
         HubSimulator hub = HUB.simulator();
         try (AmqpTestClient client = device1(hub)) {

@@ -57,6 +57,17 @@ class TwinApiTest {
     }
 
     @Test
+    void aModuleTwinIsReadAndPatchedAtItsOwnPath() throws Exception {
+        HttpResponse<String> r = call("PATCH", "/twins/device1/modules/module1", "{\"properties\":{\"desired\":{\"rate\":5}}}", as("service"));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode twin = JSON.readTree(r.body());
+        assertEquals("module1", twin.get("moduleId").asText());
+        assertEquals(5, twin.path("properties").path("desired").path("rate").asInt());
+        assertTrue(JSON.readTree(call("GET", "/twins/device1", null, as("service")).body()).path("properties").path("desired").path("rate")
+                .isMissingNode(), "the device's twin is another one");
+    }
+
+    @Test
     void errorsComeInTheHubsEnvelope() throws Exception {
         HttpResponse<String> stale = call("PATCH", "/twins/device1", "{\"tags\":{\"a\":1}}",
                 Map.of("Authorization", as("service").get("Authorization"), "If-Match", "\"AAAAAAAAAAA=\""));

@@ -66,6 +66,7 @@ public final class HubWorld {
     private final TimeChecks times = new TimeChecks(this);
     private final TwinChecks twins = new TwinChecks(this);
     private final MqttChecks mqtt = new MqttChecks(this);
+    private final MethodChecks methods = new MethodChecks(this);
 
     public HubWorld(HubTarget target, List<String> statementIds) {
         this.target = target;
@@ -104,6 +105,10 @@ public final class HubWorld {
 
     public MqttChecks mqtt() {
         return mqtt;
+    }
+
+    public MethodChecks methods() {
+        return methods;
     }
 
     private String evidence() {
