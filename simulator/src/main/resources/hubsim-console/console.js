@@ -199,10 +199,13 @@
     fillDeviceSelect($('telemetry-device'), true);
   }
 
+  /** Rebuilt only when devices came or went, so a picker in use is left alone. */
   function fillDeviceSelect(select, withAll) {
+    const ids = state.devices.map(d => d.deviceId).join('\n');
+    if (select.dataset.ids === ids) return;
+    select.dataset.ids = ids;
     const chosen = select.value;
-    const options = devicesOptions(withAll);
-    select.replaceChildren(...options);
+    select.replaceChildren(...devicesOptions(withAll));
     if ([...select.options].some(o => o.value === chosen)) select.value = chosen;
   }
 
@@ -456,22 +459,22 @@
     } else {
       out.replaceChildren(...list.map(connectionCard));
     }
-    const select = $('trace-connection');
-    const chosen = select.value;
-    const ids = list.map(c => c.id);
-    if (chosen && !ids.includes(chosen)) ids.push(chosen);
-    // Rebuilt only when a connection came, went or changed identities: an open picker is left alone.
-    const labels = ids.map(id => id + describeIdentities(id));
-    if (select.dataset.labels !== labels.join('\n')) {
-      select.dataset.labels = labels.join('\n');
-      select.replaceChildren(new Option('choose a connection', ''), ...ids.map((id, i) => new Option(labels[i], id)));
-      select.value = chosen;
-    }
+    await refreshTracePicker();
   }
 
-  function describeIdentities(id) {
-    const c = state.connections.find(x => x.id === id);
-    return c && c.identities.length ? ' (' + c.identities.join(', ') + ')' : '';
+  /** Live connections and the recent closed ones: a closed connection's frames tell why it closed. */
+  async function refreshTracePicker() {
+    const traces = await api('GET', '/hubsim/traces');
+    const select = $('trace-connection');
+    const chosen = select.value;
+    const shown = traces.slice().reverse();
+    const labels = shown.map(t => t.connectionId + ' (' + [...(t.identities || []), t.open ? 'live' : 'closed'].join(', ') + ')');
+    // Rebuilt only when a trace came, went or changed: an open picker is left alone.
+    if (select.dataset.labels !== labels.join('\n')) {
+      select.dataset.labels = labels.join('\n');
+      select.replaceChildren(new Option('choose a connection', ''), ...shown.map((t, i) => new Option(labels[i], t.connectionId)));
+      select.value = shown.some(t => t.connectionId === chosen) ? chosen : '';
+    }
   }
 
   function expiresIn(iso) {
@@ -555,6 +558,12 @@
     }
     const result = await api('POST', '/hubsim/faults/' + kind, body);
     logFault(kind + ' ' + JSON.stringify(body) + ': ' + result.affected + ' affected');
+  }
+
+  /** Only the fields the chosen fault kind takes are shown. */
+  function showFaultFields() {
+    const kind = $('fault-kind').value;
+    document.querySelectorAll('#fault-form [data-kinds]').forEach(e => { e.hidden = !e.dataset.kinds.split(' ').includes(kind); });
   }
 
   function logFault(text) {
@@ -692,6 +701,8 @@
     $('twin-form').addEventListener('submit', e => { e.preventDefault(); guarded(loadTwin); });
     $('twin-desired-form').addEventListener('submit', e => { e.preventDefault(); guarded(updateDesired); });
     $('method-form').addEventListener('submit', e => { e.preventDefault(); guarded(invokeMethod); });
+    $('fault-kind').addEventListener('change', showFaultFields);
+    showFaultFields();
     $('fault-form').addEventListener('submit', e => { e.preventDefault(); guarded(applyFault); });
     $('fault-clear').addEventListener('click', () => guarded(async () => {
       await api('POST', '/hubsim/faults/clear', {});

@@ -41,6 +41,10 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("amqps", simulator.amqpsPort());
         ports.put("amqp", simulator.amqpPort());
+        ports.put("mqtts", simulator.mqttsPort());
+        if (simulator.mqttPort() >= 0) {
+            ports.put("mqtt", simulator.mqttPort());
+        }
         ports.put("websocket", simulator.httpsPort());
         ports.put("https", simulator.httpsPort());
         SharedAccessPolicy ehPolicy = eventHubPolicy(hub);

@@ -82,6 +82,9 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
         }
         String[] p = path.split("/");
         try {
+            if (method.equals("GET") && p[0].equals("traces") && p.length == 1) {
+                return HubHttpErrors.json(200, Json.write(traces(hub)));
+            }
             if (method.equals("GET") && p[0].equals("connections")) {
                 return HubHttpErrors.json(200, Json.write(hub.connections()));
             }
@@ -138,6 +141,17 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("the body is not valid JSON: " + e.getMessage());
         }
+    }
+
+    /** Every trace kept, live connections' and the most recent closed ones', oldest first: id, address, open, identities. */
+    private static ArrayNode traces(ControlTarget hub) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (ConnectionTrace t : hub.traces().connections()) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = out.addObject().put("connectionId", t.connectionId())
+                    .put("remoteAddress", t.remoteAddress()).put("open", t.isOpen());
+            t.identities().stream().sorted().forEach(n.putArray("identities")::add);
+        }
+        return out;
     }
 
     private static ArrayNode telemetry(ControlTarget hub, String deviceId) {

@@ -179,6 +179,35 @@ class ConsoleStreamTest {
     }
 
     @Test
+    void theTracePickerListsLiveAndClosedConnections() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        String owner = hub.policyToken("iothubowner", Duration.ofMinutes(5));
+        String closedId;
+        try (AmqpTestClient device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+            new CbsClient(device).putToken(UUID.randomUUID(), "127.0.0.1/devices/device3", hub.deviceToken("device3", Duration.ofHours(1)));
+            closedId = hub.connections().stream().filter(c -> c.identities().contains("device3")).findFirst().orElseThrow().id();
+            JsonNode live = find(JSON.readTree(get("/hubsim/traces", owner).body()), closedId);
+            assertTrue(live.get("open").asBoolean());
+            device.closeGracefully();
+        }
+        AmqpTestClient.awaitCondition("the trace of " + closedId + " to be closed", Duration.ofSeconds(10),
+                () -> hub.traces().connection(closedId).map(t -> !t.isOpen()).orElse(false));
+        JsonNode closed = find(JSON.readTree(get("/hubsim/traces", owner).body()), closedId);
+        assertEquals(false, closed.get("open").asBoolean());
+        assertEquals("device3", closed.get("identities").get(0).asText());
+        assertEquals(401, get("/hubsim/traces", null).statusCode());
+    }
+
+    private static JsonNode find(JsonNode traces, String id) {
+        for (JsonNode t : traces) {
+            if (t.get("connectionId").asText().equals(id)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no trace " + id + " in " + traces);
+    }
+
+    @Test
     void theStreamClosesWhenItsTokenExpiresOnTheHubsClock(@TempDir Path dir) throws Exception {
         try (HubSimulator strict = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).clockSkew(Duration.ZERO).start()) {
             Stream stream = Stream.open(strict);
