@@ -132,6 +132,13 @@ class ConsoleBrowserTest {
         browser.driver.findElement(By.id("login-submit")).click();
         browser.wait.until(ExpectedConditions.textMatches(By.id("login-error"), java.util.regex.Pattern.compile("needs the iothubowner policy")));
         assertFalse(browser.driver.findElement(By.id("app")).isDisplayed());
+
+        // A SAS token of iothubowner logs in as the connection string does, live stream included.
+        secret.clear();
+        secret.sendKeys(hub.policyToken("iothubowner", Duration.ofMinutes(10)));
+        browser.driver.findElement(By.id("login-submit")).click();
+        browser.wait.until(ExpectedConditions.textToBe(By.id("stream-state"), "live"));
+        assertTrue(browser.driver.findElement(By.id("app")).isDisplayed());
     }
 
     @Test
