@@ -180,6 +180,7 @@
       case 'devices': guarded(refreshDevices); break;
       case 'trace': addTraceRecord(e.record); break;
       case 'watching': if (state.watchAck) state.watchAck(); break;
+      case 'twin': if (state.twin && e.twin === state.twin.deviceId + (state.twin.moduleId ? '/' + state.twin.moduleId : '')) guarded(reloadTwin); break;
       case 'refused': say('Live stream refused: ' + e.reason, true); break;
       default: break;
     }
@@ -315,6 +316,12 @@
     if (!deviceId) throw new Error('choose a device');
     const twin = await api('GET', twinPath(deviceId, $('twin-module').value.trim()) + '?api-version=' + API_VERSION);
     showTwin(twin);
+  }
+
+  /** The shown twin changed on the hub (a device reported, a service patched): show its new state. */
+  async function reloadTwin() {
+    const t = state.twin;
+    showTwin(await api('GET', twinPath(t.deviceId, t.moduleId) + '?api-version=' + API_VERSION));
   }
 
   function showTwin(twin) {

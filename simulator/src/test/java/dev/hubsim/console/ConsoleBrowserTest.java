@@ -289,6 +289,9 @@ class ConsoleBrowserTest {
         JsonNode twin = JSON.readTree(service("GET", "/twins/device1", null).body());
         assertEquals(7, twin.path("properties").path("desired").path("telemetryInterval").asInt(), twin.toString());
         assertTrue(browser.driver.findElement(By.id("twin-json")).getText().contains("\"telemetryInterval\": 7"));
+        // A change made elsewhere shows up without a reload.
+        assertEquals(200, service("PATCH", "/twins/device1", "{\"properties\":{\"desired\":{\"mode\":\"eco\"}}}").statusCode());
+        browser.wait.until(ExpectedConditions.textMatches(By.id("twin-json"), java.util.regex.Pattern.compile("\"mode\": \"eco\"")));
         browser.screenshot("twin");
 
         // A device that answers methods over AMQP, as the SDKs' method links do.
