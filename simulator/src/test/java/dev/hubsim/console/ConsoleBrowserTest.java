@@ -343,7 +343,7 @@ class ConsoleBrowserTest {
         java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:" + hub.httpsPort() + path
                         + "?api-version=2021-04-12"))
                 .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body))
-                .header("Authorization", hub.policyToken("service", Duration.ofMinutes(5)));
+                .header("Authorization", hub.policyToken("service", Duration.ofMinutes(5))).header("Content-Type", "application/json");
         return java.net.http.HttpClient.newBuilder().sslContext(hub.tls().clientContext()).build().send(b.build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     }
