@@ -3,10 +3,10 @@ package dev.hubsim.auth;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -173,7 +173,7 @@ class TokenAttackTest {
                 .map(Device::primaryKey).orElse(policyKey("iothubowner")), Instant.now().plus(Duration.ofHours(1)), null);
         attack.before().run();
         Object token = attack.body().apply(issuedBefore);
-        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             CbsClient cbs = new CbsClient(client);
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("operation", "put-token");
@@ -201,7 +201,7 @@ class TokenAttackTest {
     /** A put-token larger than the request cap: the $cbs link is detached before the whole token is even read. */
     @Test
     void aTokenOverTheRequestCapDetachesTheCbsLinkAndGrantsNothing() throws Exception {
-        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslMode.anonymous(), 4096)
+        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous(), 4096)
                 .awaitOpen()) {
             Session session = client.session();
             Sender cbs = client.sender(session, "cbs-sender", "$cbs");
