@@ -31,7 +31,7 @@ import java.util.stream.IntStream;
  * The benchmark driver: each figure of the simulator against a stock Artemis baseline in the same run, rounds
  * alternating (the baseline first in every other round), median and spread (min-max) per figure.
  * {@code mvn -B -Pbench -pl bench -am verify -DskipTests}; {@code -Dbench.quick=true} for a short check of the harness,
- * {@code -Dbench.only=d2c,startup,storm,c2d,eventhub} to pick sections.
+ * {@code -Dbench.only=d2c,startup,storm,c2d,eventhub,throttle} to pick sections.
  */
 public final class Bench {
     static final String D2C_QUEUE = "bench.d2c";
@@ -40,7 +40,7 @@ public final class Bench {
     static final String EH_QUEUE = "bench.eventhub";
 
     final boolean quick = Boolean.getBoolean("bench.quick");
-    final Set<String> only = Set.of(System.getProperty("bench.only", "d2c,startup,storm,c2d,eventhub").split(","));
+    final Set<String> only = Set.of(System.getProperty("bench.only", "d2c,startup,storm,c2d,eventhub,throttle").split(","));
     final Path out = Path.of(System.getProperty("bench.out", "target"));
     final Report report = new Report();
     final EventLoopGroup group = new NioEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory(ServerCpu.CLIENT_THREADS));
@@ -88,6 +88,7 @@ public final class Bench {
             section("d2c", this::d2c);
             section("c2d", () -> new C2dRoundTrip(this).run());
             section("eventhub", this::eventHub);
+            section("throttle", () -> new ThrottleBench(this).run());
             hub.close();
             bare.close();
             section("startup", () -> new Startup(this).run());
@@ -132,6 +133,8 @@ public final class Bench {
                 List<Double> bareRates = new ArrayList<>();
                 List<Double> hubCpu = new ArrayList<>();
                 List<Double> bareCpu = new ArrayList<>();
+                List<Double> hubClientCpu = new ArrayList<>();
+                List<Double> bareClientCpu = new ArrayList<>();
                 // Warm-up of both paths, not counted: the JIT needs a few rounds (the first figures came out 5x low).
                 for (int w = 0; w < (size == 1024 && senders == 1 ? 4 : 1); w++) {
                     d2cRound(true, senders, perSender, encoded);
@@ -147,6 +150,8 @@ public final class Bench {
                     bareRates.add(bareRound[0]);
                     hubCpu.add(hubRound[1]);
                     bareCpu.add(bareRound[1]);
+                    hubClientCpu.add(hubRound[2]);
+                    bareClientCpu.add(bareRound[2]);
                     progress("d2c %s round %d/%d: hub %.0f msg/s %.1f us CPU/msg, Artemis %.0f msg/s %.1f us CPU/msg (load %.2f)", label, r + 1, rounds,
                             hubRound[0], hubRound[1], bareRound[0], bareRound[1], Report.load());
                 }
@@ -156,6 +161,8 @@ public final class Bench {
                         senders * perSender + " unsettled messages per round, settlement tracked; baseline: anycast queue on a stock TLS acceptor"));
                 report.add(new Report.Figure("d2c", label + ": broker CPU per message", "us/msg", Report.Stat.of(hubCpu), Report.Stat.of(bareCpu), null, null,
                         "CPU time of the bench JVM's threads but the clients' over the round (ThreadMXBean), per message; load-independent"));
+                report.add(new Report.Figure("d2c", label + ": client CPU per message", "us/msg", Report.Stat.of(hubClientCpu),
+                        Report.Stat.of(bareClientCpu), null, null, "the same for the sending clients' two event-loop threads"));
             }
         }
     }
@@ -173,7 +180,7 @@ public final class Bench {
      * One round: {@code senders} TLS connections, each sends {@code perSender} messages; returns msg/s of all together
      * and the broker's CPU microseconds per message ({@link ServerCpu}).
      */
-    private double[] d2cRound(boolean toHub, int senders, int perSender, byte[] encoded) throws Exception {
+    double[] d2cRound(boolean toHub, int senders, int perSender, byte[] encoded) throws Exception {
         List<AmqpClient> clients = new ArrayList<>();
         List<BulkSender> bulk = new ArrayList<>();
         try {
@@ -194,6 +201,7 @@ public final class Bench {
                 s.attached.get(10, TimeUnit.SECONDS);
             }
             long cpu = ServerCpu.nanos();
+            long clientCpu = ServerCpu.clientNanos();
             long start = System.nanoTime();
             bulk.forEach(BulkSender::start);
             long end = 0;
@@ -204,7 +212,8 @@ public final class Bench {
                 }
             }
             double messages = (double) senders * perSender;
-            return new double[]{messages / ((end - start) / 1e9), (ServerCpu.nanos() - cpu) / 1e3 / messages};
+            return new double[]{messages / ((end - start) / 1e9), (ServerCpu.nanos() - cpu) / 1e3 / messages,
+                    (ServerCpu.clientNanos() - clientCpu) / 1e3 / messages};
         } finally {
             clients.forEach(AmqpClient::close);
             if (!toHub) {

@@ -5,6 +5,8 @@ import dev.hubsim.auth.ConnectionClaims;
 import dev.hubsim.auth.ResourceUri;
 import dev.hubsim.auth.TokenVerdict;
 import dev.hubsim.faults.Deviation;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Throttling;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.Permission;
 import dev.hubsim.trace.ConnectionLog;
@@ -18,15 +20,11 @@ import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.netty.handler.codec.mqtt.MqttSubAckMessage;
-import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
-import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -35,9 +33,6 @@ import org.apache.activemq.artemis.core.protocol.mqtt.MQTTConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -52,8 +47,6 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
     /** The server keep-alive is 1.5 times the client's, at most this (DOCS): a client value of 0 gets the cap. */
     static final int MAX_SERVER_KEEP_ALIVE_SECONDS = 1767;
-    /** "A device can only subscribe to five topics at a time" (DOCS). */
-    static final int MAX_SUBSCRIPTIONS = 5;
 
     final MqttFace face;
     private final MqttProtocolManager manager;
@@ -65,9 +58,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
     Topics topics;
     private SessionControl control;
     private TelemetryPublisher publisher;
-    private DeviceBoundPump deviceBound;
     TwinRequests twin;
-    private final Map<String, Topics.Filter> subscriptions = new LinkedHashMap<>();
+    private final Subscriptions subscriptions = new Subscriptions(this);
     private boolean closing;
 
     DeviceSession(MqttFace face, MqttProtocolManager manager) {
@@ -117,12 +109,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
                 case CONNECT -> connect((MqttConnectMessage) message);
                 case PUBLISH -> publisher.publish((MqttPublishMessage) message);
                 case PUBACK -> {
-                    if (deviceBound != null) {
-                        deviceBound.acknowledged(((MqttPubAckMessage) message).variableHeader().messageId());
-                    }
+                    subscriptions.acknowledged(((MqttPubAckMessage) message).variableHeader().messageId());
                 }
-                case SUBSCRIBE -> subscribe((MqttSubscribeMessage) message);
-                case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) message);
+                case SUBSCRIBE -> subscriptions.subscribe((MqttSubscribeMessage) message);
+                case UNSUBSCRIBE -> subscriptions.unsubscribe((MqttUnsubscribeMessage) message);
                 case PUBREL -> {
                     if (face.deviates(Deviation.MQTT_QOS2_PUBLISH_KEPT)) {
                         send(new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBCOMP, false, MqttQoS.AT_MOST_ONCE, false, 0),
@@ -173,6 +163,12 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, refusal);
             return;
         }
+        // A CONNECT is a new device connection for the tier's rate (as a device's put-token is over AMQP).
+        long wait = face.throttling().admit(Operation.CONNECT, who.deviceId(), 1, 0);
+        if (wait < 0) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, Throttling.refusal(wait).describe(Operation.CONNECT));
+            return;
+        }
         if (face.deviates(Deviation.MQTT_SECOND_CONNECTION_REFUSED) && face.sessions().containsKey(who.clientId())) {
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "'" + who.clientId() + "' is connected already");
             return;
@@ -191,7 +187,12 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
         if (previous != null && previous != this) {
             previous.replaced();
         }
-        send(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(false).build());
+        MqttMessage connack = MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(false).build();
+        if (wait > 0) {
+            channel.eventLoop().schedule(() -> send(connack), wait, TimeUnit.NANOSECONDS); // shaped to the tier's connect rate
+        } else {
+            send(connack);
+        }
         LOG.debug("MQTT client '{}' connected from {} (keep-alive {} s, server {} s)", who.clientId(), channel.remoteAddress(), keepAlive, serverKeepAlive);
     }
 
@@ -238,56 +239,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
         channel.writeAndFlush(connack).addListener(f -> channel.close());
     }
 
-    private void subscribe(MqttSubscribeMessage subscribe) {
-        List<Integer> granted = new ArrayList<>();
-        for (MqttTopicSubscription s : subscribe.payload().topicSubscriptions()) {
-            Topics.Filter filter = topics.filter(s.topicName());
-            if (filter == null && face.deviates(Deviation.MQTT_BAD_SUBSCRIBE_ANSWERED)) {
-                granted.add(0x80);
-                continue;
-            }
-            if (filter == null) {
-                violation("SUBSCRIBE to '" + s.topicName() + "', which client '" + identity.clientId() + "' may not subscribe to");
-                return;
-            }
-            if (!subscriptions.containsKey(s.topicName()) && subscriptions.size() >= MAX_SUBSCRIPTIONS) {
-                violation("SUBSCRIBE to '" + s.topicName() + "' would be subscription " + (MAX_SUBSCRIPTIONS + 1) + "; IoT Hub allows " + MAX_SUBSCRIPTIONS);
-                return;
-            }
-            subscriptions.put(s.topicName(), filter);
-            int qos = face.deviates(Deviation.MQTT_QOS2_GRANTED) ? s.qualityOfService().value() : Math.min(1, s.qualityOfService().value());
-            granted.add(qos);
-            if (filter == Topics.Filter.DEVICE_BOUND && deviceBound == null) {
-                deviceBound = new DeviceBoundPump(this, MqttQoS.valueOf(Math.min(1, qos)));
-            }
-            if (filter == Topics.Filter.TWIN_DESIRED) {
-                twin.subscribeDesired();
-            }
-        }
-        send(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                MqttMessageIdVariableHeader.from(subscribe.variableHeader().messageId()), new MqttSubAckPayload(granted)));
-        if (deviceBound != null) {
-            deviceBound.start();
-        }
-    }
-
-    private void unsubscribe(MqttUnsubscribeMessage unsubscribe) {
-        for (String topic : unsubscribe.payload().topics()) {
-            Topics.Filter removed = subscriptions.remove(topic);
-            if (removed == Topics.Filter.DEVICE_BOUND && deviceBound != null) {
-                deviceBound.stop();
-                deviceBound = null;
-            }
-            if (removed == Topics.Filter.TWIN_DESIRED) {
-                twin.close();
-            }
-        }
-        send(new MqttMessage(new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                MqttMessageIdVariableHeader.from(unsubscribe.variableHeader().messageId())));
-    }
-
     boolean subscribed(Topics.Filter filter) {
-        return subscriptions.containsValue(filter);
+        return subscriptions.subscribed(filter);
     }
 
     /** Writes and flushes one packet to the client, through the outgoing interceptors and the trace. */
@@ -348,12 +301,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
             face.sessions().remove(identity.clientId(), this);
             publisher.connectionLost();
         }
-        if (deviceBound != null) {
-            deviceBound.stop();
-        }
-        if (twin != null) {
-            twin.close();
-        }
+        subscriptions.close();
         if (control != null) {
             face.connections().remove(control);
         }

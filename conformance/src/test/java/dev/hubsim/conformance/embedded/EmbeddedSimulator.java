@@ -10,6 +10,7 @@ import dev.hubsim.conformance.target.EndpointTarget;
 import dev.hubsim.conformance.target.HubTarget;
 import dev.hubsim.conformance.target.SimulatorControl;
 import dev.hubsim.faults.Scope;
+import dev.hubsim.throttling.Operation;
 import dev.hubsim.limits.LimitKind;
 import dev.hubsim.limits.LimitMode;
 import dev.hubsim.limits.LimitProfile;
@@ -96,7 +97,7 @@ public final class EmbeddedSimulator {
             return EndpointTarget.of(label, info.hubName(), endpoint, trust, devices, service, control, () -> {
                 control.closeSecondaries();
                 hub.close();
-            }, hub.mqttsPort());
+            }, hub.mqttsPort(), hub.httpsPort());
         } catch (Exception e) {
             hub.close();
             throw new IllegalStateException("cannot trust the embedded simulator's CA", e);
@@ -116,12 +117,13 @@ public final class EmbeddedSimulator {
                 "serviceConnectionString", info.policies().stream().filter(p -> p.name().equals("service")).findFirst().orElseThrow().connectionString(),
                 "port", Integer.toString(hub.amqpsPort()),
                 "mqttsPort", Integer.toString(hub.mqttsPort()),
+                "httpsPort", Integer.toString(hub.httpsPort()),
                 "trustStore", info.trustStore(),
                 "trustStorePassword", info.trustStorePassword(),
                 "hubName", info.hubName());
         HubTarget endpoint = EndpointTarget.fromSettings(settings::get).orElseThrow();
         return EndpointTarget.of(endpoint.describe(), endpoint.hubName(), endpoint.endpoint(), endpoint.trust(), endpoint.devices(), endpoint.service(),
-                null, hub::close, endpoint.mqttsPort());
+                null, hub::close, endpoint.mqttsPort(), endpoint.httpsPort());
     }
 
     private static final class Control implements SimulatorControl {
@@ -131,12 +133,18 @@ public final class EmbeddedSimulator {
         /** The imp profile, short times and a low claim cap in one simulator: a simulator start is a tenth of a run. */
         private final Secondary constrained;
         private final Secondary addressCap;
+        private final Secondary quotaExhausted;
 
         Control(HubSimulator hub, How how, MovableClock clock) {
             this.hub = hub;
             this.how = how;
             this.clock = clock;
             this.constrained = new Secondary(this::startConstrained);
+            this.quotaExhausted = new Secondary(() -> {
+                HubTarget target = start(how, base().limits(how.variant().apply(LimitProfile.iothub())), "daily quota used up", null);
+                ((Control) target.control().orElseThrow()).hub.faults().exhaustDailyQuota();
+                return target;
+            });
             this.addressCap = new Secondary(() -> {
                 LimitProfile capped = how.variant().apply(LimitProfile.iothub()
                         .with(LimitKind.CONNECTIONS_PER_ADDRESS, connectionsPerAddress(), LimitMode.ENFORCE));
@@ -180,6 +188,16 @@ public final class EmbeddedSimulator {
         }
 
         @Override
+        public void throttleNextSends(String deviceId, int count) {
+            hub.faults().throttleNext(deviceId, Operation.D2C_SEND, count);
+        }
+
+        @Override
+        public HubTarget quotaExhaustedTarget() {
+            return quotaExhausted.get();
+        }
+
+        @Override
         public HubTarget addressCapTarget() {
             return addressCap.get();
         }
@@ -204,6 +222,7 @@ public final class EmbeddedSimulator {
 
         void closeSecondaries() {
             constrained.close();
+            quotaExhausted.close();
             addressCap.close();
         }
     }

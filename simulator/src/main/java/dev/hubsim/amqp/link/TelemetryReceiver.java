@@ -1,5 +1,7 @@
 package dev.hubsim.amqp.link;
 
+import dev.hubsim.errors.Condition;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.telemetry.TelemetryIngest;
 import dev.hubsim.limits.LinkKind;
@@ -38,6 +40,7 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
 
     private final LinkHost hubConnection;
     private final HubPath.DeviceTelemetry path;
+    private final StampedTelemetry stamper = new StampedTelemetry();
     /** Messages waiting out the throttle; while any wait, later ones queue behind them, so they are stored in order. */
     private int throttled;
 
@@ -94,7 +97,7 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         if (wait < 0) {
             Refusal refusal = Throttling.refusal(wait);
             hubConnection.recordFault(path.address(), Map.of("throttled", refusal.errorName()));
-            reject(delivery, AmqpErrors.symbol(refusal.condition()), refusal.describe(Operation.D2C_SEND));
+            reject(delivery, AmqpErrors.symbol(condition(refusal)), refusal.describe(Operation.D2C_SEND));
             return;
         }
         if (wait > 0 || throttled > 0) {
@@ -107,6 +110,15 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
             return;
         }
         afterThrottle(message, delivery);
+    }
+
+    /** The refusal's condition, unless a kit's self-test asked for them swapped. */
+    private Condition condition(Refusal refusal) {
+        if (!hubConnection.hub().deviations().contains(Deviation.THROTTLE_CONDITIONS_SWAPPED)) {
+            return refusal.condition();
+        }
+        return refusal == Refusal.QUOTA_EXCEEDED ? Condition.DEVICE_CONTAINER_THROTTLED
+                : refusal == Refusal.NOT_IN_TIER ? refusal.condition() : Condition.RESOURCE_LIMIT_EXCEEDED;
     }
 
     private void afterThrottle(Message message, Delivery delivery) {
@@ -146,13 +158,13 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
     }
 
     /** The message with the hub's stamp as its message annotations: the bytes the partition keeps. */
-    private static byte[] stamped(AMQPMessage message, TelemetryIngest.Stamp stamp) {
+    private byte[] stamped(AMQPMessage message, TelemetryIngest.Stamp stamp) {
         // With delivery annotations from the device, Artemis returns a pooled copy without them, ours to release;
         // otherwise a view of the received bytes.
         boolean copied = message.getDeliveryAnnotations() != null;
         ReadableBuffer received = message.getSendBuffer(1, null);
         try {
-            return StampedTelemetry.encode(received, stamp);
+            return stamper.encode(received, stamp);
         } finally {
             if (copied && received instanceof NettyReadable copy) {
                 copy.getByteBuf().release();
