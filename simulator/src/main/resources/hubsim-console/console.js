@@ -195,7 +195,7 @@
     const body = $('devices').tBodies[0];
     body.replaceChildren(...devices.map(deviceRow));
     fillDeviceSelect($('c2d-device'), false);
-    fillDeviceSelect($('twin-device'), false);
+    if ($('twin-device')) fillDeviceSelect($('twin-device'), false);
     fillDeviceSelect($('method-device'), false);
     fillDeviceSelect($('telemetry-device'), true);
   }
@@ -644,7 +644,7 @@
 
   // ---- tabs ----------------------------------------------------------------------------------------------------------
 
-  const TABS = ['devices', 'telemetry', 'c2d', 'twin', 'methods', 'connections', 'faults', 'trace'];
+  const TABS = [...document.querySelectorAll('[role="tab"]')].map(t => t.id.substring('tab-'.length));
 
   function selectTab(name) {
     for (const t of TABS) {
@@ -705,8 +705,10 @@
       const r = await api('POST', '/hubsim/c2d/' + encodeURIComponent($('c2d-device').value) + '/purge');
       say(r.purged + ' purged');
     }));
-    $('twin-form').addEventListener('submit', e => { e.preventDefault(); guarded(loadTwin); });
-    $('twin-desired-form').addEventListener('submit', e => { e.preventDefault(); guarded(updateDesired); });
+    if ($('twin-form')) {
+      $('twin-form').addEventListener('submit', e => { e.preventDefault(); guarded(loadTwin); });
+      $('twin-desired-form').addEventListener('submit', e => { e.preventDefault(); guarded(updateDesired); });
+    }
     $('method-form').addEventListener('submit', e => { e.preventDefault(); guarded(invokeMethod); });
     $('fault-kind').addEventListener('change', showFaultFields);
     showFaultFields();
