@@ -36,9 +36,11 @@ Feature: Device telemetry
       | a version no SDK has sent yet | 2099-01-01 |
 
   @HUB-LIM-001 @MUST
-  Scenario: A device-to-cloud message one byte over 256 KB is rejected, and the link keeps working
+  Scenario: A device-to-cloud message of exactly 256 KB is accepted; one byte more is rejected, and the link keeps working
     When a sender to "/devices/{device1}/messages/events" is attached
-    And a telemetry message whose counted size is 262145 bytes is sent on it
+    And a telemetry message whose counted size is 262144 bytes is sent on it
+    Then the transfer is settled "Accepted"
+    When a telemetry message whose counted size is 262145 bytes is sent on it
     Then the transfer is rejected with "amqp:link:message-size-exceeded"
     When a telemetry message of 100 bytes is sent on it
     Then the transfer is settled "Accepted"

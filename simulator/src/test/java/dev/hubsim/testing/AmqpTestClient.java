@@ -511,6 +511,22 @@ public final class AmqpTestClient implements AutoCloseable {
         return state;
     }
 
+    /** Sends bytes as they are, in the given message format (a batch: 0x80013700), and waits for the server's outcome. */
+    public synchronized DeliveryState sendEncoded(Sender sender, byte[] encoded, int messageFormat) {
+        await("credit on link '" + sender.getName() + "'", () -> sender.getCredit() > 0 || sender.getRemoteState() == EndpointState.CLOSED);
+        Delivery delivery = sender.delivery(Long.toString(tags.incrementAndGet()).getBytes(StandardCharsets.US_ASCII));
+        delivery.setMessageFormat(messageFormat);
+        sender.send(encoded, 0, encoded.length);
+        sender.advance();
+        pump();
+        await("the outcome of a transfer on '" + sender.getName() + "'", () -> delivery.getRemoteState() != null
+                || sender.getRemoteState() == EndpointState.CLOSED);
+        DeliveryState state = delivery.getRemoteState();
+        delivery.settle();
+        pump();
+        return state;
+    }
+
     /** Waits for the next complete message on the receiver, accepts and settles it. */
     public synchronized Message receive(Receiver receiver) {
         Received received = receiveUnsettled(receiver);

@@ -1,6 +1,11 @@
 package dev.hubsim.amqp.link;
 
+import dev.hubsim.codec.DocumentedSize;
+import dev.hubsim.codec.Messages;
+import dev.hubsim.codec.TelemetryBatch;
+import dev.hubsim.errors.Condition;
 import dev.hubsim.eventhub.EventHubAnnotations;
+import dev.hubsim.limits.LimitKind;
 import dev.hubsim.telemetry.TelemetryAnnotations;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.telemetry.TelemetryIngest;
@@ -24,7 +29,11 @@ import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.Receiver;
 
+import org.apache.activemq.artemis.protocol.amqp.broker.AMQPStandardMessage;
+
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Date;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +102,16 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
     protected void actualDelivery(Message message, Delivery delivery, DeliveryAnnotations deliveryAnnotations,
                                   Receiver receiver, Transaction tx) {
         TelemetryIngest ingest = hubConnection.hub().telemetry();
-        TelemetryIngest.Result.Refused tooLarge = ingest.checkSize(message.getWholeMessageSize(), path.address());
+        List<org.apache.qpid.proton.message.Message> batch = null;
+        if (Integer.toUnsignedLong(delivery.getMessageFormat()) == TelemetryBatch.FORMAT && message instanceof AMQPMessage container) {
+            try {
+                batch = TelemetryBatch.split(ByteBuffer.wrap(encoded(container)));
+            } catch (TelemetryBatch.MalformedBatch e) {
+                reject(delivery, AmqpErrors.symbol(Condition.DECODE_ERROR), e.getMessage());
+                return;
+            }
+        }
+        TelemetryIngest.Result.Refused tooLarge = ingest.checkSize(countedSize(message, batch), path.address());
         if (tooLarge != null) {
             reject(delivery, AmqpErrors.symbol(tooLarge.condition()), tooLarge.description());
             return;
@@ -108,21 +126,41 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         Duration delay = hubConnection.hub().faults().dispositionDelay(hubConnection.id(), hubConnection.trace().identities(), path.address());
         if (!delay.isZero()) {
             hubConnection.recordFault(path.address(), Map.of("fault", "disposition delayed", "delay-ms", delay.toMillis()));
-            hubConnection.hub().scheduler().schedule(() -> hubConnection.runLater(() -> store(message, delivery)),
+            List<org.apache.qpid.proton.message.Message> inner = batch;
+            hubConnection.hub().scheduler().schedule(() -> hubConnection.runLater(() -> store(message, inner, delivery)),
                     delay.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
-        store(message, delivery);
+        store(message, batch, delivery);
     }
 
-    private void store(Message message, Delivery delivery) {
+    /**
+     * The size the limit applies to, as IoT Hub documents it ({@link DocumentedSize}); a batch counts the sum of its
+     * messages. The count is never more than the encoding, so it is made only when the encoding is over the limit.
+     */
+    private long countedSize(Message message, List<org.apache.qpid.proton.message.Message> batch) {
+        if (batch != null) {
+            return batch.stream().mapToLong(DocumentedSize::of).sum();
+        }
+        long encoded = message.getWholeMessageSize();
+        if (encoded <= hubConnection.hub().limits().value(LimitKind.D2C_MESSAGE_BYTES) || !(message instanceof AMQPMessage amqp)) {
+            return encoded;
+        }
+        return DocumentedSize.of(amqp.getProperties(), amqp.getApplicationProperties(), amqp.getBody());
+    }
+
+    private void store(Message message, List<org.apache.qpid.proton.message.Message> batch, Delivery delivery) {
         if (!(message instanceof AMQPMessage amqp)) {
             reject(delivery, AmqpErrors.INTERNAL_ERROR, "The telemetry message could not be read as AMQP.");
             return;
         }
+        // Each message of a batch is its own event: stamped, partitioned and numbered on its own; one outcome settles all.
+        List<TelemetryIngest.Encoder> encoders = batch == null ? List.of(stamp -> stamped(amqp, stamp)) : batch.stream()
+                .map(inner -> new AMQPStandardMessage(0, Messages.encode(inner), null))
+                .<TelemetryIngest.Encoder>map(inner -> stamp -> stamped(inner, stamp)).toList();
         // The core checks the claim and the device again (either may have gone since attach), numbers and stores.
         TelemetryIngest.Result result = hubConnection.hub().telemetry().ingest(hubConnection.claims(), path.deviceId(), path.moduleId(),
-                path.resource(), path.address(), stamp -> stamped(amqp, stamp));
+                path.resource(), path.address(), encoders);
         if (result instanceof TelemetryIngest.Result.Refused refused) {
             reject(delivery, AmqpErrors.symbol(refused.condition()), refused.description());
             return;
@@ -150,6 +188,11 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         message.setAnnotation(ENQUEUED_TIME, new Date(stamp.enqueuedTime()));
         message.setAnnotation(X_OPT_ENQUEUED_TIME, new Date(stamp.enqueuedTime()));
         message.reencode();
+        return encoded(message);
+    }
+
+    /** The message's encoding as the partition keeps it (without delivery annotations). */
+    private static byte[] encoded(AMQPMessage message) {
         // With delivery annotations from the device, Artemis returns a pooled copy without them, ours to release.
         boolean copied = message.getDeliveryAnnotations() != null;
         ReadableBuffer encoded = message.getSendBuffer(1, null);
