@@ -22,7 +22,10 @@ import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.RegistryJournal;
 import dev.hubsim.store.JournalC2dStore;
 import dev.hubsim.telemetry.TelemetryIngest;
+import dev.hubsim.throttling.Throttling;
 import dev.hubsim.tls.TlsMaterial;
+import dev.hubsim.twin.TwinStore;
+import dev.hubsim.twin.Twins;
 import dev.hubsim.trace.Traces;
 
 import java.io.IOException;
@@ -80,6 +83,7 @@ final class Assembly {
         TokenValidator eventHubTokens = TokenValidator.eventHubs(hub, ehSettings.hostName(), ehSettings.name(), b.clockSkew, b.clock);
         C2dSettings c2dSettings = b.c2dSettings != null ? b.c2dSettings
                 : hubConfig.cloudToDevice() != null ? hubConfig.cloudToDevice().applyTo(C2dSettings.hubDefaults()) : C2dSettings.hubDefaults();
+        Throttling throttling = new Throttling(b.throttling != null ? b.throttling : hubConfig.throttleSettings(), b.clock);
         Limits limits = new Limits(b.limitProfile != null ? b.limitProfile : hubConfig.limitProfile());
         CloudToDevice c2d = new CloudToDevice(hub, c2dSettings, b.clock,
                 b.persistent ? new JournalC2dStore(dir.resolve("c2d")) : C2dStore.IN_MEMORY, limits, new FeedbackMessages());
@@ -96,9 +100,14 @@ final class Assembly {
         Duration maxTokenLifetime = b.maxTokenLifetime != null ? b.maxTokenLifetime : hubConfig.maxTokenLifetime();
         int maxFrameSize = b.maxFrameSize != null ? b.maxFrameSize : hubConfig.maxFrameSize() != null ? hubConfig.maxFrameSize() : 0;
 
+        // Module twins need the registry's modules (the methods work); until then only device twins exist.
+        Twins twins = new Twins(key -> key.moduleId() == null && hub.registry().device(key.deviceId()).isPresent(), b.clock,
+                b.persistent ? TwinStore.file(dir.resolve("twins").resolve(hub.name() + ".json")) : TwinStore.IN_MEMORY);
+        hub.registry().onDeviceRemoved(twins::removeDevice);
+
         // The faces.
         HubContext context = HubContext.create(hub, tokens, eventHubTokens, c2d, new TelemetryIngest(hub.registry(), store, limits), eventHub,
-                limits, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout);
+                limits, throttling, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins);
         HubBroker broker = new HubBroker(context, new HubBroker.Settings(b.bindHost, b.amqpsPort, b.amqpPort, tls.keyStore(),
                 tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize));
         // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.
@@ -138,7 +147,7 @@ final class Assembly {
             throw new PortInUseException("cannot listen for HTTPS and WebSockets on " + b.bindHost + ":" + b.httpsPort + " ("
                     + rootCause(e).getMessage() + "); choose another port with --https-port / httpsPort(...), or 0 for a free one", e);
         }
-        HubSimulator simulator = new HubSimulator(new HubSimulator.Parts(hub, tls, broker, context, new HubFaults(connections, plan), https,
+        HubSimulator simulator = new HubSimulator(new HubSimulator.Parts(hub, tls, broker, context, new HubFaults(connections, plan, throttling), https,
                 boundHttps, b.clock, b.bindHost, Duration.ofNanos(System.nanoTime() - t0)));
         https.bind(new ControlView(simulator, context));
         return simulator;

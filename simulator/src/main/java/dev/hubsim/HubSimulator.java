@@ -2,7 +2,6 @@ package dev.hubsim;
 
 import dev.hubsim.amqp.HubBroker;
 import dev.hubsim.amqp.link.HubContext;
-import dev.hubsim.auth.SasTokens;
 import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.connections.ConnectionInfo;
@@ -13,10 +12,10 @@ import dev.hubsim.faults.HubFaults;
 import dev.hubsim.https.HttpsFace;
 import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.LimitsView;
-import dev.hubsim.registry.Device;
 import dev.hubsim.registry.Hub;
-import dev.hubsim.registry.Permission;
-import dev.hubsim.registry.SharedAccessPolicy;
+import dev.hubsim.throttling.ThrottleSettings;
+import dev.hubsim.throttling.ThrottlingView;
+import dev.hubsim.throttling.Tier;
 import dev.hubsim.tls.TlsMaterial;
 import dev.hubsim.trace.TraceView;
 
@@ -24,10 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
@@ -114,25 +110,26 @@ public final class HubSimulator implements AutoCloseable {
 
     /** {@code HostName=...;DeviceId=...;SharedAccessKey=...}, as the Azure IoT device SDK takes it. */
     public String deviceConnectionString(String deviceId) {
-        Device device = device(deviceId);
-        return "HostName=" + hub.primaryHostName() + ";DeviceId=" + device.deviceId() + ";SharedAccessKey=" + device.primaryKey();
+        return credentials().deviceConnectionString(deviceId);
     }
 
     /** {@code HostName=...;SharedAccessKeyName=...;SharedAccessKey=...}, as the Azure IoT service SDK takes it. */
     public String policyConnectionString(String policyName) {
-        SharedAccessPolicy policy = policy(policyName);
-        return "HostName=" + hub.primaryHostName() + ";SharedAccessKeyName=" + policy.name() + ";SharedAccessKey=" + policy.primaryKey();
+        return credentials().policyConnectionString(policyName);
     }
 
     /** A SAS token for a device, signed with its primary key, for clients that build their own CBS or PLAIN step. */
     public String deviceToken(String deviceId, Duration validFor) {
-        return SasTokens.create(hub.primaryHostName() + "/devices/" + deviceId, device(deviceId).primaryKey(), clock().instant().plus(validFor), null);
+        return credentials().deviceToken(deviceId, validFor);
     }
 
     /** A hub-scoped SAS token for a shared access policy. */
     public String policyToken(String policyName, Duration validFor) {
-        SharedAccessPolicy policy = policy(policyName);
-        return SasTokens.create(hub.primaryHostName(), policy.primaryKey(), clock().instant().plus(validFor), policy.name());
+        return credentials().policyToken(policyName, validFor);
+    }
+
+    private Credentials credentials() {
+        return new Credentials(hub, clock());
     }
 
     /**
@@ -178,6 +175,14 @@ public final class HubSimulator implements AutoCloseable {
         return context.limits();
     }
 
+    /**
+     * The tier the hub plays, its rates and daily quota, and how many operations it throttled per device and kind
+     * (injecting throttling: {@link Faults#throttleNext}, {@link Faults#exhaustDailyQuota}).
+     */
+    public ThrottlingView throttling() {
+        return context.throttling();
+    }
+
     /** The live connections with their identities, claims, links and credit. */
     public List<ConnectionInfo> connections() {
         return context.connections().describe();
@@ -189,10 +194,13 @@ public final class HubSimulator implements AutoCloseable {
 
     /**
      * A clean slate between tests: faults cleared, every cloud-to-device queue and the feedback emptied (without
-     * feedback), stored telemetry and the traces of closed connections forgotten. Devices, keys and live connections stay.
+     * feedback), stored telemetry, the traces of closed connections and every twin's tags and properties forgotten,
+     * throttle counters, today's quota use and the throttles' buckets back to zero. Devices, keys, live connections and their twin subscriptions stay.
      */
     public void reset() {
         parts.faults().clear();
+        context.twins().reset();
+        context.throttling().reset();
         context.c2d().reset();
         eventHub.store().clear();
         context.traces().clear();
@@ -200,41 +208,7 @@ public final class HubSimulator implements AutoCloseable {
 
     /** Ports, trust material and connection strings, as printed and written to the info file. */
     public SimulatorInfo info() {
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("amqps", amqpsPort());
-        ports.put("amqp", amqpPort());
-        ports.put("websocket", httpsPort());
-        ports.put("https", httpsPort());
-        SharedAccessPolicy ehPolicy = eventHubPolicy();
-        TlsMaterial tls = tls();
-        return new SimulatorInfo(hub.name(), hub.primaryHostName(), hub.hostNames(), ports,
-                tls.caCertificatePem() == null ? null : tls.caCertificatePem().toAbsolutePath().toString(),
-                tls.trustStore() == null ? null : tls.trustStore().toAbsolutePath().toString(),
-                tls.trustStorePassword(),
-                hub.registry().devices().stream().map(d -> new SimulatorInfo.DeviceEntry(d.deviceId(),
-                        deviceConnectionString(d.deviceId()), d.primaryKey())).toList(),
-                hub.registry().policies().stream().map(p -> new SimulatorInfo.PolicyEntry(p.name(),
-                        policyConnectionString(p.name()), p.primaryKey())).toList(),
-                hub.registry().policy("iothubowner").map(p -> policyToken(p.name(), Duration.ofDays(365))).orElse(null),
-                eventHub.settings().name(), eventHub.endpoint(),
-                ehPolicy == null ? null : eventHub.connectionString(ehPolicy),
-                ehPolicy == null ? null : eventHub.developmentEmulatorConnectionString(ehPolicy),
-                eventHub.settings().partitionIds(), eventHub.settings().consumerGroups());
-    }
-
-    /** The policy whose key the printed Event Hub connection string uses: {@code service}, else any with ServiceConnect. */
-    private SharedAccessPolicy eventHubPolicy() {
-        return hub.registry().policy("service").filter(p -> p.allows(Permission.SERVICE_CONNECT))
-                .or(() -> hub.registry().policies().stream().filter(p -> p.allows(Permission.SERVICE_CONNECT)).findFirst())
-                .orElse(null);
-    }
-
-    private Device device(String deviceId) {
-        return hub.registry().device(deviceId).orElseThrow(() -> new NoSuchElementException("no device '" + deviceId + "'"));
-    }
-
-    private SharedAccessPolicy policy(String name) {
-        return hub.registry().policy(name).orElseThrow(() -> new NoSuchElementException("no policy '" + name + "'"));
+        return SimulatorInfo.of(this, eventHub);
     }
 
     /** Internal broker access for contract tests of the Artemis hooks; not for users. */
@@ -276,6 +250,7 @@ public final class HubSimulator implements AutoCloseable {
         Long retainedEvents;
         C2dSettings c2dSettings;
         LimitProfile limitProfile;
+        ThrottleSettings throttling;
         Duration maxTokenLifetime;
         Integer maxFrameSize;
         final Set<Deviation> deviations = EnumSet.noneOf(Deviation.class);
@@ -380,6 +355,22 @@ public final class HubSimulator implements AutoCloseable {
         /** The limits and credit policies; else the config file's, else the {@code iothub} profile. */
         public Builder limits(LimitProfile profile) {
             this.limitProfile = profile;
+            return this;
+        }
+
+        /**
+         * The IoT Hub tier to play (CLI {@code --tier} and {@code --units}, config {@code tier:} and {@code units:}): its
+         * documented throttles and daily quota (README, "Throttling"); null: no throttling, the default.
+         */
+        public Builder tier(Tier tier, int units) {
+            ThrottleSettings base = throttling != null ? throttling : ThrottleSettings.OFF;
+            this.throttling = new ThrottleSettings(tier, units, base.burstSeconds(), base.backlogSeconds(), base.maxWait());
+            return this;
+        }
+
+        /** The tier with how its throttles queue (burst, backlog, longest wait); overrides the config file's. */
+        public Builder throttling(ThrottleSettings settings) {
+            this.throttling = settings;
             return this;
         }
 

@@ -4,11 +4,19 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.hubsim.eventhub.EventHubEndpoint;
+import dev.hubsim.registry.Hub;
+import dev.hubsim.registry.Permission;
+import dev.hubsim.registry.SharedAccessPolicy;
+import dev.hubsim.tls.TlsMaterial;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +33,38 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
                             String eventHubCompatibleName, String eventHubCompatibleEndpoint,
                             String eventHubConnectionString, String eventHubDevelopmentEmulatorConnectionString,
                             List<String> eventHubPartitionIds, List<String> eventHubConsumerGroups) {
+
+    /** What this simulator tells its users. */
+    static SimulatorInfo of(HubSimulator simulator, EventHubEndpoint eventHub) {
+        Hub hub = simulator.hub();
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("amqps", simulator.amqpsPort());
+        ports.put("amqp", simulator.amqpPort());
+        ports.put("websocket", simulator.httpsPort());
+        ports.put("https", simulator.httpsPort());
+        SharedAccessPolicy ehPolicy = eventHubPolicy(hub);
+        TlsMaterial tls = simulator.tls();
+        return new SimulatorInfo(hub.name(), hub.primaryHostName(), hub.hostNames(), ports,
+                tls.caCertificatePem() == null ? null : tls.caCertificatePem().toAbsolutePath().toString(),
+                tls.trustStore() == null ? null : tls.trustStore().toAbsolutePath().toString(),
+                tls.trustStorePassword(),
+                hub.registry().devices().stream().map(d -> new DeviceEntry(d.deviceId(),
+                        simulator.deviceConnectionString(d.deviceId()), d.primaryKey())).toList(),
+                hub.registry().policies().stream().map(p -> new PolicyEntry(p.name(),
+                        simulator.policyConnectionString(p.name()), p.primaryKey())).toList(),
+                hub.registry().policy("iothubowner").map(p -> simulator.policyToken(p.name(), Duration.ofDays(365))).orElse(null),
+                eventHub.settings().name(), eventHub.endpoint(),
+                ehPolicy == null ? null : eventHub.connectionString(ehPolicy),
+                ehPolicy == null ? null : eventHub.developmentEmulatorConnectionString(ehPolicy),
+                eventHub.settings().partitionIds(), eventHub.settings().consumerGroups());
+    }
+
+    /** The policy whose key the printed Event Hub connection string uses: {@code service}, else any with ServiceConnect. */
+    private static SharedAccessPolicy eventHubPolicy(Hub hub) {
+        return hub.registry().policy("service").filter(p -> p.allows(Permission.SERVICE_CONNECT))
+                .or(() -> hub.registry().policies().stream().filter(p -> p.allows(Permission.SERVICE_CONNECT)).findFirst())
+                .orElse(null);
+    }
 
     public record DeviceEntry(String deviceId, String connectionString, String primaryKey) {
     }

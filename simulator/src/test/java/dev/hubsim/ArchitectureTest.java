@@ -20,7 +20,7 @@ class ArchitectureTest {
     /** The hub core: what every face calls. */
     static final String[] CORE = {"dev.hubsim.registry..", "dev.hubsim.auth..", "dev.hubsim.telemetry..", "dev.hubsim.c2d..",
             "dev.hubsim.eventhub..", "dev.hubsim.limits..", "dev.hubsim.connections..", "dev.hubsim.faults..", "dev.hubsim.trace..",
-            "dev.hubsim.errors.."};
+            "dev.hubsim.errors..", "dev.hubsim.twin..", "dev.hubsim.throttling.."};
     /** Protocol and transport libraries the core must not see (WireMock's standalone jar shades under wiremock.). */
     static final String[] WIRE_LIBRARIES = {"org.apache.qpid..", "org.apache.activemq..", "io.netty..", "com.github.tomakehurst..", "wiremock.."};
     /** Faces, codecs, stores and everything outside the core. */

@@ -5,7 +5,10 @@ import dev.hubsim.HubSimulator;
 import dev.hubsim.PortInUseException;
 import dev.hubsim.SimulatorInfo;
 import dev.hubsim.config.ConfigException;
+import dev.hubsim.config.HubConfigLoader;
 import dev.hubsim.limits.LimitProfile;
+import dev.hubsim.throttling.ThrottleSettings;
+import dev.hubsim.throttling.Tier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,6 +72,12 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--limits", paramLabel = "PROFILE", description = "Limit profile: iothub (the hub's documented limits) or imp (the Electric Imp agent limits). Default: the config file's, else iothub")
     String limits;
 
+    @Option(names = "--tier", paramLabel = "TIER", description = "Play an IoT Hub tier's throttles and daily quota: F1, S1, S2, S3, B1, B2, B3 or off. Default: the config file's, else off")
+    String tier;
+
+    @Option(names = "--units", paramLabel = "N", description = "The hub's units for --tier (F1: 1; S1, S2, B1, B2: up to 200; S3, B3: up to 10). Default: the config file's, else 1")
+    Integer units;
+
     @Option(names = "--max-token-lifetime", paramLabel = "SECONDS", description = "Claims last at most this long whatever the token says, to see renewals happen fast.")
     Long maxTokenLifetimeSeconds;
 
@@ -129,6 +138,9 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (limits != null) {
             builder.limits(LimitProfile.named(limits));
         }
+        if (tier != null || units != null) {
+            builder.throttling(throttleSettings());
+        }
         if (maxFrameSize != null) {
             builder.maxFrameSize(maxFrameSize);
         }
@@ -145,11 +157,26 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (infoFile != null) {
             info.writeTo(infoFile);
         }
-        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d, amqp://%s:%d and https://%s:%d%n", simulator.startupTime().toMillis(),
-                info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort(), bind, simulator.httpsPort());
+        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d, amqp://%s:%d and https://%s:%d; %s%n", simulator.startupTime().toMillis(),
+                info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort(), bind, simulator.httpsPort(),
+                simulator.throttling().settings().describe());
         out.flush();
         stop.await();
         return 0;
+    }
+
+    /** --tier and --units over the config file's: a unit count alone changes the file's tier. */
+    private ThrottleSettings throttleSettings() {
+        ThrottleSettings file = config != null ? HubConfigLoader.load(config).throttleSettings() : ThrottleSettings.OFF;
+        Tier chosen = tier != null ? Tier.parse(tier) : file.tier();
+        if (chosen == null) {
+            if (units != null && tier == null) {
+                throw new IllegalArgumentException("--units needs a tier (--tier S1, or tier: in the config file)");
+            }
+            return ThrottleSettings.OFF;
+        }
+        int n = units != null ? units : file.units();
+        return new ThrottleSettings(chosen, n, file.burstSeconds(), file.backlogSeconds(), file.maxWait());
     }
 
     private void print(HubSimulator simulator, SimulatorInfo info) {

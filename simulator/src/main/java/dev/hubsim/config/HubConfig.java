@@ -10,6 +10,8 @@ import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.LinkKind;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.registry.Permission;
+import dev.hubsim.throttling.ThrottleSettings;
+import dev.hubsim.throttling.Tier;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -31,20 +33,32 @@ import java.util.Set;
  * @param maxTokenLifetimeSeconds   claims last at most this long, seconds (CLI {@code --max-token-lifetime})
  * @param maxFrameSize              the AMQP max frame size the hub advertises, bytes (CLI {@code --max-frame-size})
  * @param maxTokenLifetimeAsIso8601 deprecated: {@code maxTokenLifetimeSeconds} as an ISO 8601 duration
+ * @param tier      the IoT Hub tier to play, with its throttles and daily quota ({@code F1}, {@code S1}..{@code S3},
+ *                  {@code B1}..{@code B3}; CLI {@code --tier}); absent or {@code off}: no throttling
+ * @param units     the hub's units (CLI {@code --units}); default 1
+ * @param throttle  how throttled operations queue; absent: the defaults
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies,
                         CloudToDeviceSpec cloudToDevice, LimitsSpec limits, Double maxTokenLifetimeSeconds, Integer maxFrameSize,
-                        EventHubSpec eventHub, String maxTokenLifetimeAsIso8601) {
+                        EventHubSpec eventHub, String maxTokenLifetimeAsIso8601, String tier, Integer units, ThrottleSpec throttle) {
+
+    /** A hub without a tier (no throttling). */
+    public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies,
+                     CloudToDeviceSpec cloudToDevice, LimitsSpec limits, Double maxTokenLifetimeSeconds, Integer maxFrameSize,
+                     EventHubSpec eventHub, String maxTokenLifetimeAsIso8601) {
+        this(name, hostNames, devices, policies, cloudToDevice, limits, maxTokenLifetimeSeconds, maxFrameSize, eventHub,
+                maxTokenLifetimeAsIso8601, null, null, null);
+    }
 
     /** A hub with the default limits and cloud-to-device settings, and this Event Hub-compatible endpoint. */
     public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies, EventHubSpec eventHub) {
-        this(name, hostNames, devices, policies, null, null, null, null, eventHub, null);
+        this(name, hostNames, devices, policies, null, null, null, null, eventHub, null, null, null, null);
     }
 
     /** A hub with the default limits, cloud-to-device settings and Event Hub-compatible endpoint. */
     public HubConfig(String name, List<String> hostNames, List<DeviceSpec> devices, List<PolicySpec> policies) {
-        this(name, hostNames, devices, policies, null, null, null, null, null, null);
+        this(name, hostNames, devices, policies, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -99,6 +113,42 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
                 }
             }
             throw new ConfigException("limits.credit: unknown link kind '" + name + "' (telemetry, cloudToDevice, cbs)");
+        }
+    }
+
+    /**
+     * How throttled operations queue (README, "Throttling"): a full bucket serves {@code burstSeconds} of the rate at
+     * once; past it operations queue up to {@code backlogSeconds} of the rate (then 429002), and none waits longer than
+     * {@code maxWaitSeconds} (then 429003).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ThrottleSpec(Double burstSeconds, Double backlogSeconds, Double maxWaitSeconds) {
+    }
+
+    /** The tier, units and queueing this hub plays; {@link ThrottleSettings#OFF} without a tier. */
+    public ThrottleSettings throttleSettings() {
+        Tier t;
+        try {
+            t = Tier.parse(tier);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("tier: " + e.getMessage());
+        }
+        if (t == null) {
+            if (units != null) {
+                throw new ConfigException("units: " + units + " units need a tier (tier: S1, ...)");
+            }
+            return ThrottleSettings.OFF;
+        }
+        try {
+            ThrottleSettings s = ThrottleSettings.of(t, units == null ? 1 : units);
+            if (throttle != null) {
+                s = new ThrottleSettings(t, s.units(), throttle.burstSeconds() != null ? throttle.burstSeconds() : s.burstSeconds(),
+                        throttle.backlogSeconds() != null ? throttle.backlogSeconds() : s.backlogSeconds(),
+                        throttle.maxWaitSeconds() != null ? Duration.ofMillis(Math.round(throttle.maxWaitSeconds() * 1000)) : s.maxWait());
+            }
+            return s;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("units: " + e.getMessage());
         }
     }
 
@@ -242,6 +292,7 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
                 devices == null ? List.of() : devices,
                 policies == null ? DEFAULT_POLICIES : policies,
                 cloudToDevice, limits, maxTokenLifetimeSeconds, maxFrameSize,
-                eventHub == null ? new EventHubSpec(null, null, null, null, null, null, (Double) null) : eventHub, maxTokenLifetimeAsIso8601);
+                eventHub == null ? new EventHubSpec(null, null, null, null, null, null, (Double) null) : eventHub, maxTokenLifetimeAsIso8601,
+                tier, units, throttle);
     }
 }

@@ -126,6 +126,7 @@ public final class HubConfigLoader {
                 config.cloudToDevice().applyTo(dev.hubsim.c2d.C2dSettings.hubDefaults());
             }
             config.limitProfile();
+            config.throttleSettings();
             config.maxTokenLifetime();
             if (config.maxFrameSize() != null && config.maxFrameSize() < 512) {
                 throw new ConfigException("maxFrameSize " + config.maxFrameSize() + " must be at least 512 bytes (AMQP's minimum)");

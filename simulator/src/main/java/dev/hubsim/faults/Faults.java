@@ -1,6 +1,7 @@
 package dev.hubsim.faults;
 
 import dev.hubsim.errors.Condition;
+import dev.hubsim.throttling.Operation;
 
 import java.time.Duration;
 
@@ -45,6 +46,16 @@ public interface Faults {
      * open before the answer). A scope with a path holds only the Attaches of that path.
      */
     void holdAnswers(Scope scope, Duration delay);
+
+    /**
+     * The next {@code count} operations of this kind by this device (null: by any device) are throttled: answered with
+     * IoT Hub's throttling error (AMQP {@code com.microsoft:device-container-throttled}, HTTP 429 with 429001), with or
+     * without a tier, and counted in {@code throttling()}.
+     */
+    void throttleNext(String deviceId, Operation operation, int count);
+
+    /** The hub's daily message quota is used up until the next UTC midnight (or {@link #clear()}): messages get 403002. */
+    void exhaustDailyQuota();
 
     /** Forgets every fault not yet used up. */
     void clear();

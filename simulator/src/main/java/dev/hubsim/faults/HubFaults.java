@@ -3,6 +3,8 @@ package dev.hubsim.faults;
 import dev.hubsim.connections.Connections;
 import dev.hubsim.connections.HubConnection;
 import dev.hubsim.errors.Condition;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Throttling;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,10 +18,12 @@ import java.util.Map;
 public final class HubFaults implements Faults {
     private final Connections connections;
     private final FaultPlan plan;
+    private final Throttling throttling;
 
-    public HubFaults(Connections connections, FaultPlan plan) {
+    public HubFaults(Connections connections, FaultPlan plan, Throttling throttling) {
         this.connections = connections;
         this.plan = plan;
+        this.throttling = throttling;
     }
 
     public FaultPlan plan() {
@@ -122,7 +126,18 @@ public final class HubFaults implements Faults {
     }
 
     @Override
+    public void throttleNext(String deviceId, Operation operation, int count) {
+        throttling.throttleNext(deviceId, operation, count);
+    }
+
+    @Override
+    public void exhaustDailyQuota() {
+        throttling.exhaustDailyQuota();
+    }
+
+    @Override
     public void clear() {
         plan.clear();
+        throttling.clearFaults();
     }
 }

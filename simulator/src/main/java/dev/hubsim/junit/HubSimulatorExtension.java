@@ -184,6 +184,11 @@ public final class HubSimulatorExtension implements BeforeAllCallback, AfterAllC
             return then(b -> b.dataDir(dir));
         }
 
+        /** The IoT Hub tier to play, with its throttles and daily quota (off by default). */
+        public Builder tier(dev.hubsim.throttling.Tier tier, int units) {
+            return then(b -> b.tier(tier, units));
+        }
+
         /** Whether a simulator shared by the class is reset before each test method (true by default). */
         public Builder resetBetweenTests(boolean reset) {
             this.resetBetweenTests = reset;

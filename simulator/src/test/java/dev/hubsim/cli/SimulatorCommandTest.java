@@ -48,6 +48,7 @@ class SimulatorCommandTest {
             int amqps = written.ports().get("amqps");
             assertNotEquals(0, amqps);
             assertTrue(ready.contains("amqps://127.0.0.1:" + amqps), ready);
+            assertTrue(ready.endsWith("; throttling off"), "no tier, no throttling, and the ready line says so: " + ready);
             assertTrue(Files.exists(Path.of(written.caCertificatePem())));
             assertEquals(5, written.policies().size());
 
@@ -92,7 +93,7 @@ class SimulatorCommandTest {
             assertEquals(1, cli.awaitExit(START_TIMEOUT));
             assertEquals("hubsim: config file " + config + " has an unknown field 'devicez' at /devicez (expected one of "
                     + "[cloudToDevice, devices, eventHub, hostNames, limits, maxFrameSize, maxTokenLifetimeAsIso8601, maxTokenLifetimeSeconds, name, "
-                    + "policies])\n", cli.stderr());
+                    + "policies, throttle, tier, units])\n", cli.stderr());
             assertEquals(1, cli.stderr().lines().count(), cli.stderr());
         }
     }
@@ -132,6 +133,25 @@ class SimulatorCommandTest {
             assertEquals(1, cli.awaitExit(START_TIMEOUT));
             assertTrue(cli.stderr().startsWith("hubsim: cannot read key store " + bogus), cli.stderr());
             assertEquals(1, cli.stderr().lines().count(), cli.stderr());
+        }
+    }
+
+    @Test
+    void theTierComesFromTheConfigFileAndTheCliOverridesItsUnits(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("hub.yaml");
+        Files.writeString(config, "name: tierhub\ndevices:\n  - deviceId: d1\ntier: B1\nunits: 2\n");
+        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--config", config.toString(), "--units", "4",
+                "--amqps-port", "0", "--amqp-port", "0", "--https-port", "0")) {
+            String ready = cli.awaitLine("hubsim ready", START_TIMEOUT);
+            assertTrue(ready.endsWith("; tier B1 x 4 units"), ready);
+        }
+        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--tier", "S9")) {
+            assertEquals(1, cli.awaitExit(START_TIMEOUT));
+            assertEquals("hubsim: unknown tier 'S9' (F1, S1, S2, S3, B1, B2, B3 or off)\n", cli.stderr());
+        }
+        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--tier", "F1", "--units", "2")) {
+            assertEquals(1, cli.awaitExit(START_TIMEOUT));
+            assertEquals("hubsim: tier F1 takes exactly 1 unit, not 2\n", cli.stderr());
         }
     }
 

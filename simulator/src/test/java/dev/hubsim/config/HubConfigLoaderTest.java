@@ -72,6 +72,9 @@ class HubConfigLoaderTest {
             "eventHub: {retentionHours: 200}                       | eventHub retentionHours 200.0 must be more than 0 and at most 168",
             "eventHub: {hostName: 'localhost:5671'}                | eventHub hostName 'localhost:5671' must be a bare host name",
             "eventHub: {name: messages}                            | would shadow the hub's own /messages paths",
+            "tier: S4                                              | tier: unknown tier 'S4' (F1, S1, S2, S3, B1, B2, B3 or off)",
+            "{tier: S3, units: 11}                                 | units: tier S3 takes 1 to 10 units, not 11",
+            "units: 2                                              | units: 2 units need a tier",
     })
     void invalidDefinitionsNameTheProblem(String yaml, String expected, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("hub.yaml");
@@ -129,6 +132,16 @@ class HubConfigLoaderTest {
         assertTrue(both.getMessage().contains("give maxTokenLifetimeSeconds or the deprecated maxTokenLifetimeAsIso8601, not both"), both.getMessage());
         Files.writeString(old, "maxFrameSize: 100\n");
         assertTrue(assertThrows(ConfigException.class, () -> HubConfigLoader.load(old)).getMessage().contains("maxFrameSize 100 must be at least 512"));
+    }
+
+    @Test
+    void aTierWithUnitsAndQueueingInSeconds(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("hub.yaml");
+        Files.writeString(yaml, "tier: s2\nunits: 3\nthrottle:\n  burstSeconds: 0.5\n  backlogSeconds: 2\n  maxWaitSeconds: 1.5\n");
+        dev.hubsim.throttling.ThrottleSettings t = HubConfigLoader.load(yaml).throttleSettings();
+        assertEquals(new dev.hubsim.throttling.ThrottleSettings(dev.hubsim.throttling.Tier.S2, 3, 0.5, 2, java.time.Duration.ofMillis(1500)), t);
+        Files.writeString(yaml, "name: plain\n");
+        assertEquals(dev.hubsim.throttling.ThrottleSettings.OFF, HubConfigLoader.load(yaml).throttleSettings(), "no tier: throttling off");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.hubsim.conformance.target;
 
-import dev.hubsim.conformance.probe.ConnectionString;
-import dev.hubsim.conformance.probe.Endpoint;
+import dev.hubsim.probe.ConnectionString;
+import dev.hubsim.probe.Endpoint;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;

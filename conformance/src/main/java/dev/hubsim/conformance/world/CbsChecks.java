@@ -1,10 +1,10 @@
 package dev.hubsim.conformance.world;
 
-import dev.hubsim.conformance.probe.CbsProbe;
-import dev.hubsim.conformance.probe.FrameLog;
-import dev.hubsim.conformance.probe.ProbeConnection;
-import dev.hubsim.conformance.probe.ProbeConnection.LinkOutcome;
-import dev.hubsim.conformance.probe.SasTokens;
+import dev.hubsim.probe.CbsProbe;
+import dev.hubsim.probe.FrameLog;
+import dev.hubsim.probe.ProbeConnection;
+import dev.hubsim.probe.ProbeConnection.LinkOutcome;
+import dev.hubsim.probe.SasTokens;
 import org.apache.qpid.proton.amqp.UnsignedInteger;
 import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.messaging.Accepted;

@@ -1,8 +1,8 @@
 package dev.hubsim.conformance.world;
 
-import dev.hubsim.conformance.probe.ProbeConnection;
-import dev.hubsim.conformance.probe.ProbeConnection.LinkOutcome;
-import dev.hubsim.conformance.probe.ProbeConnection.Received;
+import dev.hubsim.probe.ProbeConnection;
+import dev.hubsim.probe.ProbeConnection.LinkOutcome;
+import dev.hubsim.probe.ProbeConnection.Received;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;

@@ -1,8 +1,8 @@
 package dev.hubsim.conformance.world;
 
-import dev.hubsim.conformance.probe.Endpoint;
-import dev.hubsim.conformance.probe.EventHubProbe;
-import dev.hubsim.conformance.probe.ProbeConnection.Received;
+import dev.hubsim.probe.Endpoint;
+import dev.hubsim.probe.EventHubProbe;
+import dev.hubsim.probe.ProbeConnection.Received;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.Accepted;

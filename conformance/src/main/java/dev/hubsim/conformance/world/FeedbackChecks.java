@@ -2,8 +2,8 @@ package dev.hubsim.conformance.world;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hubsim.conformance.probe.ProbeConnection;
-import dev.hubsim.conformance.probe.ProbeConnection.Received;
+import dev.hubsim.probe.ProbeConnection;
+import dev.hubsim.probe.ProbeConnection.Received;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Data;

@@ -1,12 +1,12 @@
 package dev.hubsim.conformance.world;
 
-import dev.hubsim.conformance.probe.CbsProbe;
-import dev.hubsim.conformance.probe.ConnectionString;
-import dev.hubsim.conformance.probe.ProbeConnection;
-import dev.hubsim.conformance.probe.ProbeConnection.LinkOutcome;
-import dev.hubsim.conformance.probe.ProbeTimeout;
-import dev.hubsim.conformance.probe.SaslChoice;
-import dev.hubsim.conformance.probe.SasTokens;
+import dev.hubsim.probe.CbsProbe;
+import dev.hubsim.probe.ConnectionString;
+import dev.hubsim.probe.ProbeConnection;
+import dev.hubsim.probe.ProbeConnection.LinkOutcome;
+import dev.hubsim.probe.ProbeTimeout;
+import dev.hubsim.probe.SaslChoice;
+import dev.hubsim.probe.SasTokens;
 import dev.hubsim.conformance.target.HubTarget;
 import dev.hubsim.conformance.target.SimulatorControl;
 import org.apache.qpid.proton.amqp.messaging.Rejected;

@@ -1,7 +1,7 @@
 package dev.hubsim.conformance.world;
 
-import dev.hubsim.conformance.probe.ProbeConnection;
-import dev.hubsim.conformance.probe.SaslChoice;
+import dev.hubsim.probe.ProbeConnection;
+import dev.hubsim.probe.SaslChoice;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Session;

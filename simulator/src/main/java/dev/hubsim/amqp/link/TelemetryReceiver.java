@@ -10,6 +10,9 @@ import dev.hubsim.telemetry.TelemetryAnnotations;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.telemetry.TelemetryIngest;
 import dev.hubsim.limits.LinkKind;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Refusal;
+import dev.hubsim.throttling.Throttling;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.transaction.Transaction;
@@ -57,6 +60,8 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
 
     private final LinkHost hubConnection;
     private final HubPath.DeviceTelemetry path;
+    /** Messages waiting out the throttle; while any wait, later ones queue behind them, so they are stored in order. */
+    private int throttled;
 
     /** @param connection the same connection as {@code host}, as Artemis knows it */
     TelemetryReceiver(AMQPSessionCallback sessionSPI, LinkHost host, AMQPConnectionContext connection, AMQPSessionContext session,
@@ -116,6 +121,26 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
             reject(delivery, AmqpErrors.symbol(tooLarge.condition()), tooLarge.description());
             return;
         }
+        long wait = hubConnection.hub().throttling().admit(Operation.D2C_SEND, path.deviceId(), 1, message.getWholeMessageSize());
+        if (wait < 0) {
+            Refusal refusal = Throttling.refusal(wait);
+            hubConnection.recordFault(path.address(), Map.of("throttled", refusal.errorName()));
+            reject(delivery, AmqpErrors.symbol(refusal.condition()), refusal.describe(Operation.D2C_SEND));
+            return;
+        }
+        if (wait > 0 || throttled > 0) {
+            // Traffic shaping: served at the tier's rate, Accepted only then.
+            throttled++;
+            hubConnection.hub().scheduler().schedule(() -> hubConnection.runLater(() -> {
+                throttled--;
+                afterThrottle(message, delivery);
+            }), wait, TimeUnit.NANOSECONDS);
+            return;
+        }
+        afterThrottle(message, delivery);
+    }
+
+    private void afterThrottle(Message message, Delivery delivery) {
         FaultPlan.TransferFault fault = hubConnection.hub().faults()
                 .takeTransfer(hubConnection.id(), hubConnection.trace().identities(), path.address()).orElse(null);
         if (fault != null) {

@@ -1,4 +1,4 @@
-package dev.hubsim.conformance.probe;
+package dev.hubsim.probe;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

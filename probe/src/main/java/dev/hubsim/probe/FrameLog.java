@@ -1,4 +1,4 @@
-package dev.hubsim.conformance.probe;
+package dev.hubsim.probe;
 
 import org.apache.qpid.proton.amqp.security.SaslFrameBody;
 import org.apache.qpid.proton.engine.impl.ProtocolTracer;

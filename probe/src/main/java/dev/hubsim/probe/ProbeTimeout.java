@@ -1,4 +1,4 @@
-package dev.hubsim.conformance.probe;
+package dev.hubsim.probe;
 
 /**
  * A wait that ended without the awaited event: an observation like any other ("expected X, observed none"), with the

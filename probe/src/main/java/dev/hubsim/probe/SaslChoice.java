@@ -1,4 +1,4 @@
-package dev.hubsim.conformance.probe;
+package dev.hubsim.probe;
 
 /** How a probe connection authenticates at the SASL layer; a null mechanism sends the plain AMQP header (no SASL). */
 public record SaslChoice(String mechanism, String user, String password) {

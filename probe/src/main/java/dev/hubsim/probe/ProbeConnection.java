@@ -1,4 +1,4 @@
-package dev.hubsim.conformance.probe;
+package dev.hubsim.probe;
 
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
