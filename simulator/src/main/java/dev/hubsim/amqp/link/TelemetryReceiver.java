@@ -121,6 +121,7 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
             reject(delivery, AmqpErrors.symbol(tooLarge.condition()), tooLarge.description());
             return;
         }
+        // A batch is one send against the rate (how IoT Hub counts batches is UNCONFIRMED, reference §6).
         long wait = hubConnection.hub().throttling().admit(Operation.D2C_SEND, path.deviceId(), 1, message.getWholeMessageSize());
         if (wait < 0) {
             Refusal refusal = Throttling.refusal(wait);
@@ -131,16 +132,17 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         if (wait > 0 || throttled > 0) {
             // Traffic shaping: served at the tier's rate, Accepted only then.
             throttled++;
+            List<org.apache.qpid.proton.message.Message> inner = batch;
             hubConnection.hub().scheduler().schedule(() -> hubConnection.runLater(() -> {
                 throttled--;
-                afterThrottle(message, delivery);
+                afterThrottle(message, inner, delivery);
             }), wait, TimeUnit.NANOSECONDS);
             return;
         }
-        afterThrottle(message, delivery);
+        afterThrottle(message, batch, delivery);
     }
 
-    private void afterThrottle(Message message, Delivery delivery) {
+    private void afterThrottle(Message message, List<org.apache.qpid.proton.message.Message> batch, Delivery delivery) {
         FaultPlan.TransferFault fault = hubConnection.hub().faults()
                 .takeTransfer(hubConnection.id(), hubConnection.trace().identities(), path.address()).orElse(null);
         if (fault != null) {
@@ -151,8 +153,7 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         Duration delay = hubConnection.hub().faults().dispositionDelay(hubConnection.id(), hubConnection.trace().identities(), path.address());
         if (!delay.isZero()) {
             hubConnection.recordFault(path.address(), Map.of("fault", "disposition delayed", "delay-ms", delay.toMillis()));
-            List<org.apache.qpid.proton.message.Message> inner = batch;
-            hubConnection.hub().scheduler().schedule(() -> hubConnection.runLater(() -> store(message, inner, delivery)),
+            hubConnection.hub().scheduler().schedule(() -> hubConnection.runLater(() -> store(message, batch, delivery)),
                     delay.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
