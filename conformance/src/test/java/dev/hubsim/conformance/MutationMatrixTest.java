@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MutationMatrixTest {
     private static final Path REPORTS = Path.of("target", "mutation-matrix");
-    private static final int PARALLEL_RUNS = Integer.getInteger("hubsim.matrix.parallel", 4);
+    private static final int PARALLEL_RUNS = Integer.getInteger("hubsim.matrix.parallel", 10);
 
     @Test
     void everyDepartureFailsExactlyItsStatementsAndNothingElse() throws Exception {

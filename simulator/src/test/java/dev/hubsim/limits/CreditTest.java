@@ -64,6 +64,29 @@ class CreditTest {
     }
 
     @Test
+    void theBucketIsTheClientsAcrossItsLinksAndConnections() throws Exception {
+        // "You have credit for 40 messages"; "Each agent is therefore restricted to" (seeds/imp-amqp-object.txt)
+        try (HubSimulator hub = ImpLimitsTest.start(LimitProfile.imp()); AmqpTestClient client = device1(hub);
+             AmqpTestClient second = device1(hub)) {
+            Sender first = client.sender(client.session(), "a", "/devices/device1/messages/events");
+            client.await("the bucket's 40 credits", () -> client.credit(first) == 40);
+            Sender sameConnection = client.sender(client.session(), "b", "/devices/device1/messages/events");
+            Sender otherConnection = second.sender(second.session(), "c", "/devices/device1/messages/events");
+            client.roundTrip();
+            second.roundTrip();
+            Thread.sleep(1500); // what must not come: a refill while 40 credits are held unused
+            assertEquals(0, client.credit(sameConnection) + second.credit(otherConnection), "the other links get none of a held bucket");
+            for (int i = 0; i < 10; i++) {
+                assertInstanceOf(Accepted.class, client.send(first, telemetry("m" + i)));
+            }
+            // 10 used: the room refills at 2 per second, shared by the three links.
+            AmqpTestClient.awaitCondition("2 credits regenerated for the client's links", Duration.ofSeconds(5),
+                    () -> client.credit(first) + client.credit(sameConnection) + second.credit(otherConnection) >= 32);
+            assertTrue(client.credit(first) + client.credit(sameConnection) + second.credit(otherConnection) <= 40, "never over 40");
+        }
+    }
+
+    @Test
     void withManualCreditZeroTransfersWaitUntilCreditIsGrantedThenAllArriveInOrder() throws Exception {
         LimitProfile profile = LimitProfile.iothub().withCredit(LinkKind.TELEMETRY, CreditPolicy.manual(0));
         try (HubSimulator hub = ImpLimitsTest.start(profile); AmqpTestClient client = device1(hub)) {

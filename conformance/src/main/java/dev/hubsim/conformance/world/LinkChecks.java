@@ -1,6 +1,6 @@
 package dev.hubsim.conformance.world;
 
-import dev.hubsim.conformance.probe.ProbeConnection;
+import dev.hubsim.probe.ProbeConnection;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;

@@ -49,7 +49,8 @@ final class CbsRequestHandler extends RequestLinkHandler {
             connection.flush();
             return;
         }
-        CbsNode.Outcome outcome = connection.hub().cbs().handle(request);
+        CbsNode.Outcome outcome = CbsDepartures.apply(connection.hub().deviations(), request, connection.hub().cbs().handle(request),
+                connection.hub().clock().instant());
         if (outcome.claim() != null) {
             // The connection's claims take it, or refuse it once (too many claims).
             TokenVerdict held = connection.claims().put(outcome.eventHub() ? ConnectionClaims.Endpoint.EVENT_HUB : ConnectionClaims.Endpoint.HUB,
@@ -67,10 +68,18 @@ final class CbsRequestHandler extends RequestLinkHandler {
             LOG.info("put-token refused ({}) from {} for audience '{}': {}", refused.statusCode(), connection.getRemoteAddress(),
                     outcome.request() == null ? "?" : outcome.request().audience(), refused.description());
         }
+        if (connection.hub().deviations().contains(Deviation.CBS_REPLY_BEFORE_SETTLING)) {
+            reply(outcome.reply());
+            connection.flush();
+        }
         delivery.disposition(Accepted.getInstance());
         delivery.settle();
         connection.links().credit(receiver, LinkKind.CBS).settled();
-        reply(outcome.reply());
+        if (!connection.hub().deviations().contains(Deviation.CBS_REPLY_BEFORE_SETTLING)) {
+            reply(outcome.reply());
+        } else {
+            connection.flush();
+        }
     }
 
     private void reply(Message reply) {
@@ -103,6 +112,9 @@ final class CbsRequestHandler extends RequestLinkHandler {
         Set<Deviation> deviations = connection.hub().deviations();
         if (deviations.contains(Deviation.CBS_STATUS_CODE_AS_LONG)) {
             props.put(CbsNode.STATUS_CODE, ((Number) props.get(CbsNode.STATUS_CODE)).longValue());
+        }
+        if (deviations.contains(Deviation.CBS_DESCRIPTION_NOT_OK) && "OK".equals(props.get(CbsNode.STATUS_DESCRIPTION))) {
+            props.put(CbsNode.STATUS_DESCRIPTION, "Ok");
         }
         if (deviations.contains(Deviation.CBS_CORRELATION_ID_AS_STRING) && reply.getCorrelationId() != null) {
             reply.setCorrelationId(reply.getCorrelationId().toString());

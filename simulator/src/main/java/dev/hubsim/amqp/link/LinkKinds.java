@@ -18,6 +18,7 @@ final class LinkKinds {
                 new DeviceBoundLinks(),
                 new ServiceDeviceBoundLinks(),
                 new FeedbackLinks(),
+                new DeviceFeedbackLinks(),
                 new EventsRedirectLinks());
     }
 }

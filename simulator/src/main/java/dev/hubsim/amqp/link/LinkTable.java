@@ -74,7 +74,7 @@ public final class LinkTable {
 
     /** The credit of a client sending link, by the profile's policy for its kind. */
     public LinkCredit credit(Receiver receiver, LinkKind kind) {
-        return credits.computeIfAbsent(receiver, r -> new LinkCredit(host, receiver, host.hub().limits().profile().credit(kind)));
+        return credits.computeIfAbsent(receiver, r -> new LinkCredit(host, receiver, kind, host.hub().limits().profile().credit(kind)));
     }
 
     /** The credit controls of the client sending links whose target address matches. */

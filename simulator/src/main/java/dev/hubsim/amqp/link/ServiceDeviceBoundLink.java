@@ -73,7 +73,10 @@ final class ServiceDeviceBoundLink extends RequestLinkHandler {
             } catch (RuntimeException e) {
                 result = new EnqueueResult.Refused(Condition.DECODE_ERROR, CloudToDeviceErrors.undecodable(String.valueOf(e.getMessage())));
             }
-            answer = result instanceof EnqueueResult.Refused refused ? new Answer(AmqpErrors.symbol(refused.condition()), refused.description())
+            answer = result instanceof EnqueueResult.Refused refused ? new Answer(AmqpErrors.symbol(
+                    refused.condition() == dev.hubsim.errors.Condition.RESOURCE_LIMIT_EXCEEDED
+                            && connection.hub().deviations().contains(dev.hubsim.faults.Deviation.C2D_QUEUE_FULL_OTHER_CONDITION)
+                            ? dev.hubsim.errors.Condition.QUOTA_EXCEEDED : refused.condition()), refused.description())
                     : Answer.ACCEPTED;
         }
         Duration delay = connection.hub().faults().dispositionDelay(connection.id(), connection.trace().identities(), address);

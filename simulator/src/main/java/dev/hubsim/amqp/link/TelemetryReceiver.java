@@ -5,6 +5,7 @@ import dev.hubsim.codec.Messages;
 import dev.hubsim.codec.TelemetryBatch;
 import dev.hubsim.errors.Condition;
 import dev.hubsim.eventhub.EventHubAnnotations;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.limits.LimitKind;
 import dev.hubsim.telemetry.TelemetryAnnotations;
 import dev.hubsim.faults.FaultPlan;
@@ -37,6 +38,7 @@ import org.apache.activemq.artemis.protocol.amqp.broker.AMQPStandardMessage;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.Date;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -108,7 +110,8 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
                                   Receiver receiver, Transaction tx) {
         TelemetryIngest ingest = hubConnection.hub().telemetry();
         List<org.apache.qpid.proton.message.Message> batch = null;
-        if (Integer.toUnsignedLong(delivery.getMessageFormat()) == TelemetryBatch.FORMAT && message instanceof AMQPMessage container) {
+        if (Integer.toUnsignedLong(delivery.getMessageFormat()) == TelemetryBatch.FORMAT && message instanceof AMQPMessage container
+                && !hubConnection.hub().deviations().contains(Deviation.BATCH_AS_ONE_EVENT)) {
             try {
                 batch = TelemetryBatch.split(ByteBuffer.wrap(encoded(container)));
             } catch (TelemetryBatch.MalformedBatch e) {
@@ -181,9 +184,10 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
             return;
         }
         // Each message of a batch is its own event: stamped, partitioned and numbered on its own; one outcome settles all.
-        List<TelemetryIngest.Encoder> encoders = batch == null ? List.of(stamp -> stamped(amqp, stamp)) : batch.stream()
+        Set<Deviation> deviations = hubConnection.hub().deviations();
+        List<TelemetryIngest.Encoder> encoders = batch == null ? List.of(stamp -> stamped(amqp, stamp, deviations)) : batch.stream()
                 .map(inner -> new AMQPStandardMessage(0, Messages.encode(inner), null))
-                .<TelemetryIngest.Encoder>map(inner -> stamp -> stamped(inner, stamp)).toList();
+                .<TelemetryIngest.Encoder>map(inner -> stamp -> stamped(inner, stamp, deviations)).toList();
         // The core checks the claim and the device again (either may have gone since attach), numbers and stores.
         TelemetryIngest.Result result = hubConnection.hub().telemetry().ingest(hubConnection.claims(), path.deviceId(), path.moduleId(),
                 path.resource(), path.address(), encoders);
@@ -198,7 +202,14 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
     }
 
     /** The message with the hub's stamp as message annotations, re-encoded: the bytes the partition keeps. */
-    private static byte[] stamped(AMQPMessage message, TelemetryIngest.Stamp stamp) {
+    private static byte[] stamped(AMQPMessage message, TelemetryIngest.Stamp stamp, Set<Deviation> deviations) {
+        if (!deviations.isEmpty()) {
+            return TelemetryDepartures.stamped(message, stamp, deviations, TelemetryReceiver::stamped);
+        }
+        return stamped(message, stamp);
+    }
+
+    static byte[] stamped(AMQPMessage message, TelemetryIngest.Stamp stamp) {
         message.setAnnotation(DEVICE_ID, stamp.deviceId());
         if (stamp.moduleId() != null) {
             message.setAnnotation(MODULE_ID, stamp.moduleId());
