@@ -55,7 +55,7 @@ final class MutationMatrix {
         expect(Deviation.FEEDBACK_SUCCESS_AS_COMPLETED, "HUB-C2D-010", "HUB-FB-001", "HUB-FB-002", "HUB-FB-003");
         expect(Deviation.FEEDBACK_PLAIN_JSON_CONTENT_TYPE, "HUB-FB-001", "HUB-FB-002");
         expect(Deviation.IMP_LINK_LIMIT_OTHER_TEXT, "IMP-LIMIT-003");
-        expect(Deviation.CREDIT_BEYOND_BUCKET, "IMP-CREDIT-001");
+        expect(Deviation.CREDIT_BEYOND_BUCKET, "IMP-CREDIT-001", "IMP-CREDIT-003");
         expect(Deviation.CREDIT_BUCKET_PER_LINK, "IMP-CREDIT-003");
         misconfigured("C2D_QUEUE_DEPTH_OFF", p -> p.withMode(LimitKind.C2D_QUEUE_DEPTH, LimitMode.OFF), "HUB-C2D-009", "HUB-LIM-003");
         misconfigured("D2C_SIZE_LIMIT_OFF", p -> p.withMode(LimitKind.D2C_MESSAGE_BYTES, LimitMode.OFF), "HUB-LIM-001");
@@ -63,7 +63,7 @@ final class MutationMatrix {
         misconfigured("IMP_CONNECTIONS_5", imp(p -> p.with(LimitKind.CONNECTIONS_PER_CLIENT, 5, LimitMode.ENFORCE)), "IMP-LIMIT-001");
         misconfigured("IMP_SESSIONS_17", imp(p -> p.with(LimitKind.SESSIONS_PER_CLIENT, 17, LimitMode.ENFORCE)), "IMP-LIMIT-002", "IMP-LIMIT-004");
         misconfigured("IMP_LINKS_65", imp(p -> p.with(LimitKind.LINKS_PER_CLIENT, 65, LimitMode.ENFORCE)), "IMP-LIMIT-003");
-        misconfigured("IMP_CREDIT_BUCKET_50", imp(p -> p.withCredit(LinkKind.TELEMETRY, CreditPolicy.bucket(50, 2))), "IMP-CREDIT-001");
+        misconfigured("IMP_CREDIT_BUCKET_50", imp(p -> p.withCredit(LinkKind.TELEMETRY, CreditPolicy.bucket(50, 2))), "IMP-CREDIT-001", "IMP-CREDIT-003");
         misconfigured("IMP_CREDIT_10_PER_SECOND", imp(p -> p.withCredit(LinkKind.TELEMETRY, CreditPolicy.bucket(40, 10))), "IMP-CREDIT-002");
         misconfigured("CLAIMS_PER_CONNECTION_OFF", p -> p.withMode(LimitKind.CLAIMS_PER_CONNECTION, LimitMode.OFF), "HUB-LIM-006");
         misconfigured("CONNECTIONS_PER_ADDRESS_OFF", p -> p.withMode(LimitKind.CONNECTIONS_PER_ADDRESS, LimitMode.OFF), "HUB-LIM-007");

@@ -94,6 +94,11 @@ public final class LinkTable {
      * How many bytes a delivery still in transit may hold on this link: request links ({@code $cbs}, {@code $management})
      * a request's worth; the others room for a whole message over the size limits, which is then Rejected as documented.
      */
+    /** A $cbs or $management request link: its max-message-size is a request's worth, checked on whole deliveries too. */
+    public boolean isRequestLink(Link link) {
+        return link.getContext() instanceof CbsRequestHandler || link.getContext() instanceof ManagementRequestHandler;
+    }
+
     public long partialCap(Link link) {
         if (link.getContext() instanceof CbsRequestHandler || link.getContext() instanceof ManagementRequestHandler) {
             return RequestLinkHandler.MAX_REQUEST_BYTES;
