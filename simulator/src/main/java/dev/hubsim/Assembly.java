@@ -18,6 +18,8 @@ import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.HubFaults;
 import dev.hubsim.https.HttpsFace;
 import dev.hubsim.limits.Limits;
+import dev.hubsim.mqtt.MqttFace;
+import dev.hubsim.mqtt.MqttProtocolManagerFactory;
 import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.RegistryJournal;
 import dev.hubsim.store.JournalC2dStore;
@@ -42,7 +44,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The composition root: builds the hub core from the builder's settings and the hub definition, then the faces on it
- * (AMQP on Artemis, HTTPS), and starts them. A start-up error closes what started and names the fix.
+ * (AMQP and MQTT on Artemis, HTTPS), and starts them. A start-up error closes what started and names the fix.
  */
 final class Assembly {
     private final HubSimulator.Builder b;
@@ -76,6 +78,10 @@ final class Assembly {
                 : TlsMaterial.localCa(dir.resolve("tls"), certificateNames);
         checkFree(b.amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
         checkFree(b.amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
+        checkFree(b.mqttsPort, "MQTTS", "--mqtts-port / mqttsPort(...)");
+        if (b.mqttPort > 0) {
+            checkFree(b.mqttPort, "MQTT", "--mqtt-port / mqttPort(...)");
+        }
         b.afterPortCheck.run();
 
         // The hub core.
@@ -108,10 +114,14 @@ final class Assembly {
         // The faces.
         HubContext context = HubContext.create(hub, tokens, eventHubTokens, c2d, new TelemetryIngest(hub.registry(), store, limits), eventHub,
                 limits, throttling, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins);
+        MqttFace mqttFace = MqttFace.create(hub, tokens, c2d, context.telemetry(), twins, throttling, limits, traces, plan, connections, scheduler, b.clock,
+                maxTokenLifetime, b.openTimeout, b.deviations);
+        HubBroker.OtherProtocol mqtt = new HubBroker.OtherProtocol(new MqttProtocolManagerFactory(mqttFace), MqttProtocolManagerFactory.PROTOCOL,
+                b.mqttsPort, b.mqttPort);
         HubBroker broker = new HubBroker(context, new HubBroker.Settings(b.bindHost, b.amqpsPort, b.amqpPort, tls.keyStore(),
-                tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize));
+                tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize)).with(mqtt);
         // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.
-        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth);
+        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth, throttling);
         try {
             broker.start();
         } catch (Exception e) {
@@ -123,8 +133,12 @@ final class Assembly {
                 // Taken since the check above: name the port and its option as the check does.
                 checkFree(b.amqpsPort, "AMQPS", "--amqps-port / amqpsPort(...)");
                 checkFree(b.amqpPort, "AMQP", "--amqp-port / amqpPort(...)");
+                checkFree(b.mqttsPort, "MQTTS", "--mqtts-port / mqttsPort(...)");
+                if (b.mqttPort > 0) {
+                    checkFree(b.mqttPort, "MQTT", "--mqtt-port / mqttPort(...)");
+                }
                 throw new PortInUseException("cannot listen on " + b.bindHost + " (" + bind.getMessage() + "); choose other ports with "
-                        + "--amqps-port / amqpsPort(...) and --amqp-port / amqpPort(...), or 0 for free ones", e);
+                        + "--amqps-port / amqpsPort(...), --amqp-port / amqpPort(...) and --mqtts-port / mqttsPort(...), or 0 for free ones", e);
             }
             throw new IllegalStateException("the broker did not start: " + rootCause(e).getMessage(), e);
         }
@@ -147,7 +161,7 @@ final class Assembly {
             throw new PortInUseException("cannot listen for HTTPS and WebSockets on " + b.bindHost + ":" + b.httpsPort + " ("
                     + rootCause(e).getMessage() + "); choose another port with --https-port / httpsPort(...), or 0 for a free one", e);
         }
-        HubSimulator simulator = new HubSimulator(new HubSimulator.Parts(hub, tls, broker, context, new HubFaults(connections, plan, throttling), https,
+        HubSimulator simulator = new HubSimulator(new HubSimulator.Parts(hub, tls, broker, mqtt, context, new HubFaults(connections, plan, throttling), https,
                 boundHttps, b.clock, b.bindHost, Duration.ofNanos(System.nanoTime() - t0)));
         https.bind(new ControlView(simulator, context));
         return simulator;

@@ -2,14 +2,18 @@ package dev.hubsim;
 
 import dev.hubsim.amqp.link.HubContext;
 import dev.hubsim.c2d.CloudToDevice;
+import dev.hubsim.c2d.FeedbackRecord;
 import dev.hubsim.connections.ConnectionInfo;
 import dev.hubsim.eventhub.StoredEvent;
 import dev.hubsim.faults.HubFaults;
 import dev.hubsim.https.ControlTarget;
+import dev.hubsim.throttling.ThrottlingView;
+import dev.hubsim.trace.TraceRecord;
 import dev.hubsim.trace.TraceView;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** The control API's view of a running simulator: what it may see and do, and no more. */
 final class ControlView implements ControlTarget {
@@ -52,7 +56,38 @@ final class ControlView implements ControlTarget {
     }
 
     @Override
+    public ThrottlingView throttling() {
+        return simulator.throttling();
+    }
+
+    @Override
     public void reset() {
         simulator.reset();
+    }
+
+    @Override
+    public void onTrace(Consumer<TraceRecord> listener) {
+        context.traces().addListener(listener);
+    }
+
+    @Override
+    public void onConnectionsChanged(Runnable listener) {
+        context.connections().onChange(listener);
+    }
+
+    @Override
+    public void onRegistryChanged(Runnable listener) {
+        simulator.hub().registry().onDeviceChanged(d -> listener.run());
+        simulator.hub().registry().onDeviceRemoved(id -> listener.run());
+    }
+
+    @Override
+    public void onTelemetry(Consumer<StoredEvent> listener) {
+        context.eventHub().store().onAppend(listener);
+    }
+
+    @Override
+    public void onFeedback(Consumer<List<FeedbackRecord>> listener) {
+        context.c2d().feedback().onBatch(listener);
     }
 }

@@ -37,13 +37,15 @@ public final class HubSimulator implements AutoCloseable {
     /** The HTTPS and AMQP-over-WebSockets port the Azure IoT SDKs hard-code (real-clients.md §2.5, §3.2). */
     public static final int SDK_HTTPS_PORT = 443;
     public static final int DEFAULT_AMQP_PORT = 5672;
+    /** The MQTT-over-TLS port the Azure IoT SDKs hard-code (reference iothub-twin-methods-mqtt.md §4.1). */
+    public static final int SDK_MQTTS_PORT = 8883;
     /** Edge Hub's DefaultAmqpConnectionIdleTimeoutInMilliSeconds (reference/iothub-amqp.md §2.5). */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(4);
     /** Artemis' own handshake timeout. */
     public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(10);
 
     /** What the composition root hands the facade. */
-    record Parts(Hub hub, TlsMaterial tls, HubBroker broker, HubContext context, HubFaults faults, HttpsFace https,
+    record Parts(Hub hub, TlsMaterial tls, HubBroker broker, HubBroker.OtherProtocol mqtt, HubContext context, HubFaults faults, HttpsFace https,
                  int httpsPort, Clock clock, String bindHost, Duration startupTime) {
     }
 
@@ -55,6 +57,8 @@ public final class HubSimulator implements AutoCloseable {
     private final CloudToDeviceView cloudToDeviceView;
     private final int amqpsPort;
     private final int amqpPort;
+    private final int mqttsPort;
+    private final int mqttPort;
 
     HubSimulator(Parts parts) {
         this.parts = parts;
@@ -65,6 +69,8 @@ public final class HubSimulator implements AutoCloseable {
         this.cloudToDeviceView = new CloudToDeviceView(context.c2d());
         this.amqpsPort = parts.broker().port(HubBroker.AMQPS_ACCEPTOR);
         this.amqpPort = parts.broker().port(HubBroker.AMQP_ACCEPTOR);
+        this.mqttsPort = parts.broker().port(parts.mqtt().tlsAcceptor());
+        this.mqttPort = parts.mqtt().plainPort() < 0 ? -1 : parts.broker().port(parts.mqtt().plainAcceptor());
         eventHub.listening(parts.bindHost(), amqpsPort, amqpPort);
     }
 
@@ -86,7 +92,17 @@ public final class HubSimulator implements AutoCloseable {
         return amqpPort;
     }
 
-    /** The TLS port of the registry, the control API and AMQP over WebSockets ({@code wss://host:port/$iothub/websocket}). */
+    /** The MQTT-over-TLS port, also when it was chosen because 0 was asked for; the Azure IoT SDKs can only reach 8883. */
+    public int mqttsPort() {
+        return mqttsPort;
+    }
+
+    /** The plain MQTT port, or -1 when it is off (the default). */
+    public int mqttPort() {
+        return mqttPort;
+    }
+
+    /** The TLS port of the registry, the control API and AMQP and MQTT over WebSockets ({@code wss://host:port/$iothub/websocket}). */
     public int httpsPort() {
         return parts.httpsPort();
     }
@@ -211,6 +227,15 @@ public final class HubSimulator implements AutoCloseable {
         return SimulatorInfo.of(this, eventHub);
     }
 
+    /**
+     * The browser console on the HTTPS port ({@code https://host:port/hubsim/ui/}); log in with the {@code iothubowner}
+     * connection string or a token of it. A wildcard bind host is given as 127.0.0.1.
+     */
+    public String consoleUrl() {
+        String host = bindHost().equals("0.0.0.0") || bindHost().equals("::") ? "127.0.0.1" : bindHost();
+        return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpsPort() + "/hubsim/ui/";
+    }
+
     /** Internal broker access for contract tests of the Artemis hooks; not for users. */
     HubBroker broker() {
         return parts.broker();
@@ -226,7 +251,7 @@ public final class HubSimulator implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "HubSimulator[" + hub.name() + " amqps=" + amqpsPort() + " amqp=" + amqpPort() + "]";
+        return "HubSimulator[" + hub.name() + " amqps=" + amqpsPort() + " amqp=" + amqpPort() + " mqtts=" + mqttsPort() + "]";
     }
 
     /**
@@ -241,6 +266,8 @@ public final class HubSimulator implements AutoCloseable {
         int amqpsPort = SDK_AMQPS_PORT;
         int amqpPort = DEFAULT_AMQP_PORT;
         int httpsPort = SDK_HTTPS_PORT;
+        int mqttsPort = SDK_MQTTS_PORT;
+        int mqttPort = -1;
         Path stubs;
         Path keyStore;
         String keyStorePassword;
@@ -302,6 +329,18 @@ public final class HubSimulator implements AutoCloseable {
         /** The HTTPS and WebSocket port; 443 by default, which the SDKs need and which may need privileges; 0 picks one. */
         public Builder httpsPort(int port) {
             this.httpsPort = port;
+            return this;
+        }
+
+        /** MQTT over TLS; 8883 by default, which the Azure IoT SDKs need; 0 picks a free port. */
+        public Builder mqttsPort(int port) {
+            this.mqttsPort = port;
+            return this;
+        }
+
+        /** Plain MQTT, for debugging: -1 (the default) turns it off, 0 picks a free port. IoT Hub has no plain MQTT. */
+        public Builder mqttPort(int port) {
+            this.mqttPort = port;
             return this;
         }
 

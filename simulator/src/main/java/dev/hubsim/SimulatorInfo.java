@@ -24,7 +24,8 @@ import java.util.Map;
  * What a running simulator tells its users, as printed and as written to {@code --info-file}: ports, trust material
  * and working connection strings, including the Event Hubs connection string of the built-in Event Hub-compatible
  * endpoint (TLS, and plain AMQP for the Event Hubs client's {@code UseDevelopmentEmulator=true} mode).
- * {@code controlAuthorization} is an {@code iothubowner} SAS token, valid for a year, for the control API.
+ * {@code controlAuthorization} is an {@code iothubowner} SAS token, valid for a year, for the control API;
+ * {@code consoleUrl} the browser console's address.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulatorInfo(String hubName, String hostName, List<String> hostNames, Map<String, Integer> ports,
@@ -32,7 +33,7 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
                             List<DeviceEntry> devices, List<PolicyEntry> policies, String controlAuthorization,
                             String eventHubCompatibleName, String eventHubCompatibleEndpoint,
                             String eventHubConnectionString, String eventHubDevelopmentEmulatorConnectionString,
-                            List<String> eventHubPartitionIds, List<String> eventHubConsumerGroups) {
+                            List<String> eventHubPartitionIds, List<String> eventHubConsumerGroups, String consoleUrl) {
 
     /** What this simulator tells its users. */
     static SimulatorInfo of(HubSimulator simulator, EventHubEndpoint eventHub) {
@@ -40,6 +41,10 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("amqps", simulator.amqpsPort());
         ports.put("amqp", simulator.amqpPort());
+        ports.put("mqtts", simulator.mqttsPort());
+        if (simulator.mqttPort() >= 0) {
+            ports.put("mqtt", simulator.mqttPort());
+        }
         ports.put("websocket", simulator.httpsPort());
         ports.put("https", simulator.httpsPort());
         SharedAccessPolicy ehPolicy = eventHubPolicy(hub);
@@ -56,7 +61,7 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
                 eventHub.settings().name(), eventHub.endpoint(),
                 ehPolicy == null ? null : eventHub.connectionString(ehPolicy),
                 ehPolicy == null ? null : eventHub.developmentEmulatorConnectionString(ehPolicy),
-                eventHub.settings().partitionIds(), eventHub.settings().consumerGroups());
+                eventHub.settings().partitionIds(), eventHub.settings().consumerGroups(), simulator.consoleUrl());
     }
 
     /** The policy whose key the printed Event Hub connection string uses: {@code service}, else any with ServiceConnect. */

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EventHubPersistenceTest {
 
     private static HubSimulator start(Path dir, boolean persistent) {
-        return HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).persistent(persistent).telemetryRetained(3).start();
+        return HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).persistent(persistent).telemetryRetained(3).start();
     }
 
     private static void send(HubSimulator hub, String... bodies) throws Exception {

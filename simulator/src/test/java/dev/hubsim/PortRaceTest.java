@@ -22,7 +22,7 @@ class PortRaceTest {
             port = free.getLocalPort();
         }
         AtomicReference<ServerSocket> taker = new AtomicReference<>();
-        HubSimulator.Builder builder = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(port).httpsPort(0);
+        HubSimulator.Builder builder = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(port).httpsPort(0).mqttsPort(0);
         builder.afterPortCheck = () -> {
             try {
                 taker.set(new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1")));

@@ -76,7 +76,7 @@ public final class Bench {
         HubConfig config = new HubConfig(HubConfig.DEFAULT_HUB_NAME, HubConfig.DEFAULT_HOST_NAMES, devices, null);
         // Feedback in batches of one: the round trip measures the hub, not the 64-record / 15 s batching.
         // 2,000 events retained per partition keep 16 KB telemetry from filling the heap; trimming is part of the cost.
-        hub = HubSimulator.builder().hub(config).dataDir(dataDir.resolve("hub")).amqpsPort(0).amqpPort(0).httpsPort(0)
+        hub = HubSimulator.builder().hub(config).dataDir(dataDir.resolve("hub")).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .cloudToDevice(C2dSettings.hubDefaults().withFeedbackBatchSize(1)).retainedEvents(2000).start();
         tls = hub.tls().clientContext();
         stormKeyStore = hub.tls().keyStore();
@@ -210,7 +210,7 @@ public final class Bench {
         String device = IntStream.range(0, 1000).mapToObj(i -> "eh-" + i).filter(id -> EventStore.partitionIndex(id, 4) == 0).findFirst().orElseThrow();
         HubConfig config = new HubConfig("ehhub", List.of("127.0.0.1", "localhost"), List.of(new HubConfig.DeviceSpec(device, null, null, null)), null);
         byte[] encoded = telemetry(1024);
-        try (HubSimulator eh = HubSimulator.builder().hub(config).dataDir(dataDir.resolve("eh")).amqpsPort(0).amqpPort(0).httpsPort(0).start()) {
+        try (HubSimulator eh = HubSimulator.builder().hub(config).dataDir(dataDir.resolve("eh")).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).start()) {
             AmqpClient d = AmqpClient.connect(group, eh.amqpsPort(), tls(eh), "ANONYMOUS", null, null, 0);
             d.opened.get(10, TimeUnit.SECONDS);
             d.call(() -> d.putToken("127.0.0.1/devices/" + device, eh.deviceToken(device, Duration.ofHours(1))), 10);

@@ -31,7 +31,7 @@ final class Startup {
         int warmRounds = Integer.getInteger("bench.startup.warmRounds", bench.quick ? 3 : 10);
         String classpath = System.getProperty("java.class.path");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cli = List.of(java, "-cp", classpath, "dev.hubsim.cli.SimulatorCommand", "--amqps-port", "0", "--amqp-port", "0",
+        List<String> cli = List.of(java, "-cp", classpath, "dev.hubsim.cli.SimulatorCommand", "--amqps-port", "0", "--mqtts-port", "0", "--amqp-port", "0",
                 "--https-port", "0", "--data-dir", dir.resolve("cli").toString());
         List<String> bareCmd = List.of(java, "-cp", classpath, "dev.hubsim.bench.BareArtemis");
         // First CLI run makes the CA and keys; not counted (later starts find them).
@@ -76,7 +76,7 @@ final class Startup {
 
     private double warmHub(Path dir) {
         long t0 = System.nanoTime();
-        HubSimulator sim = HubSimulator.builder().dataDir(dir.resolve("warm")).amqpsPort(0).amqpPort(0).httpsPort(0).start();
+        HubSimulator sim = HubSimulator.builder().dataDir(dir.resolve("warm")).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).start();
         double ms = (System.nanoTime() - t0) / 1e6;
         sim.close();
         return ms;

@@ -33,7 +33,7 @@ public final class StormServer {
         if (mode.equals("hub")) {
             List<HubConfig.DeviceSpec> devices = IntStream.range(0, n).mapToObj(i -> new HubConfig.DeviceSpec(Storm.deviceId(i), DEVICE_KEY, DEVICE_KEY, null)).toList();
             HubSimulator.Builder builder = HubSimulator.builder().hub(new HubConfig(HubConfig.DEFAULT_HUB_NAME, HubConfig.DEFAULT_HOST_NAMES, devices, null))
-                    .dataDir(dir).keyStore(Path.of(args[3]), args[4]).amqpsPort(0).amqpPort(0).httpsPort(0);
+                    .dataDir(dir).keyStore(Path.of(args[3]), args[4]).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0);
             if (maxFrameSize > 0) {
                 builder.maxFrameSize(maxFrameSize);
             }

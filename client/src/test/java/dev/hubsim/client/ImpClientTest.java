@@ -43,7 +43,7 @@ class ImpClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        hub = HubSimulator.builder().dataDir(Files.createTempDirectory("imp-client")).amqpsPort(0).amqpPort(0).httpsPort(0)
+        hub = HubSimulator.builder().dataDir(Files.createTempDirectory("imp-client")).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .limits(LimitProfile.imp()).start();
         url = "amqps://127.0.0.1:" + hub.amqpsPort();
     }

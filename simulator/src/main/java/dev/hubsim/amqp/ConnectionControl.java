@@ -3,6 +3,7 @@ package dev.hubsim.amqp;
 import dev.hubsim.amqp.link.AmqpErrors;
 import dev.hubsim.amqp.link.LinkCredit;
 import dev.hubsim.amqp.link.LinkTable;
+import dev.hubsim.auth.ConnectionClaims;
 import dev.hubsim.connections.ConnectionInfo;
 import dev.hubsim.connections.HubConnection;
 import dev.hubsim.trace.TraceRecord;
@@ -99,8 +100,13 @@ final class ConnectionControl implements HubConnection {
                 }
             }
             connection.links().describe(open);
+            List<ConnectionInfo.ClaimInfo> held = new ArrayList<>();
+            for (ConnectionClaims.Endpoint endpoint : ConnectionClaims.Endpoint.values()) {
+                connection.claims().held(endpoint).forEach(c -> held.add(new ConnectionInfo.ClaimInfo(
+                        endpoint == ConnectionClaims.Endpoint.HUB ? "hub" : "event-hub", c.audience().toString(), c.identity(), c.expiresAt().toString())));
+            }
             return new ConnectionInfo(id(), connection.trace().remoteAddress(), identities(), connection.claims().size(),
-                    connection.claims().timers(), open);
+                    connection.claims().timers(), open, held);
         });
     }
 

@@ -10,13 +10,15 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 
 import java.nio.file.Path;
 
 /**
  * The embedded Artemis broker behind the hub: two AMQP acceptors (TLS and plain) served by the hub's protocol
- * manager factory, the hub's security manager, and the internal queues (artemis-extension-points.md §2).
+ * manager factory, the hub's security manager, and the internal queues (artemis-extension-points.md §2); other
+ * protocols (MQTT) on acceptors of their own and on the WebSocket acceptor (docs/mqtt-extension-points.md).
  */
 public final class HubBroker implements AutoCloseable {
     public static final String AMQPS_ACCEPTOR = "amqps";
@@ -42,7 +44,23 @@ public final class HubBroker implements AutoCloseable {
     /** How often time-based retention runs over partitions nobody writes to. */
     private static final long RETENTION_SWEEP_SECONDS = 10;
 
+    /**
+     * Another protocol on the same broker (the MQTT face): its factory, served on a TLS port (0 picks one), on an optional
+     * plain port (-1: none) and on the WebSocket acceptor beside AMQP; acceptors are named {@code protocol + "s"} and
+     * {@code protocol}, lower case.
+     */
+    public record OtherProtocol(ProtocolManagerFactory<?> factory, String protocol, int tlsPort, int plainPort) {
+        public String tlsAcceptor() {
+            return protocol.toLowerCase(java.util.Locale.ROOT) + "s";
+        }
+
+        public String plainAcceptor() {
+            return protocol.toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+    private final java.util.List<OtherProtocol> others = new java.util.ArrayList<>();
     private final HubContext hub;
     private final Settings settings;
     private ActiveMQServer server;
@@ -52,12 +70,19 @@ public final class HubBroker implements AutoCloseable {
         this.settings = settings;
     }
 
+    /** Adds a protocol before {@link #start()}. */
+    public HubBroker with(OtherProtocol other) {
+        others.add(other);
+        return this;
+    }
+
     public void start() throws Exception {
         embedded.setConfiguration(configuration());
         embedded.setSecurityManager(new HubSecurityManager());
         embedded.createActiveMQServer();
         server = embedded.getActiveMQServer();
         server.addProtocolManagerFactory(new HubProtocolManagerFactory(hub));
+        others.forEach(o -> server.addProtocolManagerFactory(o.factory()));
         server.start();
         // Artemis logs an acceptor that cannot bind and starts without it: a port taken since the free-port check.
         for (String name : new String[]{AMQPS_ACCEPTOR, AMQP_ACCEPTOR, WEBSOCKET_ACCEPTOR}) {
@@ -99,13 +124,22 @@ public final class HubBroker implements AutoCloseable {
                 + ";handshake-timeout=" + openSeconds
                 // Reaches ProtonProtocolManager.setMaxFrameSize like the other protocol parameters (BeanSupport.setData).
                 + (settings.maxFrameSize() > 0 ? ";maxFrameSize=" + settings.maxFrameSize() : "");
+        String tls = ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + settings.keyStore().toAbsolutePath()
+                + ";keyStorePassword=" + settings.keyStorePassword() + ";enabledProtocols=TLSv1.2,TLSv1.3"
+                + ";sslHandshakeTimeout=" + openSeconds;
+        String websocketProtocols = "AMQP" + others.stream().map(o -> "," + o.protocol()).collect(java.util.stream.Collectors.joining());
         try {
-            config.addAcceptorConfiguration(AMQPS_ACCEPTOR, "tcp://" + settings.bindHost() + ":" + settings.amqpsPort() + "?" + common
-                    + ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + settings.keyStore().toAbsolutePath()
-                    + ";keyStorePassword=" + settings.keyStorePassword() + ";enabledProtocols=TLSv1.2,TLSv1.3"
-                    + ";sslHandshakeTimeout=" + openSeconds);
+            config.addAcceptorConfiguration(AMQPS_ACCEPTOR, "tcp://" + settings.bindHost() + ":" + settings.amqpsPort() + "?" + common + tls);
             config.addAcceptorConfiguration(AMQP_ACCEPTOR, "tcp://" + settings.bindHost() + ":" + settings.amqpPort() + "?" + common);
-            config.addAcceptorConfiguration(WEBSOCKET_ACCEPTOR, "tcp://127.0.0.1:0?" + common);
+            // The HTTPS front relays every WebSocket upgrade here; Artemis picks the protocol from the first bytes after it.
+            config.addAcceptorConfiguration(WEBSOCKET_ACCEPTOR, "tcp://127.0.0.1:0?" + common.replace("protocols=AMQP", "protocols=" + websocketProtocols));
+            for (OtherProtocol o : others) {
+                String own = "protocols=" + o.protocol() + ";handshake-timeout=" + openSeconds;
+                config.addAcceptorConfiguration(o.tlsAcceptor(), "tcp://" + settings.bindHost() + ":" + o.tlsPort() + "?" + own + tls);
+                if (o.plainPort() >= 0) {
+                    config.addAcceptorConfiguration(o.plainAcceptor(), "tcp://" + settings.bindHost() + ":" + o.plainPort() + "?" + own);
+                }
+            }
         } catch (Exception e) {
             throw new IllegalStateException("acceptor configuration rejected: " + e.getMessage(), e);
         }

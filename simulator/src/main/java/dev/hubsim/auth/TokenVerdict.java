@@ -23,7 +23,9 @@ public sealed interface TokenVerdict {
         EXPIRED(401),
         DEVICE_DISABLED(401),
         /** One claim too many on the connection (IoT Hub's IotHubMaxCbsTokenExceeded). */
-        TOO_MANY_CLAIMS(403);
+        TOO_MANY_CLAIMS(403),
+        /** Over the tier's rate of new device connections, or throttled by fault injection (IoT Hub's 429 family). */
+        THROTTLED(429);
 
         private final int statusCode;
 

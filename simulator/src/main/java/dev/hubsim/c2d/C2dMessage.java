@@ -14,4 +14,9 @@ import java.time.Instant;
  *                            application property names and values), never more than {@code encoded.length}
  */
 public record C2dMessage(String to, String messageId, Instant absoluteExpiryTime, Object ack, byte[] encoded, long size) {
+    /** The device {@code to} names, or null when it names none. */
+    public String deviceId() {
+        DeviceBoundAddress target = to == null ? null : DeviceBoundAddress.parse(to);
+        return target == null ? null : target.deviceId();
+    }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Feedback records batched into messages for {@code /messages/serviceBound/feedback}: a batch is sent when it holds
@@ -41,6 +42,7 @@ public final class FeedbackQueue {
     private final Deque<Taken> ready = new ArrayDeque<>();
     private final Map<UUID, Taken> taken = new HashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<List<FeedbackRecord>>> batchListeners = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> flushTimer;
     private long dropped;
 
@@ -106,6 +108,8 @@ public final class FeedbackQueue {
         UUID id = UUID.randomUUID();
         Taken message = new Taken(id, ids.incrementAndGet(), encoder.encode(id, hubName, batch.stream().map(Pending::record).toList(), clock.instant()));
         store.feedbackBatched(batch.stream().map(Pending::storeId).toList(), message.storeId(), message.encoded());
+        List<FeedbackRecord> records = batch.stream().map(Pending::record).toList();
+        batchListeners.forEach(l -> l.accept(records));
         ready.addLast(message);
         batch.clear();
         while (ready.size() > settings.feedbackRetained()) {
@@ -168,6 +172,11 @@ public final class FeedbackQueue {
 
     public void removeListener(Runnable listener) {
         listeners.remove(listener);
+    }
+
+    /** Called with the records of each feedback message as it is made (under the queue's lock: hand them on, never block). */
+    public void onBatch(Consumer<List<FeedbackRecord>> listener) {
+        batchListeners.add(listener);
     }
 
     private void wake() {

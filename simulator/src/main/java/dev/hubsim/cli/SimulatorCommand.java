@@ -41,7 +41,13 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--amqp-port", paramLabel = "PORT", description = "Plain AMQP. 0 picks a free port. Default: ${DEFAULT-VALUE}")
     int amqpPort = HubSimulator.DEFAULT_AMQP_PORT;
 
-    @Option(names = "--https-port", paramLabel = "PORT", description = "HTTPS (registry, control API) and AMQP over WebSockets; the Azure IoT SDKs need 443. 0 picks a free port. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--mqtts-port", paramLabel = "PORT", description = "MQTT over TLS; the Azure IoT SDKs need 8883. 0 picks a free port. Default: ${DEFAULT-VALUE}")
+    int mqttsPort = HubSimulator.SDK_MQTTS_PORT;
+
+    @Option(names = "--mqtt-port", paramLabel = "PORT", description = "Plain MQTT, for debugging (IoT Hub has none). 0 picks a free port. Default: off")
+    Integer mqttPort;
+
+    @Option(names = "--https-port", paramLabel = "PORT", description = "HTTPS (registry, control API) and AMQP and MQTT over WebSockets; the Azure IoT SDKs need 443. 0 picks a free port. Default: ${DEFAULT-VALUE}")
     int httpsPort = HubSimulator.SDK_HTTPS_PORT;
 
     @Option(names = "--stubs", paramLabel = "DIR", description = "WireMock stubs of your own for the HTTPS face (mappings/, __files/).")
@@ -123,7 +129,7 @@ public final class SimulatorCommand implements Callable<Integer> {
             System.err.println("hubsim: --bind is deprecated; use --bind-host");
             bind = deprecatedBind;
         }
-        HubSimulator.Builder builder = HubSimulator.builder().dataDir(dataDir).bindHost(bind).amqpsPort(amqpsPort).amqpPort(amqpPort).httpsPort(httpsPort)
+        HubSimulator.Builder builder = HubSimulator.builder().dataDir(dataDir).bindHost(bind).amqpsPort(amqpsPort).amqpPort(amqpPort).httpsPort(httpsPort).mqttsPort(mqttsPort)
                 .persistent(persistent).clockSkew(Duration.ofSeconds(clockSkewSeconds))
                 .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds)).openTimeout(Duration.ofSeconds(openTimeoutSeconds));
         if (config != null) {
@@ -137,6 +143,9 @@ public final class SimulatorCommand implements Callable<Integer> {
         }
         if (limits != null) {
             builder.limits(LimitProfile.named(limits));
+        }
+        if (mqttPort != null) {
+            builder.mqttPort(mqttPort);
         }
         if (tier != null || units != null) {
             builder.throttling(throttleSettings());
@@ -157,9 +166,10 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (infoFile != null) {
             info.writeTo(infoFile);
         }
-        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d, amqp://%s:%d and https://%s:%d; %s%n", simulator.startupTime().toMillis(),
-                info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort(), bind, simulator.httpsPort(),
-                simulator.throttling().settings().describe());
+        out.printf("hubsim ready in %d ms: hub '%s' on amqps://%s:%d, amqp://%s:%d, mqtts://%s:%d%s and https://%s:%d; %s; console %s%n",
+                simulator.startupTime().toMillis(), info.hubName(), bind, simulator.amqpsPort(), bind, simulator.amqpPort(), bind,
+                simulator.mqttsPort(), simulator.mqttPort() < 0 ? "" : ", mqtt://" + bind + ":" + simulator.mqttPort(), bind, simulator.httpsPort(),
+                simulator.throttling().settings().describe(), info.consoleUrl());
         out.flush();
         stop.await();
         return 0;
@@ -187,6 +197,9 @@ public final class SimulatorCommand implements Callable<Integer> {
         }
         if (simulator.amqpsPort() != HubSimulator.SDK_AMQPS_PORT) {
             out.println("Note: the Azure IoT SDKs always connect to port 5671; AMQPS is on " + simulator.amqpsPort() + ".");
+        }
+        if (simulator.mqttsPort() != HubSimulator.SDK_MQTTS_PORT) {
+            out.println("Note: the Azure IoT SDKs always connect to port 8883 for MQTT; MQTTS is on " + simulator.mqttsPort() + ".");
         }
         out.println("Devices:");
         info.devices().forEach(d -> out.printf("  %-12s %s%n", d.deviceId(), d.connectionString()));

@@ -12,12 +12,30 @@ import java.util.Set;
  * @param claims        claims held now (hub and Event Hub)
  * @param expiryTimers  claim expiry timers armed now (one per audience)
  * @param links         its open links
+ * @param heldClaims    the claims held now, each with its audience and expiry
  */
 public record ConnectionInfo(String id, String remoteAddress, Set<String> identities, int claims, int expiryTimers,
-                             List<LinkInfo> links) {
+                             List<LinkInfo> links, List<ClaimInfo> heldClaims) {
     public ConnectionInfo {
         identities = Set.copyOf(identities);
         links = List.copyOf(links);
+        heldClaims = List.copyOf(heldClaims);
+    }
+
+    /** Without claim details, as before they were described. */
+    public ConnectionInfo(String id, String remoteAddress, Set<String> identities, int claims, int expiryTimers, List<LinkInfo> links) {
+        this(id, remoteAddress, identities, claims, expiryTimers, links, List.of());
+    }
+
+    /**
+     * One claim held.
+     *
+     * @param endpoint  {@code hub} or {@code event-hub}
+     * @param audience  the audience the client asked for
+     * @param identity  the device ID or policy name that signed
+     * @param expiresAt when it expires (ISO-8601), after which links that need it are detached
+     */
+    public record ClaimInfo(String endpoint, String audience, String identity, String expiresAt) {
     }
 
     /**

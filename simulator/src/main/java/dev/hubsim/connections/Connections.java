@@ -4,18 +4,27 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /** The live connections of every face of one simulator. Thread-safe. */
 public final class Connections {
     private final Set<HubConnection> live = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     public void add(HubConnection connection) {
         live.add(connection);
+        listeners.forEach(Runnable::run);
     }
 
     public void remove(HubConnection connection) {
         live.remove(connection);
+        listeners.forEach(Runnable::run);
+    }
+
+    /** Called (on the connection's thread) when a connection comes or goes; a listener only hands the news on. */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
     }
 
     public List<HubConnection> matching(Predicate<HubConnection> filter) {

@@ -60,6 +60,11 @@ public final class EventStore implements AutoCloseable {
         return events;
     }
 
+    /** Called with each event just stored, of any partition, on the appending thread. */
+    public void onAppend(java.util.function.Consumer<StoredEvent> listener) {
+        partitions.forEach(p -> p.onAppend(listener));
+    }
+
     public long count() {
         return partitions.stream().mapToLong(Partition::size).sum();
     }

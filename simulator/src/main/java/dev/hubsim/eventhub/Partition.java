@@ -27,6 +27,7 @@ public final class Partition {
     private final Clock clock;
     private final PartitionJournal journal;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<StoredEvent>> appendListeners = new CopyOnWriteArrayList<>();
 
     private StoredEvent[] ring = new StoredEvent[16];
     private int head;
@@ -70,6 +71,9 @@ public final class Partition {
             trim();
         }
         listeners.forEach(Runnable::run);
+        for (java.util.function.Consumer<StoredEvent> l : appendListeners) {
+            l.accept(event);
+        }
         return event;
     }
 
@@ -156,6 +160,11 @@ public final class Partition {
 
     public void removeListener(Runnable listener) {
         listeners.remove(listener);
+    }
+
+    /** Called with each event just stored, on the appending thread (the console's live stream hands it on). */
+    public void onAppend(java.util.function.Consumer<StoredEvent> listener) {
+        appendListeners.add(listener);
     }
 
     /** Drops events past retention: beyond the count, or older than the retention period. */

@@ -73,5 +73,29 @@ public enum Deviation {
     /** A telemetry link's credit bucket holds one more than the profile says (41 of 40). */
     CREDIT_BEYOND_BUCKET,
     /** Each link gets a credit bucket of its own, so N links of one agent hold N x 40 ("Each agent is ... restricted"). */
-    CREDIT_BUCKET_PER_LINK
+    CREDIT_BUCKET_PER_LINK,
+    /** MQTT: a refused CONNECT gets CONNACK 4 (bad user name or password) instead of 5 (reference iothub-twin-methods-mqtt.md §4.3). */
+    MQTT_CONNACK_4_ON_REFUSAL,
+    /** MQTT: a client id that is not the user name's device is taken from the user name and accepted (§4.2). */
+    MQTT_CLIENT_ID_NOT_CHECKED,
+    /** MQTT: telemetry keys are matched without URL-decoding, so {@code %24.cid} stays an application property (§4.6). */
+    MQTT_BAG_KEYS_NOT_DECODED,
+    /** MQTT: a PUBLISH to a topic the device may not use is acknowledged and dropped, the connection kept (§4.3, §4.4). */
+    MQTT_FOREIGN_PUBLISH_DROPPED,
+    /** MQTT: a SUBSCRIBE to a filter the device may not use gets SUBACK 0x80, the connection kept (§4.4). */
+    MQTT_BAD_SUBSCRIBE_ANSWERED,
+    /** MQTT: a QoS 2 PUBLISH is stored as QoS 1 and the connection kept (§4.4). */
+    MQTT_QOS2_PUBLISH_KEPT,
+    /** MQTT: a SUBSCRIBE is granted the QoS asked for, 2 included (§4.4). */
+    MQTT_QOS2_GRANTED,
+    /** MQTT: a C2D topic's bag starts with the application properties, before any {@code %24.} key (§4.6). */
+    MQTT_C2D_APPLICATION_PROPERTIES_FIRST,
+    /** MQTT: a twin GET is answered with status 202 (§4.7). */
+    MQTT_TWIN_GET_202,
+    /** MQTT: a reported patch's answer puts {@code $version} before {@code $rid} (§4.7). */
+    MQTT_TWIN_VERSION_BEFORE_RID,
+    /** MQTT: a second connection with the same client id is refused (CONNACK 5) and the first kept (§4.3). */
+    MQTT_SECOND_CONNECTION_REFUSED,
+    /** MQTT: telemetry at QoS 1 is stored but never acknowledged (§4.4, §4.5). */
+    MQTT_NO_PUBACK
 }

@@ -8,16 +8,17 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.PercentEncoding;
-import dev.hubsim.auth.TokenValidator;
-import dev.hubsim.auth.TokenVerdict;
 import dev.hubsim.c2d.EnqueueResult;
 import dev.hubsim.codec.C2dMessages;
-import dev.hubsim.codec.Messages;
+import dev.hubsim.console.OwnerCheck;
+import dev.hubsim.console.TelemetryJson;
 import dev.hubsim.eventhub.StoredEvent;
 import dev.hubsim.faults.HubFaults;
 import dev.hubsim.faults.Scope;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.ThrottleSettings;
+import dev.hubsim.throttling.ThrottlingView;
 import dev.hubsim.trace.ConnectionTrace;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
@@ -27,7 +28,6 @@ import org.apache.qpid.proton.message.Message;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -42,11 +42,11 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "hubsim-control";
     public static final String PREFIX = "/hubsim/";
 
-    private final TokenValidator tokens;
+    private final OwnerCheck owner;
     private final AtomicReference<ControlTarget> simulator = new AtomicReference<>();
 
-    public ControlApi(TokenValidator tokens) {
-        this.tokens = tokens;
+    public ControlApi(OwnerCheck owner) {
+        this.owner = owner;
     }
 
     /** The simulator exists only once everything started; until then the API answers 503. */
@@ -82,6 +82,9 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
         }
         String[] p = path.split("/");
         try {
+            if (method.equals("GET") && p[0].equals("traces") && p.length == 1) {
+                return HubHttpErrors.json(200, Json.write(traces(hub)));
+            }
             if (method.equals("GET") && p[0].equals("connections")) {
                 return HubHttpErrors.json(200, Json.write(hub.connections()));
             }
@@ -107,6 +110,9 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
             if (method.equals("POST") && p[0].equals("faults") && p.length == 2) {
                 return HubHttpErrors.json(200, "{\"affected\":" + fault(hub.faults(), p[1], body(request)) + "}");
             }
+            if (method.equals("GET") && p[0].equals("throttling") && p.length == 1) {
+                return HubHttpErrors.json(200, Json.write(throttling(hub.throttling())));
+            }
             if (method.equals("POST") && p[0].equals("reset")) {
                 hub.reset();
                 return HubHttpErrors.json(200, "{\"reset\":true}");
@@ -118,19 +124,8 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
     }
 
     private ResponseDefinition ownerOnly(Request request) {
-        String header = request.getHeader("Authorization");
-        if (header == null) {
-            return HubHttpErrors.error(401, "IotHubUnauthorizedAccess", "the control API needs an iothubowner SharedAccessSignature in Authorization");
-        }
-        TokenVerdict verdict = tokens.validate(header, null, Claim.Method.SASL_PLAIN);
-        if (verdict instanceof TokenVerdict.Refused refused) {
-            return HubHttpErrors.error(401, "IotHubUnauthorizedAccess", refused.description());
-        }
-        Claim claim = ((TokenVerdict.Granted) verdict).claim();
-        if (claim.kind() != Claim.Kind.POLICY || !claim.identity().equalsIgnoreCase("iothubowner")) {
-            return HubHttpErrors.error(401, "IotHubUnauthorizedAccess", "the control API needs the iothubowner policy, not '" + claim.identity() + "'");
-        }
-        return null;
+        OwnerCheck.Verdict verdict = owner.check(request.getHeader("Authorization"));
+        return verdict.granted() ? null : HubHttpErrors.error(401, "IotHubUnauthorizedAccess", verdict.refusal());
     }
 
     private static JsonNode body(Request request) {
@@ -148,25 +143,21 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
         }
     }
 
+    /** Every trace kept, live connections' and the most recent closed ones', oldest first: id, address, open, identities. */
+    private static ArrayNode traces(ControlTarget hub) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (ConnectionTrace t : hub.traces().connections()) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = out.addObject().put("connectionId", t.connectionId())
+                    .put("remoteAddress", t.remoteAddress()).put("open", t.isOpen());
+            t.identities().stream().sorted().forEach(n.putArray("identities")::add);
+        }
+        return out;
+    }
+
     private static ArrayNode telemetry(ControlTarget hub, String deviceId) {
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (StoredEvent event : hub.events(deviceId)) {
-            Message m = Messages.decode(event.encoded());
-            ObjectNode n = out.addObject();
-            n.put("deviceId", event.deviceId());
-            n.put("messageId", m.getMessageId() == null ? null : String.valueOf(m.getMessageId()));
-            ObjectNode annotations = n.putObject("annotations");
-            if (m.getMessageAnnotations() != null) {
-                m.getMessageAnnotations().getValue().forEach((k, v) -> annotations.put(k.toString(),
-                        v instanceof java.util.Date d ? d.toInstant().toString() : String.valueOf(v)));
-            }
-            ObjectNode props = n.putObject("applicationProperties");
-            if (m.getApplicationProperties() != null) {
-                m.getApplicationProperties().getValue().forEach((k, v) -> props.put(k, String.valueOf(v)));
-            }
-            byte[] body = Messages.body(m);
-            n.put("body", new String(body, StandardCharsets.UTF_8));
-            n.put("bodyBase64", Base64.getEncoder().encodeToString(body));
+            out.add(TelemetryJson.of(Json.MAPPER, event));
         }
         return out;
     }
@@ -224,13 +215,37 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
             case "reject-transfers":
                 faults.rejectNextTransfers(scope, b.path("count").asInt(1), required(condition, "condition"), description);
                 return b.path("count").asInt(1);
+            case "throttle":
+                faults.throttleNext(text(b, "deviceId"), Operation.parse(required(text(b, "operation"), "operation")), b.path("count").asInt(1));
+                return b.path("count").asInt(1);
+            case "exhaust-quota":
+                faults.exhaustDailyQuota();
+                return 1;
             case "clear":
                 faults.clear();
                 return 0;
             default:
                 throw new IllegalArgumentException("unknown fault '" + kind + "' (drop-connection, expire-claims, refuse-attaches, redirect-attaches, "
-                        + "set-credit, grant-credit, delay-cbs-replies, drop-cbs-replies, delay-dispositions, reject-transfers, clear)");
+                        + "set-credit, grant-credit, delay-cbs-replies, drop-cbs-replies, delay-dispositions, reject-transfers, throttle, exhaust-quota, clear)");
         }
+    }
+
+    /** {@code {tier, units, rates: {d2c: 100.0, ...}, dailyQuota, dailyQuotaUsed, throttled: {device1: {d2c: 3}}}}. */
+    private static ObjectNode throttling(ThrottlingView view) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        ThrottleSettings settings = view.settings();
+        n.put("tier", settings.on() ? settings.tier().name() : null);
+        n.put("units", settings.units());
+        if (settings.on()) {
+            ObjectNode rates = n.putObject("rates");
+            for (Operation op : Operation.values()) {
+                rates.put(op.wireName(), view.rate(op));
+            }
+            n.put("dailyQuota", view.dailyQuota());
+        }
+        n.put("dailyQuotaUsed", view.dailyQuotaUsed());
+        n.set("throttled", Json.MAPPER.valueToTree(view.throttledCounts()));
+        return n;
     }
 
     private static String text(JsonNode b, String field) {

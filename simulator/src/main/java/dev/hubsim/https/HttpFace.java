@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.Extension;
+import dev.hubsim.console.ConsoleAssets;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -30,8 +31,10 @@ final class HttpFace implements AutoCloseable {
                 .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
         wiremock.stubFor(WireMock.get(WireMock.urlPathEqualTo("/statistics/devices")).atPriority(10)
                 .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
-        wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/hubsim/.*")).atPriority(1)
+        wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/hubsim/(?!ui(/|$)).*")).atPriority(1)
                 .willReturn(WireMock.aResponse().withTransformers(ControlApi.NAME)));
+        wiremock.stubFor(WireMock.any(WireMock.urlPathMatching(ConsoleAssets.PREFIX + "(/.*)?")).atPriority(1)
+                .willReturn(WireMock.aResponse().withTransformers(ConsoleAssets.NAME)));
         return new InetSocketAddress("127.0.0.1", wiremock.port());
     }
 

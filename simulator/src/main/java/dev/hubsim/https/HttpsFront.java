@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -18,6 +19,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import dev.hubsim.console.ConsoleStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
  * The hub's one TLS port for HTTPS and AMQP over WebSockets (the SDKs hard-code 443 for both, real-clients.md §2.5,
@@ -46,11 +49,14 @@ final class HttpsFront implements AutoCloseable {
     private final EventLoopGroup group = new NioEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("hubsim-https-front"));
     private final InetSocketAddress websocketBackend;
     private final InetSocketAddress httpBackend;
+    private final BiConsumer<ChannelPipeline, String> consoleStream;
     private Channel server;
 
-    public HttpsFront(InetSocketAddress websocketBackend, InetSocketAddress httpBackend) {
+    /** @param consoleStream installs the console's live stream after the named handler, for an upgrade on its path */
+    public HttpsFront(InetSocketAddress websocketBackend, InetSocketAddress httpBackend, BiConsumer<ChannelPipeline, String> consoleStream) {
         this.websocketBackend = websocketBackend;
         this.httpBackend = httpBackend;
+        this.consoleStream = consoleStream;
     }
 
     /** Listens with the server certificate of this PKCS12 key store; returns the port (the chosen one for 0). */
@@ -97,6 +103,15 @@ final class HttpsFront implements AutoCloseable {
                 return;
             }
             String text = head.toString(0, end, StandardCharsets.ISO_8859_1);
+            if (ConsoleStream.PATH.equals(webSocketUpgradePath(text))) {
+                // Served here, not relayed: the stream listens to the hub in this process.
+                consoleStream.accept(ctx.pipeline(), ctx.name());
+                ByteBuf buffered = head;
+                head = null;
+                ctx.pipeline().remove(this);
+                ctx.fireChannelRead(buffered);
+                return;
+            }
             InetSocketAddress backend = isWebSocketUpgrade(text) ? websocketBackend : httpBackend;
             ctx.channel().config().setAutoRead(false);
             new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
@@ -147,10 +162,16 @@ final class HttpsFront implements AutoCloseable {
 
     /** A GET for {@code /$iothub/websocket} (origin or absolute form, any query) that asks to upgrade to WebSocket. */
     static boolean isWebSocketUpgrade(String head) {
+        String path = webSocketUpgradePath(head);
+        return path != null && path.equalsIgnoreCase(WEBSOCKET_PATH);
+    }
+
+    /** The path (origin or absolute form, without query) of a GET that asks to upgrade to WebSocket, else null. */
+    static String webSocketUpgradePath(String head) {
         String[] lines = head.split("\r\n");
         String[] requestLine = lines[0].split(" ");
         if (requestLine.length < 2 || !requestLine[0].equals("GET")) {
-            return false;
+            return null;
         }
         String target = requestLine[1];
         int scheme = target.indexOf("://");
@@ -160,16 +181,13 @@ final class HttpsFront implements AutoCloseable {
         }
         int query = target.indexOf('?');
         String path = query < 0 ? target : target.substring(0, query);
-        if (!path.equalsIgnoreCase(WEBSOCKET_PATH)) {
-            return false;
-        }
         for (int i = 1; i < lines.length; i++) {
             String line = lines[i].toLowerCase(Locale.ROOT);
             if (line.startsWith("upgrade:") && line.contains("websocket")) {
-                return true;
+                return path;
             }
         }
-        return false;
+        return null;
     }
 
     /** Copies bytes to the other side, and closes it when this side closes. */

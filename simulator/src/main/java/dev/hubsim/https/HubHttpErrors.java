@@ -18,6 +18,15 @@ final class HubHttpErrors {
                 .withHeader("iothub-errorcode", errorCode).withBody(body).build();
     }
 
+    /** An error whose numeric code matters (429002, 403002): IoT Hub's nested form, {@code errorCode} inside {@code Message}. */
+    static ResponseDefinition coded(int status, int errorCode, String errorName, String message) {
+        String inner = "{\"errorCode\":" + errorCode + ",\"trackingId\":\"" + UUID.randomUUID().toString().replace("-", "")
+                + "\",\"message\":" + Json.quote(message) + ",\"timestampUtc\":\"" + Instant.now() + "\"}";
+        String body = "{\"Message\":" + Json.quote(inner) + ",\"ExceptionMessage\":" + Json.quote("ErrorCode:" + errorName + ";" + message) + "}";
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(status).withHeader("Content-Type", "application/json; charset=utf-8")
+                .withHeader("iothub-errorcode", errorName).withBody(body).build();
+    }
+
     static ResponseDefinition json(int status, String body) {
         return ResponseDefinitionBuilder.responseDefinition().withStatus(status).withHeader("Content-Type", "application/json; charset=utf-8")
                 .withBody(body).build();

@@ -14,6 +14,9 @@ import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.registry.Permission;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Refusal;
+import dev.hubsim.throttling.Throttling;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +46,10 @@ final class RegistryApi implements ResponseDefinitionTransformerV2 {
     private final TokenValidator tokens;
     private final Predicate<String> connected;
     private final ToIntFunction<String> queuedCloudToDevice;
+    private final Throttling throttling;
 
-    public RegistryApi(Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice) {
+    public RegistryApi(Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice, Throttling throttling) {
+        this.throttling = throttling;
         this.hub = hub;
         this.tokens = tokens;
         this.connected = connected;
@@ -71,6 +76,20 @@ final class RegistryApi implements ResponseDefinitionTransformerV2 {
         if (refusal != null) {
             return refusal;
         }
+        String[] parts = path.split("/");
+        String deviceId = parts.length >= 3 && parts[1].equals("devices") ? PercentEncoding.decode(parts[2]) : null;
+        long wait = throttling.admit(Operation.REGISTRY, deviceId, 1, 0);
+        if (wait < 0) {
+            Refusal throttled = Throttling.refusal(wait);
+            LOG.info("registry {} {} throttled: {}", method, path, throttled.errorName());
+            return HubHttpErrors.coded(throttled.httpStatus(), throttled.errorCode(), throttled.errorName(), throttled.describe(Operation.REGISTRY));
+        }
+        ResponseDefinition response = serve(request, path, method);
+        // Traffic shaping: the answer comes when the operation's turn at the tier's rate comes.
+        return wait == 0 ? response : ResponseDefinitionBuilder.like(response).withFixedDelay((int) Math.min(Integer.MAX_VALUE, wait / 1_000_000)).build();
+    }
+
+    private ResponseDefinition serve(Request request, String path, String method) {
         String apiVersion = request.queryParameter("api-version").isPresent() ? request.queryParameter("api-version").firstValue() : null;
         if (apiVersion == null || !KNOWN_API_VERSIONS.contains(apiVersion)) {
             LOG.warn("registry request with api-version {} (not one the SDKs send); serving it anyway", apiVersion);

@@ -104,14 +104,15 @@ public final class HubSimulatorExtension implements BeforeAllCallback, AfterAllC
     }
 
     private HubSimulator start(ExtensionContext context) {
-        HubSimulator.Builder builder = HubSimulator.builder().dataDir(DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0);
+        HubSimulator.Builder builder = HubSimulator.builder().dataDir(DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0);
         if (configuration != null) {
             configuration.accept(builder);
         } else {
             HubSimulatorTest annotation = context.getTestClass()
                     .flatMap(c -> AnnotationSupport.findAnnotation(c, HubSimulatorTest.class))
                     .orElseThrow(() -> new ExtensionConfigurationException("use @HubSimulatorTest or HubSimulatorExtension.builder()"));
-            builder.amqpsPort(annotation.amqpsPort()).amqpPort(annotation.amqpPort()).httpsPort(annotation.httpsPort());
+            builder.amqpsPort(annotation.amqpsPort()).amqpPort(annotation.amqpPort()).httpsPort(annotation.httpsPort())
+                    .mqttsPort(annotation.mqttsPort());
             resetBetweenTests = annotation.resetBetweenTests();
             if (!annotation.config().isEmpty()) {
                 builder.configFile(resolveConfig(annotation.config(), context));
@@ -170,6 +171,10 @@ public final class HubSimulatorExtension implements BeforeAllCallback, AfterAllC
 
         public Builder httpsPort(int port) {
             return then(b -> b.httpsPort(port));
+        }
+
+        public Builder mqttsPort(int port) {
+            return then(b -> b.mqttsPort(port));
         }
 
         public Builder hub(HubConfig config) {

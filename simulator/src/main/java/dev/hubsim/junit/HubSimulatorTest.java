@@ -12,7 +12,8 @@ import java.lang.annotation.Target;
 /**
  * Starts one simulator for the annotated test class, resets it before each test method, and injects it as a
  * {@link dev.hubsim.HubSimulator} parameter.
- * Ports default to 0 (free ports, safe in parallel); set {@code amqpsPort = 5671} for the Azure IoT SDKs.
+ * Ports default to 0 (free ports, safe in parallel); set {@code amqpsPort = 5671} (AMQP) or {@code mqttsPort = 8883} (MQTT) for
+ * the Azure IoT SDKs.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -24,8 +25,11 @@ public @interface HubSimulatorTest {
 
     int amqpPort() default 0;
 
-    /** HTTPS and AMQP over WebSockets; the SDKs need 443. */
+    /** HTTPS and AMQP and MQTT over WebSockets; the SDKs need 443. */
     int httpsPort() default 0;
+
+    /** MQTT over TLS; the SDKs need 8883. */
+    int mqttsPort() default 0;
 
     /** A hub definition (JSON or YAML): a classpath resource, or a file path. Empty: the default hub. */
     String config() default "";

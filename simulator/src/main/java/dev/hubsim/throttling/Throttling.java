@@ -57,6 +57,11 @@ public final class Throttling implements ThrottlingView {
         }
     }
 
+    /** Whether the tier offers the operation (basic tiers lack cloud-to-device, twins and methods); true without a tier. */
+    public boolean offers(Operation op) {
+        return !settings.on() || settings.tier().offers(op);
+    }
+
     /**
      * Asks to perform one operation now.
      *

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -32,9 +33,11 @@ public final class ConnectionLog implements ConnectionTrace {
     private final Deque<TraceRecord> records = new ArrayDeque<>();
     private final Set<String> identities = new LinkedHashSet<>();
     private long dropped;
+    private final List<Consumer<TraceRecord>> listeners;
     private volatile boolean open = true;
 
-    ConnectionLog(String connectionId, String remoteAddress, int capacity, AtomicLong sequence, Clock clock) {
+    ConnectionLog(String connectionId, String remoteAddress, int capacity, AtomicLong sequence, Clock clock, List<Consumer<TraceRecord>> listeners) {
+        this.listeners = listeners;
         this.connectionId = connectionId;
         this.remoteAddress = remoteAddress;
         this.capacity = capacity;
@@ -68,6 +71,9 @@ public final class ConnectionLog implements ConnectionTrace {
         while (records.size() > capacity) {
             records.removeFirst();
             dropped++;
+        }
+        for (Consumer<TraceRecord> listener : listeners) {
+            listener.accept(r);
         }
         return r;
     }

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param connectionId the connection's id in the simulator's trace
  * @param direction    IN from the client, OUT to the client, LOCAL for what the simulator noted itself
  * @param channel      the AMQP channel, or -1
- * @param path         the link address for link frames (attach, flow, transfer, disposition, detach), else null
+ * @param path         the link address for link frames (attach, flow, transfer, disposition, detach), the topic of an MQTT
+ *                     PUBLISH, else null
  * @param fields       the frame's fields that tests assert on, by their AMQP names
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,7 +27,10 @@ public record TraceRecord(long sequence, Instant time, String connectionId, Dire
     public enum FrameType {
         AMQP_HEADER, SASL_HEADER, SASL_MECHANISMS, SASL_INIT, SASL_CHALLENGE, SASL_RESPONSE, SASL_OUTCOME,
         OPEN, BEGIN, ATTACH, FLOW, TRANSFER, DISPOSITION, DETACH, END, CLOSE, EMPTY,
-        CBS_REQUEST, CBS_REPLY, FAULT, VIOLATION, LIMIT
+        CBS_REQUEST, CBS_REPLY, FAULT, VIOLATION, LIMIT,
+        /** MQTT control packets, by their MQTT names. */
+        MQTT_CONNECT, MQTT_CONNACK, MQTT_PUBLISH, MQTT_PUBACK, MQTT_PUBREC, MQTT_PUBREL, MQTT_PUBCOMP, MQTT_SUBSCRIBE, MQTT_SUBACK,
+        MQTT_UNSUBSCRIBE, MQTT_UNSUBACK, MQTT_PINGREQ, MQTT_PINGRESP, MQTT_DISCONNECT, MQTT_AUTH
     }
 
     public boolean happenedBefore(TraceRecord other) {

@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -23,6 +25,7 @@ public final class Traces implements TraceView {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, ConnectionLog> traces = new LinkedHashMap<>();
+    private final List<Consumer<TraceRecord>> listeners = new CopyOnWriteArrayList<>();
 
     public Traces(boolean enabled, int recordsPerConnection, int closedKept, Clock clock) {
         this.enabled = enabled;
@@ -38,7 +41,7 @@ public final class Traces implements TraceView {
 
     public synchronized ConnectionLog open(String remoteAddress) {
         String id = "c" + ids.incrementAndGet();
-        ConnectionLog trace = new ConnectionLog(id, remoteAddress, recordsPerConnection, sequence, clock);
+        ConnectionLog trace = new ConnectionLog(id, remoteAddress, recordsPerConnection, sequence, clock, listeners);
         traces.put(id, trace);
         return trace;
     }
@@ -49,6 +52,14 @@ public final class Traces implements TraceView {
         for (int i = 0; i < closedIds.size() - closedKept; i++) {
             traces.remove(closedIds.get(i));
         }
+    }
+
+    /**
+     * Called with every record as it is written, on the writing thread and under the connection's trace lock: a
+     * listener only hands the record on (the console's live stream), it never blocks.
+     */
+    public void addListener(Consumer<TraceRecord> listener) {
+        listeners.add(listener);
     }
 
     @Override

@@ -28,8 +28,8 @@ public final class TraceCost {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Path dir = Files.createTempDirectory("hubsim-bench");
-        try (HubSimulator traced = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).tracing(true, 10_000).telemetryRetained(1000).start();
-             HubSimulator untraced = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).tracing(false, 10_000).telemetryRetained(1000).start()) {
+        try (HubSimulator traced = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).tracing(true, 10_000).telemetryRetained(1000).start();
+             HubSimulator untraced = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).tracing(false, 10_000).telemetryRetained(1000).start()) {
             for (int w = 0; w < 3; w++) { // warm-up: JIT both paths before measuring
                 run(traced, n);
                 run(untraced, n);

@@ -38,7 +38,7 @@ class TokenLifecycleTest {
     private static final Symbol UNAUTHORIZED = Symbol.valueOf("amqp:unauthorized-access");
 
     private static HubSimulator start(Path dir, int port, Duration maxLifetime) {
-        return HubSimulator.builder().dataDir(dir).amqpsPort(port).amqpPort(0).httpsPort(0).clockSkew(Duration.ZERO).maxTokenLifetime(maxLifetime).start();
+        return HubSimulator.builder().dataDir(dir).amqpsPort(port).amqpPort(0).httpsPort(0).mqttsPort(0).clockSkew(Duration.ZERO).maxTokenLifetime(maxLifetime).start();
     }
 
     private static Message telemetry(String body) {

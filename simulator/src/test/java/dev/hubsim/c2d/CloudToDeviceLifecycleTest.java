@@ -302,7 +302,7 @@ class CloudToDeviceLifecycleTest {
     @Test
     void feedbackWaitsForAReceiverAndTheFeedbackPathIsCaseInsensitive() throws Exception {
         // A simulator of its own, so that no other test's feedback is in its queue.
-        try (HubSimulator quiet = HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0)
+        try (HubSimulator quiet = HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(Duration.ofMillis(100))).start();
              C2dClients own = new C2dClients(quiet)) {
             String id = id();
@@ -323,7 +323,7 @@ class CloudToDeviceLifecycleTest {
 
     @Test
     void sixtyFourRecordsMakeAFeedbackMessageWithoutWaitingForTheInterval() throws Exception {
-        try (HubSimulator slow = HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0)
+        try (HubSimulator slow = HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(Duration.ofHours(1))).start();
              C2dClients own = new C2dClients(slow)) {
             Receiver inbox = own.deviceInbox("device2", 10);

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CloudToDevicePersistenceTest {
 
     private static HubSimulator start(Path dir) {
-        return HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).persistent(true)
+        return HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).persistent(true)
                 .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(Duration.ofMillis(100))).start();
     }
 

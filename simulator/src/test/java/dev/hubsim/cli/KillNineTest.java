@@ -304,7 +304,7 @@ class KillNineTest {
 
     private static SimulatorProcess start(Path config, Path data, Path info) throws Exception {
         SimulatorProcess cli = new SimulatorProcess("--config", config.toString(), "--data-dir", data.toString(), "--persistent",
-                "--amqps-port", "0", "--amqp-port", "0", "--https-port", "0", "--info-file", info.toString());
+                "--amqps-port", "0", "--mqtts-port", "0", "--amqp-port", "0", "--https-port", "0", "--info-file", info.toString());
         cli.awaitLine("hubsim ready", START_TIMEOUT);
         return cli;
     }

@@ -1,5 +1,6 @@
 package dev.hubsim.cli;
 
+import dev.hubsim.HubSimulator;
 import dev.hubsim.SimulatorInfo;
 import dev.hubsim.auth.SasTokens;
 import dev.hubsim.testing.AmqpTestClient;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +36,7 @@ class SimulatorCommandTest {
     @Test
     void theCliWritesAnInfoFileWhoseConnectionDetailsWork(@TempDir Path dir) throws Exception {
         Path info = dir.resolve("info.json");
-        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.resolve("data").toString(), "--amqps-port", "0",
+        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.resolve("data").toString(), "--amqps-port", "0", "--mqtts-port", "0",
                 "--amqp-port", "0", "--https-port", "0", "--info-file", info.toString())) {
             String ready = cli.awaitLine("hubsim ready", START_TIMEOUT);
             System.out.println("CLI start to ready line: " + cli.sinceStart().toMillis() + " ms (" + ready + ")");
@@ -48,7 +50,15 @@ class SimulatorCommandTest {
             int amqps = written.ports().get("amqps");
             assertNotEquals(0, amqps);
             assertTrue(ready.contains("amqps://127.0.0.1:" + amqps), ready);
-            assertTrue(ready.endsWith("; throttling off"), "no tier, no throttling, and the ready line says so: " + ready);
+            int mqtts = written.ports().get("mqtts");
+            assertNotEquals(0, mqtts);
+            assertNotEquals(HubSimulator.SDK_MQTTS_PORT, mqtts, "--mqtts-port 0 picks a free port");
+            assertTrue(ready.contains("mqtts://127.0.0.1:" + mqtts), ready);
+            assertFalse(written.ports().containsKey("mqtt"), "plain MQTT is off by default");
+            assertTrue(ready.contains("; throttling off;"), "no tier, no throttling, and the ready line says so: " + ready);
+            String console = "https://127.0.0.1:" + written.ports().get("https") + "/hubsim/ui/";
+            assertEquals(console, written.consoleUrl());
+            assertTrue(ready.endsWith("; console " + console), ready);
             assertTrue(Files.exists(Path.of(written.caCertificatePem())));
             assertEquals(5, written.policies().size());
 
@@ -71,10 +81,10 @@ class SimulatorCommandTest {
     @Test
     void keysStayTheSameAcrossRestartsOfOneDataDirectory(@TempDir Path dir) throws Exception {
         String first;
-        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--amqp-port", "0", "--https-port", "0")) {
+        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--mqtts-port", "0", "--amqp-port", "0", "--https-port", "0")) {
             first = cli.awaitLine("  device1", START_TIMEOUT);
         }
-        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--amqp-port", "0", "--https-port", "0")) {
+        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--mqtts-port", "0", "--amqp-port", "0", "--https-port", "0")) {
             assertEquals(first, cli.awaitLine("  device1", START_TIMEOUT));
         }
     }
@@ -101,7 +111,7 @@ class SimulatorCommandTest {
     @Test
     void aBusyPortIsOneClearLineNamingTheOption(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-             SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--https-port", "0",
+             SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--mqtts-port", "0", "--https-port", "0",
                      "--amqp-port", Integer.toString(taken.getLocalPort()))) {
             assertEquals(1, cli.awaitExit(START_TIMEOUT));
             String err = cli.stderr();
@@ -114,7 +124,7 @@ class SimulatorCommandTest {
     @Test
     void aBusyHttpsPortIsOneClearLineNamingTheOption(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-             SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--amqp-port", "0",
+             SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--mqtts-port", "0", "--amqp-port", "0",
                      "--https-port", Integer.toString(taken.getLocalPort()))) {
             assertEquals(1, cli.awaitExit(START_TIMEOUT));
             String err = cli.stderr();
@@ -128,7 +138,7 @@ class SimulatorCommandTest {
     void anUnreadableKeyStoreIsOneClearLine(@TempDir Path dir) throws Exception {
         Path bogus = dir.resolve("server.p12");
         Files.writeString(bogus, "not a key store");
-        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--amqp-port", "0", "--https-port", "0",
+        try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--amqps-port", "0", "--mqtts-port", "0", "--amqp-port", "0", "--https-port", "0",
                 "--key-store", bogus.toString(), "--key-store-password", "x")) {
             assertEquals(1, cli.awaitExit(START_TIMEOUT));
             assertTrue(cli.stderr().startsWith("hubsim: cannot read key store " + bogus), cli.stderr());
@@ -143,7 +153,7 @@ class SimulatorCommandTest {
         try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--config", config.toString(), "--units", "4",
                 "--amqps-port", "0", "--amqp-port", "0", "--https-port", "0")) {
             String ready = cli.awaitLine("hubsim ready", START_TIMEOUT);
-            assertTrue(ready.endsWith("; tier B1 x 4 units"), ready);
+            assertTrue(ready.contains("; tier B1 x 4 units;"), ready);
         }
         try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--tier", "S9")) {
             assertEquals(1, cli.awaitExit(START_TIMEOUT));

@@ -63,7 +63,7 @@ class SaslFuzzTest {
     private static double idleShareAfterMixed = Double.NaN;
 
     private static HubSimulator startHub(Path dir) {
-        return HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).start();
+        return HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).start();
     }
 
     @BeforeAll

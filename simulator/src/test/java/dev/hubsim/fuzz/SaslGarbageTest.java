@@ -46,7 +46,7 @@ class SaslGarbageTest {
         new Random(23).nextBytes(GARBAGE);
         LOG.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOG);
-        hub = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).start();
+        hub = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).start();
     }
 
     @AfterAll

@@ -100,7 +100,7 @@ class WireFuzzTest {
     private static int baselineConnections;
     /** This category's cases, as bytes to replay if the broker is unwell after it. */
     private static final List<HostileCase> BATCH = Collections.synchronizedList(new ArrayList<>());
-    private static final HangWatch WATCH = new HangWatch(dir -> HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).start());
+    private static final HangWatch WATCH = new HangWatch(dir -> HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).start());
 
     private static HubSimulator hub() {
         return HUB.simulator();

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class UserStubsTest {
     @Test
     void aStubFromTheFixturesDirectoryIsServedBesideTheRegistry() throws Exception {
-        try (HubSimulator hub = HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0)
+        try (HubSimulator hub = HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .stubs(Path.of("../fixtures/wiremock")).start()) {
             HttpClient client = HttpClient.newBuilder().sslContext(hub.tls().clientContext()).build();
             HttpResponse<String> stubbed = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + hub.httpsPort() + "/statistics/service")).build(),

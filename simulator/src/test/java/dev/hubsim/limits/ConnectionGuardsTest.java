@@ -63,7 +63,7 @@ class ConnectionGuardsTest {
     }
 
     private static HubSimulator guardedHub(Path dir, Duration idle, Duration open) {
-        return HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).idleTimeout(idle).openTimeout(open)
+        return HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).idleTimeout(idle).openTimeout(open)
                 .limits(LimitProfile.iothub().with(LimitKind.CONNECTIONS_PER_ADDRESS, CAP, LimitMode.ENFORCE)).start();
     }
 
@@ -263,7 +263,7 @@ class ConnectionGuardsTest {
     void aPeerThatNeverAnswersOurCloseLosesItsSocketAfterTheCloseTimeout(@TempDir Path dir) throws Exception {
         // A refused connection (connections-per-client limit 0) gets Open then Close, and Artemis waits for the peer's
         // Close; this peer never sends it.
-        try (HubSimulator refusing = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0)
+        try (HubSimulator refusing = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .limits(LimitProfile.iothub().with(LimitKind.CONNECTIONS_PER_CLIENT, 0, LimitMode.ENFORCE)).start();
              RawAmqp raw = RawAmqp.plain(refusing.amqpPort())) {
             raw.handshake("never-answers");

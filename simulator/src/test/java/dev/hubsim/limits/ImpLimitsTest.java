@@ -28,7 +28,7 @@ class ImpLimitsTest {
     private static final Symbol LIMIT = Symbol.valueOf("amqp:resource-limit-exceeded");
 
     static HubSimulator start(LimitProfile profile) {
-        return HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0).limits(profile).start();
+        return HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).limits(profile).start();
     }
 
     private static AmqpTestClient plain(HubSimulator hub, String device) throws Exception {

@@ -38,7 +38,7 @@ class ResourceCeilingsTest {
 
     @BeforeAll
     static void start(@TempDir Path dir) {
-        hub = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).tracing(true, TRACE_RECORDS)
+        hub = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).tracing(true, TRACE_RECORDS)
                 .limits(LimitProfile.iothub().with(LimitKind.CLAIMS_PER_CONNECTION, CLAIMS, LimitMode.ENFORCE)).start();
     }
 

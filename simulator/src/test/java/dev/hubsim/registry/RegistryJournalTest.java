@@ -15,7 +15,7 @@ class RegistryJournalTest {
     private static final String KEY = Base64.getEncoder().encodeToString("a-key-for-a-device-made-at-run-time".getBytes());
 
     private static HubSimulator start(Path dir, boolean persistent) {
-        return HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).persistent(persistent).start();
+        return HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).persistent(persistent).start();
     }
 
     @Test

@@ -26,7 +26,7 @@ class SoakTest {
 
     @Test
     void everyAcceptedMessageIsAccountedForAfterRandomDrops(@TempDir Path dataDir) throws Exception {
-        try (HubSimulator hub = HubSimulator.builder().dataDir(dataDir).amqpsPort(0).amqpPort(0).httpsPort(0)
+        try (HubSimulator hub = HubSimulator.builder().dataDir(dataDir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .telemetryRetained(10_000_000)
                 .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(Duration.ofMillis(200))).start()) {
             Soak.Plan plan = new Soak.Plan(DEVICES, CONNECTIONS, LOAD, Duration.ofSeconds(1), 50, Duration.ofSeconds(2), Duration.ofSeconds(60));

@@ -100,7 +100,7 @@ class TlsEndpointTest {
     void aUsersOwnKeyStoreIsServed(@TempDir Path dir) throws Exception {
         TlsMaterial own = TlsMaterial.localCa(dir.resolve("own-ca"), List.of("own.example"));
         Path copy = Files.copy(own.keyStore(), dir.resolve("mine.p12"));
-        try (HubSimulator hub = HubSimulator.builder().dataDir(dir.resolve("data")).amqpsPort(0).amqpPort(0).httpsPort(0)
+        try (HubSimulator hub = HubSimulator.builder().dataDir(dir.resolve("data")).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .keyStore(copy, own.keyStorePassword()).start();
              SSLSocket socket = (SSLSocket) own.clientContext().getSocketFactory().createSocket("127.0.0.1", hub.amqpsPort())) {
             socket.startHandshake();

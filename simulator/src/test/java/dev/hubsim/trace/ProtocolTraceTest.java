@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProtocolTraceTest {
 
     private static HubSimulator start(int recordsPerConnection) {
-        return HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0)
+        return HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .tracing(true, recordsPerConnection).start();
     }
 
@@ -116,7 +116,7 @@ class ProtocolTraceTest {
 
     @Test
     void framesCanBeLeftOutWhileCbsIsStillRecorded() throws Exception {
-        try (HubSimulator hub = HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0)
+        try (HubSimulator hub = HubSimulator.builder().dataDir(HubSimulatorExtension.DEFAULT_DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .tracing(false, 100).start()) {
             sendOne(hub, "quiet");
             List<TraceRecord> all = hub.traces().query().list();

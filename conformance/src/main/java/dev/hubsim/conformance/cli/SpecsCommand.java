@@ -32,6 +32,9 @@ public final class SpecsCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "AMQPS port. Default: 5671")
     Integer port;
 
+    @Option(names = "--mqtts-port", paramLabel = "PORT", description = "MQTT-over-TLS port of the same host. Default: 8883")
+    Integer mqttsPort;
+
     @Option(names = "--trust-store", paramLabel = "FILE", description = "PKCS12 trust store for the endpoint's TLS (./hubsim's info file names it). Default: the JVM's.")
     String trustStore;
 
@@ -51,6 +54,7 @@ public final class SpecsCommand implements Callable<Integer> {
         settings.put("serviceConnectionString", service);
         settings.put("host", host);
         settings.put("port", port == null ? null : port.toString());
+        settings.put("mqttsPort", mqttsPort == null ? null : mqttsPort.toString());
         settings.put("trustStore", trustStore);
         settings.put("trustStorePassword", trustStorePassword);
         settings.put("hubName", hubName);

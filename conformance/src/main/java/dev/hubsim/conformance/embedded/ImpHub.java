@@ -40,7 +40,7 @@ public final class ImpHub implements HubSide, AutoCloseable {
     }
 
     private ImpHub(int amqpsPort, LimitProfile profile) throws Exception {
-        hub = HubSimulator.builder().dataDir(Files.createTempDirectory("hubsim-client-kit")).amqpsPort(amqpsPort).amqpPort(0).httpsPort(0)
+        hub = HubSimulator.builder().dataDir(Files.createTempDirectory("hubsim-client-kit")).amqpsPort(amqpsPort).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .limits(profile).start();
     }
 

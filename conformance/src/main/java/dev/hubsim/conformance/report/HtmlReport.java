@@ -19,7 +19,8 @@ import java.util.Map;
  * for each failure its scenario, the message (expected and observed) and the hub's frames with the adapter's events
  * around it, in time order. The same evidence is embedded as JSON ({@code <script id="hubsim-evidence">}, one entry
  * per failure: frames with sequence, time (ISO and epoch microseconds), connection, direction, type, channel, path and
- * fields; events with their arrival time) for a sequence-diagram renderer.
+ * fields; events with their arrival time), and drawn as a sequence diagram by the renderer the simulator's console
+ * uses (its {@code hubsim-diagram/} script and style, inlined so the page stays one file; drawing is not judging).
  */
 public final class HtmlReport {
     public static final String FILE_NAME = "report.html";
@@ -36,6 +37,7 @@ public final class HtmlReport {
                 .append("td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}")
                 .append(".PASS{background:#dfd}.FAIL{background:#fdd}.NOT_APPLICABLE{background:#eee}.UNCHECKED{background:#fff}")
                 .append("pre{white-space:pre-wrap;margin:0}.frames td{font:12px monospace}.event td{background:#eef}")
+                .append(".sequence{margin:.5em 0 1.5em;max-width:80em}").append(DIAGRAM_STYLE)
                 .append("</style></head><body>\n<h1>").append(esc(title)).append("</h1>\n<table>");
         facts.forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>"));
         h.append("</table>\n<h2>Statements</h2>\n<table><tr><th>ID</th><th>strength</th><th>verdict</th><th>statement</th><th>checked by</th></tr>\n");
@@ -51,7 +53,7 @@ public final class HtmlReport {
                     .append(esc(row.path("statement").asText())).append(reasons(row)).append("</td><td>")
                     .append(esc(row.path("checkedBy").asText())).append("</td></tr>\n");
             for (JsonNode f : row.path("failures")) {
-                failureSections.add(failure(id, f));
+                failureSections.add(failure(id, f, evidence.size()));
                 ObjectNode entry = evidence.addObject().put("statement", id).put("scenario", f.path("scenario").asText())
                         .put("message", f.path("message").asText());
                 entry.set("frames", f.path("evidence").path("frames"));
@@ -64,7 +66,14 @@ public final class HtmlReport {
             failureSections.forEach(h::append);
         }
         h.append("<script type=\"application/json\" id=\"hubsim-evidence\">")
-                .append(JSON.writeValueAsString(evidence).replace("</", "<\\/")).append("</script>\n</body></html>\n");
+                .append(JSON.writeValueAsString(evidence).replace("</", "<\\/")).append("</script>\n");
+        if (!DIAGRAM_SCRIPT.isEmpty()) {
+            h.append("<script>").append(DIAGRAM_SCRIPT).append("\n(function () {\n")
+                    .append("  const evidence = JSON.parse(document.getElementById('hubsim-evidence').textContent);\n")
+                    .append("  document.querySelectorAll('[data-sequence-of]').forEach(div => window.HubsimSequence.render(div,\n")
+                    .append("    evidence[Number(div.dataset.sequenceOf)].frames || []));\n})();\n</script>\n");
+        }
+        h.append("</body></html>\n");
         Path file = dir.resolve(FILE_NAME);
         Files.writeString(file, h, StandardCharsets.UTF_8);
         return file;
@@ -78,7 +87,7 @@ public final class HtmlReport {
         return b.toString();
     }
 
-    private static String failure(String id, JsonNode f) {
+    private static String failure(String id, JsonNode f, int evidenceIndex) {
         StringBuilder b = new StringBuilder("<h3 id=\"" + id + "\">" + id + ": " + esc(f.path("scenario").asText()) + "</h3>\n<p>"
                 + esc(f.path("feature").asText()) + ":" + f.path("line").asText() + "</p>\n<pre>" + esc(f.path("message").asText()) + "</pre>\n");
         JsonNode frames = f.path("evidence").path("frames");
@@ -104,7 +113,24 @@ public final class HtmlReport {
         lines.sort(Comparator.comparingLong(Line::micros));
         b.append("<table class=\"frames\"><tr><th>time</th><th>connection</th><th>direction</th><th>frame / event</th><th>path</th><th>fields</th></tr>\n");
         lines.forEach(l -> b.append(l.html()));
-        return b.append("</table>\n").toString();
+        b.append("</table>\n");
+        if (!frames.isEmpty() && !DIAGRAM_SCRIPT.isEmpty()) {
+            b.append("<div class=\"sequence\" data-sequence-of=\"").append(evidenceIndex).append("\" aria-label=\"Sequence diagram of ")
+                    .append(esc(id)).append("\"></div>\n");
+        }
+        return b.toString();
+    }
+
+    private static final String DIAGRAM_STYLE = diagramResource("sequence.css");
+    private static final String DIAGRAM_SCRIPT = diagramResource("sequence.js");
+
+    /** The console's diagram renderer from the simulator jar; empty (a table only) if it is missing. */
+    private static String diagramResource(String name) {
+        try (java.io.InputStream in = HtmlReport.class.getResourceAsStream("/hubsim-diagram/" + name)) {
+            return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static String esc(String s) {

@@ -26,8 +26,10 @@ public final class EndpointTarget implements HubTarget {
     private final ConnectionString service;
 
     private final String hubName;
+    private final int mqttsPort;
 
-    private EndpointTarget(Endpoint endpoint, List<ConnectionString> devices, ConnectionString service, String hubName) {
+    private EndpointTarget(Endpoint endpoint, List<ConnectionString> devices, ConnectionString service, String hubName, int mqttsPort) {
+        this.mqttsPort = mqttsPort;
         this.hubName = hubName;
         this.endpoint = endpoint;
         this.devices = devices;
@@ -62,7 +64,8 @@ public final class EndpointTarget implements HubTarget {
         String host = setting.apply("host") != null ? setting.apply("host") : service.hostName();
         int port = setting.apply("port") != null ? Integer.parseInt(setting.apply("port")) : 5671;
         SSLContext tls = setting.apply("trustStore") != null ? trust(Path.of(setting.apply("trustStore")), setting.apply("trustStorePassword")) : SSLContext.getDefault();
-        return Optional.of(new EndpointTarget(new Endpoint(host, port, tls, service.hostName()), devices, service, setting.apply("hubName")));
+        int mqttsPort = setting.apply("mqttsPort") != null ? Integer.parseInt(setting.apply("mqttsPort")) : 8883;
+        return Optional.of(new EndpointTarget(new Endpoint(host, port, tls, service.hostName()), devices, service, setting.apply("hubName"), mqttsPort));
     }
 
     /** An SSLContext trusting the certificates of a PKCS12 trust store, with plain JDK calls. */
@@ -87,7 +90,14 @@ public final class EndpointTarget implements HubTarget {
     /** The same with the trust for endpoints a redirect names, when {@code endpoint} is plain AMQP. */
     public static HubTarget of(String description, String hubName, Endpoint endpoint, SSLContext trust, List<ConnectionString> devices,
                                ConnectionString service, SimulatorControl control, AutoCloseable onClose) {
+        return of(description, hubName, endpoint, trust, devices, service, control, onClose, 8883);
+    }
+
+    /** The same with the MQTT-over-TLS port. */
+    public static HubTarget of(String description, String hubName, Endpoint endpoint, SSLContext trust, List<ConnectionString> devices,
+                               ConnectionString service, SimulatorControl control, AutoCloseable onClose, int mqttsPort) {
         return new HubTarget() {
+            public int mqttsPort() { return mqttsPort; }
             public SSLContext trust() { return trust; }
             public String describe() { return description; }
             public String hubName() { return hubName; }
@@ -119,6 +129,11 @@ public final class EndpointTarget implements HubTarget {
     @Override
     public Endpoint endpoint() {
         return endpoint;
+    }
+
+    @Override
+    public int mqttsPort() {
+        return mqttsPort;
     }
 
     @Override

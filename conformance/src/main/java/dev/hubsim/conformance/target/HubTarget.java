@@ -32,6 +32,11 @@ public interface HubTarget extends AutoCloseable {
     /** A policy with ServiceConnect (e.g. {@code service} or {@code iothubowner}). */
     ConnectionString service();
 
+    /** The MQTT-over-TLS port of the same host (8883, which the SDKs hard-code, unless the settings say otherwise). */
+    default int mqttsPort() {
+        return 8883;
+    }
+
     /** The control the simulator offers to arrange situations; empty for any other endpoint. */
     Optional<SimulatorControl> control();
 

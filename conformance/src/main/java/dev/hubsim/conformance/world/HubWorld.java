@@ -64,6 +64,7 @@ public final class HubWorld {
     private final EventHubChecks eventHub = new EventHubChecks(this);
     private final LimitChecks limits = new LimitChecks(this);
     private final TimeChecks times = new TimeChecks(this);
+    private final MqttChecks mqtt = new MqttChecks(this);
 
     public HubWorld(HubTarget target, List<String> statementIds) {
         this.target = target;
@@ -94,6 +95,10 @@ public final class HubWorld {
 
     public TimeChecks times() {
         return times;
+    }
+
+    public MqttChecks mqtt() {
+        return mqtt;
     }
 
     private String evidence() {
@@ -322,6 +327,7 @@ public final class HubWorld {
     public void close() {
         ProbeTimeout.clearLabel();
         eventHub.close();
+        mqtt.close();
         connections.values().forEach(ProbeConnection::close);
         extraConnections.forEach(ProbeConnection::close);
     }

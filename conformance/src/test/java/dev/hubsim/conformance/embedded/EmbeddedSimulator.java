@@ -74,7 +74,7 @@ public final class EmbeddedSimulator {
     }
 
     private static HubSimulator.Builder base() {
-        return HubSimulator.builder().dataDir(DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0)
+        return HubSimulator.builder().dataDir(DATA_DIR).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0)
                 .cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(FEEDBACK_INTERVAL));
     }
 
@@ -96,7 +96,7 @@ public final class EmbeddedSimulator {
             return EndpointTarget.of(label, info.hubName(), endpoint, trust, devices, service, control, () -> {
                 control.closeSecondaries();
                 hub.close();
-            });
+            }, hub.mqttsPort());
         } catch (Exception e) {
             hub.close();
             throw new IllegalStateException("cannot trust the embedded simulator's CA", e);
@@ -115,11 +115,13 @@ public final class EmbeddedSimulator {
                 "deviceConnectionStrings", String.join(",", info.devices().stream().map(d -> d.connectionString()).toList()),
                 "serviceConnectionString", info.policies().stream().filter(p -> p.name().equals("service")).findFirst().orElseThrow().connectionString(),
                 "port", Integer.toString(hub.amqpsPort()),
+                "mqttsPort", Integer.toString(hub.mqttsPort()),
                 "trustStore", info.trustStore(),
                 "trustStorePassword", info.trustStorePassword(),
                 "hubName", info.hubName());
         HubTarget endpoint = EndpointTarget.fromSettings(settings::get).orElseThrow();
-        return EndpointTarget.of(endpoint.describe(), endpoint.hubName(), endpoint.endpoint(), endpoint.devices(), endpoint.service(), null, hub::close);
+        return EndpointTarget.of(endpoint.describe(), endpoint.hubName(), endpoint.endpoint(), endpoint.trust(), endpoint.devices(), endpoint.service(),
+                null, hub::close, endpoint.mqttsPort());
     }
 
     private static final class Control implements SimulatorControl {

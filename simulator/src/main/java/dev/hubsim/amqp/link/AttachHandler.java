@@ -1,5 +1,7 @@
 package dev.hubsim.amqp.link;
 
+import dev.hubsim.throttling.Operation;
+
 /**
  * The attaches of one kind of link the hub serves (telemetry, C2D, {@code $cbs}, ...): which addresses it takes, what
  * claim they need, and how the link opens. A new kind is one implementation registered in {@link LinkKinds#all()}; the
@@ -18,6 +20,11 @@ interface AttachHandler<P> {
     /** Whether the link takes a per-client link slot (redirects and the Event Hub endpoint's links do not). */
     default boolean takesLinkSlot() {
         return true;
+    }
+
+    /** The operation a basic tier may lack that this link serves (its attach is then refused); null when every tier has it. */
+    default Operation tierOperation() {
+        return null;
     }
 
     /** Opens the link: its terminus, its handler, its credit. The claim that allowed it is bound already. */

@@ -1,10 +1,14 @@
 package dev.hubsim.amqp.link;
 
+import dev.hubsim.auth.Claim;
 import dev.hubsim.auth.ConnectionClaims;
 import dev.hubsim.auth.TokenVerdict;
 import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.LinkKind;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Refusal;
+import dev.hubsim.throttling.Throttling;
 import dev.hubsim.trace.TraceRecord;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.engine.Delivery;
@@ -51,6 +55,17 @@ final class CbsRequestHandler extends RequestLinkHandler {
         }
         CbsNode.Outcome outcome = CbsDepartures.apply(connection.hub().deviations(), request, connection.hub().cbs().handle(request),
                 connection.hub().clock().instant());
+        long connectWait = 0;
+        if (outcome.claim() != null && !outcome.eventHub() && outcome.claim().kind() == Claim.Kind.DEVICE_KEY) {
+            // A device's token is its connection to the hub: throttled as new device connections (renewals too).
+            connectWait = connection.hub().throttling().admit(Operation.CONNECT, outcome.claim().identity(), 1, 0);
+            if (connectWait < 0) {
+                Refusal refusal = Throttling.refusal(connectWait);
+                connection.recordFault(CbsNode.ADDRESS, Map.of("throttled", refusal.errorName()));
+                outcome = outcome.withVerdict(new TokenVerdict.Refused(TokenVerdict.Failure.THROTTLED, refusal.describe(Operation.CONNECT)));
+                connectWait = 0;
+            }
+        }
         if (outcome.claim() != null) {
             // The connection's claims take it, or refuse it once (too many claims).
             TokenVerdict held = connection.claims().put(outcome.eventHub() ? ConnectionClaims.Endpoint.EVENT_HUB : ConnectionClaims.Endpoint.HUB,
@@ -69,31 +84,35 @@ final class CbsRequestHandler extends RequestLinkHandler {
                     outcome.request() == null ? "?" : outcome.request().audience(), refused.description());
         }
         if (connection.hub().deviations().contains(Deviation.CBS_REPLY_BEFORE_SETTLING)) {
-            reply(outcome.reply());
+            reply(outcome.reply(), connectWait);
             connection.flush();
         }
         delivery.disposition(Accepted.getInstance());
         delivery.settle();
         connection.links().credit(receiver, LinkKind.CBS).settled();
         if (!connection.hub().deviations().contains(Deviation.CBS_REPLY_BEFORE_SETTLING)) {
-            reply(outcome.reply());
+            reply(outcome.reply(), connectWait);
         } else {
             connection.flush();
         }
     }
 
-    private void reply(Message reply) {
+    /** Sends the reply, after the connection throttle's wait (nanoseconds) or the delayed-replies fault, whichever is longer. */
+    private void reply(Message reply, long waitNanos) {
         FaultPlan faults = connection.hub().faults();
         if (faults.takeCbsReplyDrop(connection.id(), connection.trace().identities())) {
             connection.recordFault(CbsNode.ADDRESS, Map.of("fault", "cbs reply dropped", "correlation-id", String.valueOf(reply.getCorrelationId())));
             return;
         }
         Duration delay = faults.cbsReplyDelay(connection.id(), connection.trace().identities());
+        if (!delay.isZero()) {
+            connection.recordFault(CbsNode.ADDRESS, Map.of("fault", "cbs reply delayed", "delay-ms", delay.toMillis()));
+        }
+        delay = delay.compareTo(Duration.ofNanos(waitNanos)) >= 0 ? delay : Duration.ofNanos(waitNanos);
         if (delay.isZero()) {
             send(reply);
         } else {
-            connection.recordFault(CbsNode.ADDRESS, Map.of("fault", "cbs reply delayed", "delay-ms", delay.toMillis()));
-            connection.hub().scheduler().schedule(() -> connection.runLater(() -> send(reply)), delay.toMillis(), TimeUnit.MILLISECONDS);
+            connection.hub().scheduler().schedule(() -> connection.runLater(() -> send(reply)), delay.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.hubsim.amqp.link;
 
+import dev.hubsim.throttling.Operation;
+
 import org.apache.qpid.proton.engine.Sender;
 
 /** {@code /devices/{id}/messages/devicebound}: a device's cloud-to-device receiver ({@link DeviceBoundLink}). */
@@ -12,6 +14,11 @@ final class DeviceBoundLinks implements AttachHandler<HubPath.DeviceBound> {
     @Override
     public Access access(HubPath.DeviceBound path) {
         return new Access.Device(path.deviceId(), path.moduleId(), path.resource());
+    }
+
+    @Override
+    public Operation tierOperation() {
+        return Operation.C2D_SEND;
     }
 
     @Override

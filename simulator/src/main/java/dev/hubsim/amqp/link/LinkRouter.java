@@ -2,6 +2,8 @@ package dev.hubsim.amqp.link;
 
 import dev.hubsim.auth.Claim;
 import dev.hubsim.faults.FaultPlan;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Refusal;
 import dev.hubsim.trace.TraceRecord;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.protocol.amqp.broker.AMQPSessionCallback;
@@ -65,6 +67,11 @@ public final class LinkRouter {
                 policy.decide(kind.access(path), attach.address(), attach.host().claims()));
         if (decision instanceof LinkDecision.Refused refused) {
             refuse(attach, refused);
+            return true;
+        }
+        Operation needs = kind.tierOperation();
+        if (needs != null && !attach.hub().throttling().offers(needs)) {
+            refuse(attach, new LinkDecision.Refused(Refusal.NOT_IN_TIER.condition(), Refusal.NOT_IN_TIER.describe(needs)));
             return true;
         }
         Claim claim = ((LinkDecision.Allowed) decision).claim();

@@ -1,12 +1,16 @@
 package dev.hubsim.amqp.link;
 
 import dev.hubsim.c2d.CloudToDevice;
+import dev.hubsim.c2d.C2dMessage;
 import dev.hubsim.c2d.CloudToDeviceErrors;
 import dev.hubsim.c2d.EnqueueResult;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.LinkKind;
 import dev.hubsim.codec.C2dMessages;
 import dev.hubsim.errors.Condition;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Refusal;
+import dev.hubsim.throttling.Throttling;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
@@ -31,6 +35,8 @@ final class ServiceDeviceBoundLink extends RequestLinkHandler {
     private final LinkHost connection;
     private final Receiver receiver;
     private final CloudToDevice c2d;
+    /** Messages waiting out the throttle; later ones queue behind them, so they are queued for devices in order. */
+    private int throttled;
 
     ServiceDeviceBoundLink(LinkHost connection, Receiver receiver, CloudToDevice c2d) {
         this.connection = connection;
@@ -62,30 +68,54 @@ final class ServiceDeviceBoundLink extends RequestLinkHandler {
         }
         String address = LinkTable.targetAddress(receiver);
         FaultPlan.TransferFault fault = connection.hub().faults().takeTransfer(connection.id(), connection.trace().identities(), address).orElse(null);
-        Answer answer;
         if (fault != null) {
             connection.recordFault(address, Map.of("fault", "transfer rejected", "condition", fault.condition()));
-            answer = new Answer(Symbol.valueOf(fault.condition()), fault.description());
-        } else {
-            EnqueueResult result;
-            try {
-                result = c2d.enqueue(C2dMessages.decode(bytes));
-            } catch (RuntimeException e) {
-                result = new EnqueueResult.Refused(Condition.DECODE_ERROR, CloudToDeviceErrors.undecodable(String.valueOf(e.getMessage())));
-            }
-            answer = result instanceof EnqueueResult.Refused refused ? new Answer(AmqpErrors.symbol(
-                    refused.condition() == dev.hubsim.errors.Condition.RESOURCE_LIMIT_EXCEEDED
-                            && connection.hub().deviations().contains(dev.hubsim.faults.Deviation.C2D_QUEUE_FULL_OTHER_CONDITION)
-                            ? dev.hubsim.errors.Condition.QUOTA_EXCEEDED : refused.condition()), refused.description())
-                    : Answer.ACCEPTED;
+            answerLater(delivery, address, new Answer(Symbol.valueOf(fault.condition()), fault.description()));
+            return;
         }
+        C2dMessage message;
+        try {
+            message = C2dMessages.decode(bytes);
+        } catch (RuntimeException e) {
+            answerLater(delivery, address, new Answer(AmqpErrors.symbol(Condition.DECODE_ERROR), CloudToDeviceErrors.undecodable(String.valueOf(e.getMessage()))));
+            return;
+        }
+        long wait = connection.hub().throttling().admit(Operation.C2D_SEND, message.deviceId(), 1, bytes.length);
+        if (wait < 0) {
+            Refusal refusal = Throttling.refusal(wait);
+            connection.recordFault(address, Map.of("throttled", refusal.errorName()));
+            answerLater(delivery, address, new Answer(AmqpErrors.symbol(refusal.condition()), refusal.describe(Operation.C2D_SEND)));
+        } else if (wait > 0 || throttled > 0) {
+            // Traffic shaping: queued at the tier's rate, settled once queued for the device.
+            throttled++;
+            connection.hub().scheduler().schedule(() -> connection.runLater(() -> {
+                throttled--;
+                answerLater(delivery, address, enqueue(message));
+            }), wait, TimeUnit.NANOSECONDS);
+        } else {
+            answerLater(delivery, address, enqueue(message));
+        }
+    }
+
+    private Answer enqueue(C2dMessage message) {
+        EnqueueResult result = c2d.enqueue(message);
+        if (!(result instanceof EnqueueResult.Refused refused)) {
+            return Answer.ACCEPTED;
+        }
+        Condition condition = refused.condition() == Condition.RESOURCE_LIMIT_EXCEEDED
+                && connection.hub().deviations().contains(dev.hubsim.faults.Deviation.C2D_QUEUE_FULL_OTHER_CONDITION)
+                ? Condition.QUOTA_EXCEEDED : refused.condition();
+        return new Answer(AmqpErrors.symbol(condition), refused.description());
+    }
+
+    /** The answer, at once or after the delayed-dispositions fault's delay. */
+    private void answerLater(Delivery delivery, String address, Answer answer) {
         Duration delay = connection.hub().faults().dispositionDelay(connection.id(), connection.trace().identities(), address);
         if (delay.isZero()) {
             answer(delivery, answer);
         } else {
-            Answer later = answer;
             connection.recordFault(address, Map.of("fault", "disposition delayed", "delay-ms", delay.toMillis()));
-            connection.hub().scheduler().schedule(() -> connection.runLater(() -> answer(delivery, later)), delay.toMillis(), TimeUnit.MILLISECONDS);
+            connection.hub().scheduler().schedule(() -> connection.runLater(() -> answer(delivery, answer)), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

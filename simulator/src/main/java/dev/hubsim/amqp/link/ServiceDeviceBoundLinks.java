@@ -1,5 +1,7 @@
 package dev.hubsim.amqp.link;
 
+import dev.hubsim.throttling.Operation;
+
 import org.apache.qpid.proton.engine.Receiver;
 
 /** {@code /messages/devicebound}: the service's cloud-to-device sender ({@link ServiceDeviceBoundLink}). */
@@ -12,6 +14,11 @@ final class ServiceDeviceBoundLinks implements AttachHandler<HubPath.ServiceDevi
     @Override
     public Access access(HubPath.ServiceDeviceBound path) {
         return new Access.Service(path.resource());
+    }
+
+    @Override
+    public Operation tierOperation() {
+        return Operation.C2D_SEND;
     }
 
     @Override

@@ -1,0 +1,66 @@
+package dev.hubsim.mqtt;
+
+/**
+ * The topics a device may publish to and the filters it may subscribe to (reference iothub-twin-methods-mqtt.md §4.5),
+ * parsed for one connected identity. Anything else is not a topic of this device.
+ */
+final class Topics {
+    static final String TWIN_RESPONSES = "$iothub/twin/res/#";
+    static final String TWIN_DESIRED = "$iothub/twin/PATCH/properties/desired/#";
+    static final String METHOD_REQUESTS = "$iothub/methods/POST/#";
+    static final String TWIN_GET = "$iothub/twin/GET/";
+    static final String TWIN_PATCH_REPORTED = "$iothub/twin/PATCH/properties/reported/";
+    static final String METHOD_RESPONSE = "$iothub/methods/res/";
+
+    /** What a subscription is for. */
+    enum Filter { DEVICE_BOUND, MODULE_INPUTS, TWIN_RESPONSES, TWIN_DESIRED, METHOD_REQUESTS }
+
+    private final String prefix;
+    private final String deviceBoundFilter;
+    private final String deviceBoundPrefix;
+    private final String inputsFilter;
+
+    /** @param moduleId null for a device's own connection */
+    Topics(String deviceId, String moduleId) {
+        this.prefix = moduleId == null ? "devices/" + deviceId + "/" : "devices/" + deviceId + "/modules/" + moduleId + "/";
+        this.deviceBoundPrefix = "devices/" + deviceId + "/messages/devicebound/";
+        this.deviceBoundFilter = deviceBoundPrefix + "#";
+        this.inputsFilter = moduleId == null ? null : prefix + "inputs/#";
+    }
+
+    /** The filter's kind, or null when this device may not subscribe to it. */
+    Filter filter(String topicFilter) {
+        if (topicFilter.equals(deviceBoundFilter)) {
+            return Filter.DEVICE_BOUND;
+        }
+        if (topicFilter.equals(inputsFilter)) {
+            return Filter.MODULE_INPUTS;
+        }
+        return switch (topicFilter) {
+            case TWIN_RESPONSES -> Filter.TWIN_RESPONSES;
+            case TWIN_DESIRED -> Filter.TWIN_DESIRED;
+            case METHOD_REQUESTS -> Filter.METHOD_REQUESTS;
+            default -> null;
+        };
+    }
+
+    /** The property bag of a telemetry topic ({@code ""} when none), or null when the topic is not this device's telemetry. */
+    String telemetryBag(String topic) {
+        String events = prefix + "messages/events/";
+        if (topic.startsWith(events)) {
+            String bag = topic.substring(events.length());
+            // Java appends a '/' after a module's bag (MqttMessaging.java:122-125).
+            return bag.endsWith("/") ? bag.substring(0, bag.length() - 1) : bag;
+        }
+        return topic.equals(prefix + "messages/events") ? "" : null;
+    }
+
+    /** The topic a C2D message goes out on, with its encoded property bag. */
+    String deviceBound(String encodedBag) {
+        return deviceBoundPrefix + encodedBag;
+    }
+
+    String deviceBoundAddress() {
+        return "/" + deviceBoundPrefix.substring(0, deviceBoundPrefix.length() - 1);
+    }
+}

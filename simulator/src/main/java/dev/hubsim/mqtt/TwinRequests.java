@@ -1,0 +1,142 @@
+package dev.hubsim.mqtt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hubsim.faults.Deviation;
+import dev.hubsim.twin.TwinException;
+import dev.hubsim.twin.TwinKey;
+import dev.hubsim.twin.TwinState;
+import dev.hubsim.twin.Twins;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Twin over MQTT (reference iothub-twin-methods-mqtt.md §4.7) on the core's {@link Twins}: GET on
+ * {@code $iothub/twin/GET/?$rid=}, reported patches on {@code $iothub/twin/PATCH/properties/reported/?$rid=}, answers
+ * on {@code $iothub/twin/res/{status}/?$rid={rid}[&$version=n]} ({@code $rid} first, as the Java SDK needs), errors
+ * with a JSON body carrying {@code errorCode} and {@code message} (Node reads nothing else); desired changes pushed on
+ * {@code $iothub/twin/PATCH/properties/desired/?$version=n}. Hub publications go out at QoS 0 (the cloud's QoS is
+ * unconfirmed). On the session's event loop.
+ */
+final class TwinRequests {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String RESPONSE_PREFIX = "$iothub/twin/res/";
+    static final String DESIRED_PUSH_PREFIX = "$iothub/twin/PATCH/properties/desired/?$version=";
+
+    private final DeviceSession session;
+    private final TwinKey key;
+    private Twins.Subscription desired;
+
+    TwinRequests(DeviceSession session) {
+        this.session = session;
+        ClientIdentity who = session.identity;
+        this.key = who.moduleId() == null ? TwinKey.device(who.deviceId()) : TwinKey.module(who.deviceId(), who.moduleId());
+    }
+
+    static boolean isTwinTopic(String topic) {
+        return topic.startsWith("$iothub/twin/");
+    }
+
+    /**
+     * A twin request: {@code acknowledge} (the PUBACK) runs before the answer goes out; false, with nothing done, when
+     * the topic is none the hub serves (the session then closes the connection).
+     */
+    boolean request(String topic, byte[] payload, Runnable acknowledge) {
+        boolean get = topic.startsWith(Topics.TWIN_GET);
+        boolean patch = topic.startsWith(Topics.TWIN_PATCH_REPORTED);
+        if (!get && !patch) {
+            return false;
+        }
+        String query = topic.substring(get ? Topics.TWIN_GET.length() : Topics.TWIN_PATCH_REPORTED.length());
+        Map<String, String> params;
+        try {
+            params = PropertyBag.decode(query);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        String rid = params.get("$rid");
+        if (rid == null) {
+            return false;
+        }
+        acknowledge.run();
+        Twins twins = session.face.twins();
+        try {
+            if (get) {
+                TwinState state = twins.get(key);
+                respond(session.face.deviates(Deviation.MQTT_TWIN_GET_202) ? 202 : 200, rid, null, JSON.writeValueAsBytes(state.deviceView()));
+            } else {
+                TwinState state = twins.patchReported(key, readPatch(payload));
+                respond(204, rid, state.reportedVersion(), new byte[0]);
+            }
+        } catch (TwinException e) {
+            int status = switch (e.reason()) {
+                case NOT_FOUND -> 404;
+                case PRECONDITION_FAILED -> 412;
+                case INVALID -> 400;
+            };
+            error(status, rid, e.getMessage());
+        } catch (IOException e) {
+            error(400, rid, "Malformed JSON: " + e.getMessage());
+        }
+        return true;
+    }
+
+    private static JsonNode readPatch(byte[] payload) throws IOException {
+        JsonNode node = JSON.readTree(payload);
+        if (node == null) {
+            throw new IOException("empty body");
+        }
+        return node;
+    }
+
+    private void error(int status, String rid, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        // IoT Hub's numeric codes: status * 1000 + 1 (ArgumentInvalid 400001? DeviceNotFound 404001, PreconditionFailed 412002)
+        body.put("errorCode", status == 412 ? 412002 : status * 1000 + 1);
+        body.put("message", message);
+        try {
+            respond(status, rid, null, JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void respond(int status, String rid, Long version, byte[] body) {
+        if (!session.subscribed(Topics.Filter.TWIN_RESPONSES)) {
+            return; // nobody listens: IoT Hub answers on the subscription only
+        }
+        String topic = version != null && session.face.deviates(Deviation.MQTT_TWIN_VERSION_BEFORE_RID)
+                ? RESPONSE_PREFIX + status + "/?$version=" + version + "&$rid=" + PropertyBag.escape(rid)
+                : RESPONSE_PREFIX + status + "/?$rid=" + PropertyBag.escape(rid) + (version == null ? "" : "&$version=" + version);
+        session.send(MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.AT_MOST_ONCE).payload(Unpooled.wrappedBuffer(body)).build());
+    }
+
+    /** The device subscribed to desired changes: each one is pushed with its {@code $version}. */
+    void subscribeDesired() {
+        if (desired != null) {
+            return;
+        }
+        desired = session.face.twins().subscribe(key, patch -> session.channel.eventLoop().execute(() -> {
+            try {
+                byte[] body = JSON.writeValueAsBytes(patch.body());
+                session.send(MqttMessageBuilders.publish().topicName(DESIRED_PUSH_PREFIX + patch.version()).qos(MqttQoS.AT_MOST_ONCE)
+                        .payload(Unpooled.wrappedBuffer(body)).build());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+    }
+
+    void close() {
+        if (desired != null) {
+            desired.close();
+            desired = null;
+        }
+    }
+}

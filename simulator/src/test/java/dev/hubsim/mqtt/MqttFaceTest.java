@@ -1,0 +1,299 @@
+package dev.hubsim.mqtt;
+
+import dev.hubsim.HubSimulator;
+import dev.hubsim.RecordedTelemetry;
+import dev.hubsim.c2d.C2dSettings;
+import dev.hubsim.config.HubConfig;
+import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.registry.DeviceStatus;
+import dev.hubsim.testing.Waits;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The MQTT face with Eclipse Paho 1.2.5 (the MQTT library the Java device SDK pins) over TLS on a free port: CONNECT as
+ * IoT Hub (CONNACK 5 for every refusal), telemetry with property bags into the same ingest as AMQP, cloud-to-device
+ * with the properties in the topic, and the connection closed on bad input while other clients keep being served.
+ */
+class MqttFaceTest {
+    @RegisterExtension
+    static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().hub(new HubConfig("simhub", null, List.of(
+            new HubConfig.DeviceSpec("d1", null, null, null),
+            new HubConfig.DeviceSpec("d2", null, null, null),
+            new HubConfig.DeviceSpec("parked", null, null, DeviceStatus.DISABLED)), null))
+            .configure(b -> b.cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(Duration.ofMillis(200)))).build();
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final List<MqttClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void closeClients() {
+        for (MqttClient c : clients) {
+            try {
+                if (c.isConnected()) {
+                    c.disconnectForcibly(0, 0, false);
+                }
+                c.close(true);
+            } catch (MqttException ignored) {
+                // already gone
+            }
+        }
+    }
+
+    static String userName(HubSimulator hub, String clientId) {
+        return hub.hub().primaryHostName() + "/" + clientId + "/?api-version=2021-04-12";
+    }
+
+    MqttClient client(String clientId) throws MqttException {
+        HubSimulator hub = HUB.simulator();
+        MqttClient client = new MqttClient("ssl://127.0.0.1:" + hub.mqttsPort(), clientId, new MemoryPersistence());
+        clients.add(client);
+        return client;
+    }
+
+    MqttConnectOptions options(String userName, String password) throws Exception {
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        o.setCleanSession(false);
+        o.setUserName(userName);
+        if (password != null) {
+            o.setPassword(password.toCharArray());
+        }
+        o.setSocketFactory(HUB.simulator().tls().clientContext().getSocketFactory());
+        o.setHttpsHostnameVerificationEnabled(false);
+        o.setAutomaticReconnect(false);
+        o.setConnectionTimeout((int) TIMEOUT.toSeconds());
+        return o;
+    }
+
+    MqttClient connected(String deviceId) throws Exception {
+        HubSimulator hub = HUB.simulator();
+        MqttClient client = client(deviceId);
+        client.connect(options(userName(hub, deviceId), hub.deviceToken(deviceId, Duration.ofHours(1))));
+        return client;
+    }
+
+    /** Completes when the hub closes the client's connection. */
+    static CompletableFuture<Throwable> lost(MqttClient client, BlockingQueue<String[]> inbox) {
+        CompletableFuture<Throwable> lost = new CompletableFuture<>();
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                lost.complete(cause);
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                inbox.add(new String[]{topic, new String(message.getPayload(), StandardCharsets.UTF_8)});
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        return lost;
+    }
+
+    @Test
+    void telemetryWithAPropertyBagIsStampedAndStoredWithItsProperties() throws Exception {
+        MqttClient client = connected("d1");
+        String marker = "mqtt-" + UUID.randomUUID();
+        // Java writes $.mid literally, Node and C %24.mid: both are the message id.
+        client.publish("devices/d1/messages/events/$.mid=m-1&%24.cid=c-1&$.ct=application%2Fjson&$.ce=utf-8&temp=21.5&note=a%20b",
+                marker.getBytes(StandardCharsets.UTF_8), 1, false);
+
+        RecordedTelemetry t = stored("d1", marker);
+        assertEquals("m-1", t.message().getMessageId());
+        assertEquals("c-1", t.message().getCorrelationId());
+        assertEquals("application/json", t.message().getContentType());
+        assertEquals("utf-8", t.message().getContentEncoding());
+        assertEquals(Map.of("temp", "21.5", "note", "a b"), t.applicationProperties());
+        assertEquals("d1", t.annotations().get("iothub-connection-device-id"));
+        assertEquals("Telemetry", t.annotations().get("iothub-message-source"));
+        assertEquals(HUB.simulator().hub().registry().device("d1").orElseThrow().generationId(), t.annotations().get("iothub-connection-auth-generation-id"));
+        assertNotNull(t.annotations().get("x-opt-sequence-number"));
+    }
+
+    @Test
+    void qosZeroAndRetainAreStoredTooTheRetainFlagAsMqttRetain() throws Exception {
+        MqttClient client = connected("d1");
+        String marker = "retained-" + UUID.randomUUID();
+        client.publish("devices/d1/messages/events/", marker.getBytes(StandardCharsets.UTF_8), 0, true);
+        RecordedTelemetry t = stored("d1", marker);
+        assertEquals("true", t.applicationProperties().get("mqtt-retain"));
+    }
+
+    @Test
+    void everyRefusedConnectGetsReturnCodeFive() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        String good = hub.deviceToken("d1", Duration.ofHours(1));
+        assertEquals(5, refusal("d1", userName(hub, "d1"), good.replace("sig=", "sig=x")), "bad signature");
+        assertEquals(5, refusal("d1", userName(hub, "d2"), good), "client id not the user name's");
+        assertEquals(5, refusal("d2", userName(hub, "d2"), good), "d1's token for d2");
+        assertEquals(5, refusal("nobody", userName(hub, "nobody"), good), "unknown device");
+        assertEquals(5, refusal("parked", userName(hub, "parked"), hub.deviceToken("parked", Duration.ofHours(1))), "disabled device");
+        assertEquals(5, refusal("d1", userName(hub, "d1"), null), "no password");
+        assertEquals(5, refusal("d1", "other.example.com/d1/?api-version=2021-04-12", good), "another hub's host");
+        // and with the right answers the same client connects
+        MqttClient ok = client("d1");
+        ok.connect(options(userName(hub, "d1"), good));
+        assertTrue(ok.isConnected());
+    }
+
+    private int refusal(String clientId, String userName, String password) throws Exception {
+        MqttClient client = client(clientId);
+        MqttException e = assertThrows(MqttException.class, () -> client.connect(options(userName, password)));
+        return e.getReasonCode();
+    }
+
+    @Test
+    void cloudToDeviceMessagesArriveWithTheirPropertiesInTheTopicAndPubackCompletesThem() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        MqttClient client = connected("d2");
+        BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(8);
+        lost(client, inbox);
+        client.subscribe("devices/d2/messages/devicebound/#", 1);
+        hub.cloudToDevice().send("d2", "to the device".getBytes(StandardCharsets.UTF_8), Map.of("color", "dark blue", "iothub-ack", "full"));
+
+        String[] got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got, "the C2D message arrived");
+        assertEquals("to the device", got[1]);
+        String bag = got[0].substring("devices/d2/messages/devicebound/".length());
+        assertTrue(bag.startsWith("%24.mid="), bag);
+        assertTrue(bag.contains("&%24.to=%2Fdevices%2Fd2%2Fmessages%2Fdevicebound"), bag);
+        assertTrue(bag.contains("&iothub-ack=full"), bag);
+        assertTrue(bag.endsWith("&color=dark%20blue"), bag);
+        // Paho acknowledges after messageArrived returns: the PUBACK completes the message and asks for feedback.
+        Waits.until("the message completed", () -> hub.cloudToDevice().depth("d2") == 0);
+        Waits.until("positive feedback", () -> hub.cloudToDevice().feedbackWaiting() > 0);
+    }
+
+    @Test
+    void aPublishToAnotherDevicesTopicClosesOnlyThatConnection() throws Exception {
+        MqttClient bystander = connected("d2");
+        MqttClient client = connected("d1");
+        CompletableFuture<Throwable> lost = lost(client, new ArrayBlockingQueue<>(1));
+        client.publish("devices/d2/messages/events/", "spoof".getBytes(StandardCharsets.UTF_8), 0, false);
+        assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(HUB.simulator().telemetry("d2").stream().noneMatch(t -> new String(t.body(), StandardCharsets.UTF_8).equals("spoof")));
+        String marker = "still-served-" + UUID.randomUUID();
+        bystander.publish("devices/d2/messages/events/", marker.getBytes(StandardCharsets.UTF_8), 1, false);
+        stored("d2", marker);
+    }
+
+    @Test
+    void aSubscribeToAnotherDevicesMessagesClosesTheConnection() throws Exception {
+        MqttClient client = connected("d1");
+        CompletableFuture<Throwable> lost = lost(client, new ArrayBlockingQueue<>(1));
+        assertThrows(MqttException.class, () -> client.subscribe("devices/d2/messages/devicebound/#", 1));
+        assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void qosTwoPublishClosesTheConnection() throws Exception {
+        MqttClient client = connected("d1");
+        CompletableFuture<Throwable> lost = lost(client, new ArrayBlockingQueue<>(1));
+        assertThrows(MqttException.class, () -> client.publish("devices/d1/messages/events/", "two".getBytes(StandardCharsets.UTF_8), 2, false));
+        assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertFalse(client.isConnected());
+    }
+
+    @Test
+    void aSecondConnectionOfTheSameDeviceDropsTheFirst() throws Exception {
+        MqttClient first = connected("d1");
+        CompletableFuture<Throwable> lost = lost(first, new ArrayBlockingQueue<>(1));
+        MqttClient second = connected("d1");
+        assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(second.isConnected());
+    }
+
+    @Test
+    void theConnectionClosesWhenItsTokenExpires() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        MqttClient client = client("d1");
+        // clock skew is 5 minutes by default: a token that expired 5 min - 2 s ago still has 2 s to live
+        String token = hub.deviceToken("d1", Duration.ofSeconds(3).minus(Duration.ofMinutes(5)));
+        client.connect(options(userName(hub, "d1"), token));
+        CompletableFuture<Throwable> lost = lost(client, new ArrayBlockingQueue<>(1));
+        long t0 = System.nanoTime();
+        assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(500), "closed at expiry, not at once");
+    }
+
+    @Test
+    void twinGetAndReportedPatchAnswerOnTheResponseTopicWithRidFirstAndTheNewVersion() throws Exception {
+        MqttClient client = connected("d2");
+        BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(8);
+        lost(client, inbox);
+        client.subscribe("$iothub/twin/res/#", 1);
+        client.publish("$iothub/twin/GET/?$rid=r1", new byte[0], 1, false);
+        String[] got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got, "GET answered");
+        assertEquals("$iothub/twin/res/200/?$rid=r1", got[0]);
+        assertTrue(got[1].contains("\"desired\"") && got[1].contains("\"reported\""), got[1]);
+
+        client.publish("$iothub/twin/PATCH/properties/reported/?$rid=r2", "{\"fw\":\"1.2\"}".getBytes(StandardCharsets.UTF_8), 1, false);
+        got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got, "PATCH answered");
+        assertTrue(got[0].matches("\\$iothub/twin/res/204/\\?\\$rid=r2&\\$version=\\d+"), got[0]);
+
+        client.publish("$iothub/twin/GET/?$rid=r3", new byte[0], 1, false);
+        got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got);
+        assertTrue(got[1].contains("\"fw\":\"1.2\""), "the GET after the patch shows it: " + got[1]);
+
+        client.publish("$iothub/twin/PATCH/properties/reported/?$rid=r4", "{not json".getBytes(StandardCharsets.UTF_8), 1, false);
+        got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got);
+        assertEquals("$iothub/twin/res/400/?$rid=r4", got[0]);
+        assertTrue(got[1].contains("\"errorCode\"") && got[1].contains("\"message\""), got[1]);
+    }
+
+    @Test
+    void aTwinRequestWithoutRidClosesTheConnection() throws Exception {
+        MqttClient client = connected("d1");
+        CompletableFuture<Throwable> lost = lost(client, new ArrayBlockingQueue<>(1));
+        client.subscribe("$iothub/twin/res/#", 1);
+        assertThrows(MqttException.class, () -> client.publish("$iothub/twin/GET/", new byte[0], 1, false));
+        assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    private static RecordedTelemetry stored(String deviceId, String marker) {
+        RecordedTelemetry[] found = new RecordedTelemetry[1];
+        Waits.until("telemetry '" + marker + "' stored", () -> {
+            List<RecordedTelemetry> all = HUB.simulator().telemetry(deviceId).stream()
+                    .filter(t -> new String(t.body(), StandardCharsets.UTF_8).equals(marker)).toList();
+            if (all.size() > 1) {
+                throw new AssertionError("stored " + all.size() + " times");
+            }
+            found[0] = all.isEmpty() ? null : all.get(0);
+            return found[0] != null;
+        });
+        return found[0];
+    }
+}
