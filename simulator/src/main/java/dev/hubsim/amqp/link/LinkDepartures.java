@@ -28,21 +28,24 @@ final class LinkDepartures {
     /** Refuses an unknown path the departing way; false when the documented framing applies. */
     static boolean refuseUnknown(Attach attach, LinkDecision.Refused unknown) {
         Set<Deviation> deviations = of(attach);
-        if (deviations.contains(Deviation.UNKNOWN_PATH_OTHER_DESCRIPTION)) {
-            attach.refuse(AmqpErrors.symbol(unknown.condition()), "No link handler for " + attach.address(), null);
+        boolean otherText = deviations.contains(Deviation.UNKNOWN_PATH_OTHER_DESCRIPTION);
+        boolean terminus = deviations.contains(Deviation.UNKNOWN_PATH_WITH_TERMINUS);
+        if (!otherText && !terminus) {
+            return false;
+        }
+        String description = otherText ? "No link handler for " + attach.address() : unknown.description();
+        if (!terminus) {
+            attach.refuse(AmqpErrors.symbol(unknown.condition()), description, null);
             return true;
         }
-        if (deviations.contains(Deviation.UNKNOWN_PATH_WITH_TERMINUS)) {
-            var link = attach.link();
-            link.setSource(link.getRemoteSource());
-            link.setTarget(link.getRemoteTarget());
-            link.setCondition(new ErrorCondition(AmqpErrors.symbol(unknown.condition()), unknown.description()));
-            link.open();
-            link.close();
-            attach.host().flush();
-            return true;
-        }
-        return false;
+        var link = attach.link();
+        link.setSource(link.getRemoteSource());
+        link.setTarget(link.getRemoteTarget());
+        link.setCondition(new ErrorCondition(AmqpErrors.symbol(unknown.condition()), description));
+        link.open();
+        link.close();
+        attach.host().flush();
+        return true;
     }
 
     /** With {@link Deviation#CROSS_DEVICE_CLAIM_ALLOWED}: any hub claim of the connection opens any device's path. */
