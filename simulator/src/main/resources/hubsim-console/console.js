@@ -197,10 +197,13 @@
     fillDeviceSelect($('telemetry-device'), true);
   }
 
+  /** Rebuilt only when devices came or went, so a picker in use is left alone. */
   function fillDeviceSelect(select, withAll) {
+    const ids = state.devices.map(d => d.deviceId).join('\n');
+    if (select.dataset.ids === ids) return;
+    select.dataset.ids = ids;
     const chosen = select.value;
-    const options = devicesOptions(withAll);
-    select.replaceChildren(...options);
+    select.replaceChildren(...devicesOptions(withAll));
     if ([...select.options].some(o => o.value === chosen)) select.value = chosen;
   }
 
@@ -461,6 +464,12 @@
     logFault(kind + ' ' + JSON.stringify(body) + ': ' + result.affected + ' affected');
   }
 
+  /** Only the fields the chosen fault kind takes are shown. */
+  function showFaultFields() {
+    const kind = $('fault-kind').value;
+    document.querySelectorAll('#fault-form [data-kinds]').forEach(e => { e.hidden = !e.dataset.kinds.split(' ').includes(kind); });
+  }
+
   function logFault(text) {
     const li = document.createElement('li');
     li.textContent = new Date().toISOString().substring(11, 19) + ' ' + text;
@@ -593,6 +602,8 @@
       const r = await api('POST', '/hubsim/c2d/' + encodeURIComponent($('c2d-device').value) + '/purge');
       say(r.purged + ' purged');
     }));
+    $('fault-kind').addEventListener('change', showFaultFields);
+    showFaultFields();
     $('fault-form').addEventListener('submit', e => { e.preventDefault(); guarded(applyFault); });
     $('fault-clear').addEventListener('click', () => guarded(async () => {
       await api('POST', '/hubsim/faults/clear', {});

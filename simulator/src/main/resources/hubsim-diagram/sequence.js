@@ -77,7 +77,7 @@
     const arrow = el('div', 'arrow');
     const label = el('div', 'label');
     if (labelConnection) label.append(el('span', 'connection', connectionOf(r) + ' '));
-    label.append(el('strong', null, r.type.replace('_', ' ')),
+    label.append(el('strong', null, r.type.replaceAll('_', ' ')),
       document.createTextNode(r.channel >= 0 ? ' [' + r.channel + ']' : ''),
       r.path ? el('span', 'path', ' ' + r.path) : document.createTextNode(''));
     const detail = el('div', 'detail', summary(r));

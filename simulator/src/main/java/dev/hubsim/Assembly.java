@@ -104,7 +104,8 @@ final class Assembly {
         EventStore store = new EventStore(ehSettings, b.clock, b.persistent ? dir.resolve("events").resolve(ehSettings.name()) : null);
         EventHubEndpoint eventHub = new EventHubEndpoint(ehSettings, store, b.clock);
         Duration maxTokenLifetime = b.maxTokenLifetime != null ? b.maxTokenLifetime : hubConfig.maxTokenLifetime();
-        int maxFrameSize = b.maxFrameSize != null ? b.maxFrameSize : hubConfig.maxFrameSize() != null ? hubConfig.maxFrameSize() : 0;
+        int maxFrameSize = b.maxFrameSize != null ? b.maxFrameSize : hubConfig.maxFrameSize() != null ? hubConfig.maxFrameSize()
+                : HubSimulator.DEFAULT_MAX_FRAME_SIZE;
 
         // Module twins need the registry's modules (the methods work); until then only device twins exist.
         Twins twins = new Twins(key -> key.moduleId() == null && hub.registry().device(key.deviceId()).isPresent(), b.clock,
@@ -120,7 +121,8 @@ final class Assembly {
                 b.mqttsPort, b.mqttPort);
         HubBroker broker = new HubBroker(context, new HubBroker.Settings(b.bindHost, b.amqpsPort, b.amqpPort, tls.keyStore(),
                 tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize)).with(mqtt);
-        // WireMock (Jetty) takes about as long to start cold as the broker: the two start side by side.
+        // Loaded once: the TLS acceptors get it through SharedSslContexts, the HTTPS front directly.
+        tls.serverContext();
         HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth, throttling);
         try {
             broker.start();
@@ -152,7 +154,7 @@ final class Assembly {
         int boundHttps;
         try {
             boundHttps = https.start(new InetSocketAddress("127.0.0.1", broker.port(HubBroker.WEBSOCKET_ACCEPTOR)), b.bindHost, b.httpsPort,
-                    tls.keyStore(), tls.keyStorePassword());
+                    tls.serverContext());
         } catch (Exception e) {
             https.close();
             closeQuietly(broker);

@@ -43,6 +43,11 @@ public final class HubSimulator implements AutoCloseable {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(4);
     /** Artemis' own handshake timeout. */
     public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The AMQP max frame size the hub advertises unless told otherwise: 16 KiB. Large enough for every performative the
+     * SDKs send (transfers of any size are split into frames), small enough that 10,000 devices fit in 1 GiB (README).
+     */
+    public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024;
 
     /** What the composition root hands the facade. */
     record Parts(Hub hub, TlsMaterial tls, HubBroker broker, HubBroker.OtherProtocol mqtt, HubContext context, HubFaults faults, HttpsFace https,
@@ -421,7 +426,8 @@ public final class HubSimulator implements AutoCloseable {
 
         /**
          * The AMQP max frame size the hub's Open advertises, in bytes (CLI {@code --max-frame-size}, config
-         * {@code maxFrameSize}); Artemis' 131,072 by default. Smaller frames cost less broker memory per connection.
+         * {@code maxFrameSize}); {@link #DEFAULT_MAX_FRAME_SIZE} by default. Proton holds an input and an output buffer of
+         * this size per connection, so it sets the broker memory a device costs (README, "CLI options").
          */
         public Builder maxFrameSize(int bytes) {
             if (bytes < 512) {

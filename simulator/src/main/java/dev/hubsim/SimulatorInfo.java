@@ -77,11 +77,14 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
     public record PolicyEntry(String name, String connectionString, String primaryKey) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on the first write or read, not when the ready line is printed (Jackson is a few hundred classes). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     public String toJson() {
         try {
-            return JSON.writeValueAsString(this);
+            return Json.MAPPER.writeValueAsString(this);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -101,6 +104,6 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
     }
 
     public static SimulatorInfo readFrom(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), SimulatorInfo.class);
+        return Json.MAPPER.readValue(file.toFile(), SimulatorInfo.class);
     }
 }

@@ -43,7 +43,7 @@ public final class Bench {
     final Set<String> only = Set.of(System.getProperty("bench.only", "d2c,startup,storm,c2d,eventhub").split(","));
     final Path out = Path.of(System.getProperty("bench.out", "target"));
     final Report report = new Report();
-    final EventLoopGroup group = new NioEventLoopGroup(2);
+    final EventLoopGroup group = new NioEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory(ServerCpu.CLIENT_THREADS));
     Path dataDir;
     HubSimulator hub;
     BareArtemis bare;
@@ -130,6 +130,8 @@ public final class Bench {
                 String label = (size / 1024) + " KB, " + senders + (senders == 1 ? " sender" : " senders");
                 List<Double> hubRates = new ArrayList<>();
                 List<Double> bareRates = new ArrayList<>();
+                List<Double> hubCpu = new ArrayList<>();
+                List<Double> bareCpu = new ArrayList<>();
                 // Warm-up of both paths, not counted: the JIT needs a few rounds (the first figures came out 5x low).
                 for (int w = 0; w < (size == 1024 && senders == 1 ? 4 : 1); w++) {
                     d2cRound(true, senders, perSender, encoded);
@@ -137,18 +139,23 @@ public final class Bench {
                 }
                 for (int r = 0; r < rounds; r++) {
                     boolean hubFirst = r % 2 == 0;
-                    double a = d2cRound(hubFirst, senders, perSender, encoded);
-                    double b = d2cRound(!hubFirst, senders, perSender, encoded);
-                    double hubRate = hubFirst ? a : b;
-                    double bareRate = hubFirst ? b : a;
-                    hubRates.add(hubRate);
-                    bareRates.add(bareRate);
-                    progress("d2c %s round %d/%d: hub %.0f msg/s, Artemis %.0f msg/s (load %.2f)", label, r + 1, rounds, hubRate, bareRate, Report.load());
+                    double[] a = d2cRound(hubFirst, senders, perSender, encoded);
+                    double[] b = d2cRound(!hubFirst, senders, perSender, encoded);
+                    double[] hubRound = hubFirst ? a : b;
+                    double[] bareRound = hubFirst ? b : a;
+                    hubRates.add(hubRound[0]);
+                    bareRates.add(bareRound[0]);
+                    hubCpu.add(hubRound[1]);
+                    bareCpu.add(bareRound[1]);
+                    progress("d2c %s round %d/%d: hub %.0f msg/s %.1f us CPU/msg, Artemis %.0f msg/s %.1f us CPU/msg (load %.2f)", label, r + 1, rounds,
+                            hubRound[0], hubRound[1], bareRound[0], bareRound[1], Report.load());
                 }
                 Report.Stat h = Report.Stat.of(hubRates);
                 Report.Stat b = Report.Stat.of(bareRates);
                 report.add(new Report.Figure("d2c", label + " (TLS)", "msg/s", h, b, "ratio >= 0.8", h.median() / b.median() >= 0.8,
                         senders * perSender + " unsettled messages per round, settlement tracked; baseline: anycast queue on a stock TLS acceptor"));
+                report.add(new Report.Figure("d2c", label + ": broker CPU per message", "us/msg", Report.Stat.of(hubCpu), Report.Stat.of(bareCpu), null, null,
+                        "CPU time of the bench JVM's threads but the clients' over the round (ThreadMXBean), per message; load-independent"));
             }
         }
     }
@@ -162,8 +169,11 @@ public final class Bench {
         return AmqpClient.encode(m);
     }
 
-    /** One round: {@code senders} TLS connections, each sends {@code perSender} messages; returns msg/s of all together. */
-    private double d2cRound(boolean toHub, int senders, int perSender, byte[] encoded) throws Exception {
+    /**
+     * One round: {@code senders} TLS connections, each sends {@code perSender} messages; returns msg/s of all together
+     * and the broker's CPU microseconds per message ({@link ServerCpu}).
+     */
+    private double[] d2cRound(boolean toHub, int senders, int perSender, byte[] encoded) throws Exception {
         List<AmqpClient> clients = new ArrayList<>();
         List<BulkSender> bulk = new ArrayList<>();
         try {
@@ -183,6 +193,7 @@ public final class Bench {
                 c.run(() -> s.attach(toHub ? "/devices/" + device + "/messages/events" : D2C_QUEUE));
                 s.attached.get(10, TimeUnit.SECONDS);
             }
+            long cpu = ServerCpu.nanos();
             long start = System.nanoTime();
             bulk.forEach(BulkSender::start);
             long end = 0;
@@ -192,7 +203,8 @@ public final class Bench {
                     throw new IllegalStateException(s.notAccepted + " transfers not accepted");
                 }
             }
-            return (double) senders * perSender / ((end - start) / 1e9);
+            double messages = (double) senders * perSender;
+            return new double[]{messages / ((end - start) / 1e9), (ServerCpu.nanos() - cpu) / 1e3 / messages};
         } finally {
             clients.forEach(AmqpClient::close);
             if (!toHub) {

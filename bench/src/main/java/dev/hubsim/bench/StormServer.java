@@ -15,7 +15,7 @@ import java.util.stream.IntStream;
 /**
  * The broker side of the connection storm, in a JVM of its own (its heap is the figure, and client and server
  * sockets of 10,000 connections in one process would pass the 20,000 file descriptors allowed here):
- * {@code StormServer hub|bare N maxFrameSize keyStore keyStorePassword}. Prints {@code ready <tls-port> <tcp-port> <data-dir>},
+ * {@code StormServer hub|bare N maxFrameSize keyStore keyStorePassword} (maxFrameSize 0: the hub's default). Prints {@code ready <tls-port> <tcp-port> <data-dir>},
  * then answers {@code heap} on stdin with {@code heap <bytes used after GC>}; ends when stdin closes.
  */
 public final class StormServer {
@@ -43,9 +43,7 @@ public final class StormServer {
             tcpPort = hub.amqpPort();
         } else {
             BareArtemis bare = new BareArtemis(dir, Path.of(args[3]), args[4], true, List.of(Storm.TELEMETRY_QUEUE, Storm.C2D_QUEUE));
-            if (maxFrameSize > 0) {
-                BareArtemis.maxFrameSize(bare.server(), maxFrameSize);
-            }
+            BareArtemis.maxFrameSize(bare.server(), maxFrameSize > 0 ? maxFrameSize : Storm.FRAME_SIZE);
             server = bare;
             tlsPort = bare.port(BareArtemis.TLS);
             tcpPort = bare.port(BareArtemis.TCP);

@@ -105,10 +105,25 @@ final class FrameTracer implements ProtocolTracer {
     }
 
     private void record(TraceRecord.Direction direction, int channel, FrameBody body, Binary payload) {
+        Map<Long, String> paths = direction == TraceRecord.Direction.IN ? inPaths : outPaths;
+        // The per-message frames: a few values copied now, the field map built when the trace is read.
+        if (body instanceof Transfer t) {
+            trace.record(direction, TraceRecord.FrameType.TRANSFER, channel, paths.get(key(channel, t.getHandle().longValue())),
+                    CompactFrames.transfer(t, payload));
+            return;
+        }
+        if (body instanceof Flow fl) {
+            String linkPath = fl.getHandle() == null ? null : paths.get(key(channel, fl.getHandle().longValue()));
+            trace.record(direction, TraceRecord.FrameType.FLOW, channel, linkPath, CompactFrames.flow(fl));
+            return;
+        }
+        if (body instanceof Disposition d) {
+            trace.record(direction, TraceRecord.FrameType.DISPOSITION, channel, null, CompactFrames.disposition(d));
+            return;
+        }
         Map<String, Object> f = new LinkedHashMap<>();
         TraceRecord.FrameType type;
         String path = null;
-        Map<Long, String> paths = direction == TraceRecord.Direction.IN ? inPaths : outPaths;
         if (body == null) {
             type = TraceRecord.FrameType.EMPTY;
         } else if (body instanceof Open o) {
@@ -141,39 +156,6 @@ final class FrameTracer implements ProtocolTracer {
             putIfSet(f, "max-message-size", a.getMaxMessageSize());
             if (a.getProperties() != null) {
                 f.put("properties", stringKeys(a.getProperties()));
-            }
-        } else if (body instanceof Flow fl) {
-            type = TraceRecord.FrameType.FLOW;
-            if (fl.getHandle() != null) {
-                f.put("handle", fl.getHandle().longValue());
-                putIfSet(f, "delivery-count", fl.getDeliveryCount());
-                putIfSet(f, "link-credit", fl.getLinkCredit());
-                path = paths.get(key(channel, fl.getHandle().longValue()));
-            }
-            f.put("drain", fl.getDrain());
-            putIfSet(f, "incoming-window", fl.getIncomingWindow());
-        } else if (body instanceof Transfer t) {
-            type = TraceRecord.FrameType.TRANSFER;
-            f.put("handle", t.getHandle().longValue());
-            putIfSet(f, "delivery-id", t.getDeliveryId());
-            if (t.getDeliveryTag() != null) {
-                f.put("delivery-tag", hex(t.getDeliveryTag()));
-            }
-            f.put("settled", Boolean.TRUE.equals(t.getSettled()));
-            f.put("more", t.getMore());
-            if (t.getAborted()) {
-                f.put("aborted", true);
-            }
-            f.put("payload-bytes", payload == null ? 0 : payload.getLength());
-            path = paths.get(key(channel, t.getHandle().longValue()));
-        } else if (body instanceof Disposition d) {
-            type = TraceRecord.FrameType.DISPOSITION;
-            f.put("role", d.getRole() == Role.SENDER ? "sender" : "receiver");
-            f.put("first", d.getFirst().longValue());
-            putIfSet(f, "last", d.getLast());
-            f.put("settled", d.getSettled());
-            if (d.getState() != null) {
-                f.put("state", d.getState().getType().name());
             }
         } else if (body instanceof Detach d) {
             type = TraceRecord.FrameType.DETACH;
@@ -217,14 +199,5 @@ final class FrameTracer implements ProtocolTracer {
         if (value != null) {
             f.put(name, value instanceof Number || value instanceof Boolean || value instanceof String ? value : String.valueOf(value));
         }
-    }
-
-    private static String hex(Binary b) {
-        StringBuilder s = new StringBuilder(b.getLength() * 2);
-        for (int i = 0; i < b.getLength(); i++) {
-            s.append(Character.forDigit(b.getArray()[b.getArrayOffset() + i] >> 4 & 0xf, 16))
-                    .append(Character.forDigit(b.getArray()[b.getArrayOffset() + i] & 0xf, 16));
-        }
-        return s.toString();
     }
 }

@@ -93,11 +93,14 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--open-timeout", paramLabel = "SECONDS", description = "Close a socket that has not finished TLS, its protocol header and its AMQP Open after this long. Default: 10")
     long openTimeoutSeconds = dev.hubsim.HubSimulator.DEFAULT_OPEN_TIMEOUT.toSeconds();
 
-    @Option(names = "--max-frame-size", paramLabel = "BYTES", description = "The AMQP max frame size the hub advertises (at least 512). Default: the config file's, else 131072")
+    @Option(names = "--max-frame-size", paramLabel = "BYTES", description = "The AMQP max frame size the hub advertises (at least 512). Default: the config file's, else " + HubSimulator.DEFAULT_MAX_FRAME_SIZE)
     Integer maxFrameSize;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO, DEBUG or TRACE. Default: ${DEFAULT-VALUE}")
     String logLevel = "INFO";
+
+    /** Set by the {@code ./hubsim} launcher for the one start that writes its class-data archive. */
+    static final String EXIT_WHEN_READY = "hubsim.exitWhenReady";
 
     private final PrintStream out;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -107,16 +110,14 @@ public final class SimulatorCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "hubsim-logback.xml");
-        }
+        CliLogging.configure();
         CommandLine cli = new CommandLine(new SimulatorCommand(System.out));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("hubsim: " + oneLine(e));
             return 1;
         });
         int code = cli.execute(args);
-        if (code != 0) {
+        if (code != 0 || Boolean.getBoolean(EXIT_WHEN_READY)) {
             System.exit(code);
         }
     }
@@ -171,6 +172,9 @@ public final class SimulatorCommand implements Callable<Integer> {
                 simulator.mqttsPort(), simulator.mqttPort() < 0 ? "" : ", mqtt://" + bind + ":" + simulator.mqttPort(), bind, simulator.httpsPort(),
                 simulator.throttling().settings().describe(), info.consoleUrl());
         out.flush();
+        if (Boolean.getBoolean(EXIT_WHEN_READY)) {
+            return 0; // the launcher's class-data archive run: the shutdown hook closes the simulator
+        }
         stop.await();
         return 0;
     }

@@ -26,7 +26,10 @@ import java.util.UUID;
  */
 public final class FeedbackMessages implements FeedbackEncoder {
     public static final String CONTENT_TYPE = "application/vnd.microsoft.iothub.feedback.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made with the first feedback message, not at start (Jackson is a few hundred classes to load). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     @Override
     public byte[] encode(UUID id, String hubName, List<FeedbackRecord> records, Instant now) {
@@ -39,7 +42,7 @@ public final class FeedbackMessages implements FeedbackEncoder {
         message.setProperties(properties);
         message.setMessageAnnotations(new MessageAnnotations(Map.of(Symbol.valueOf("iothub-enqueuedtime"), new Date(now.toEpochMilli()))));
         try {
-            message.setBody(new Data(new Binary(JSON.writeValueAsBytes(records))));
+            message.setBody(new Data(new Binary(Json.MAPPER.writeValueAsBytes(records))));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("feedback records did not serialise", e);
         }

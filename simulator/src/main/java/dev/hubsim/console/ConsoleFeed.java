@@ -75,7 +75,7 @@ public final class ConsoleFeed {
         }
         String json = null;
         boolean changesConnection = switch (r.type()) {
-            case TRANSFER, DISPOSITION, EMPTY -> false;
+            case TRANSFER, DISPOSITION, EMPTY, MQTT_PUBLISH, MQTT_PUBACK, MQTT_PINGREQ, MQTT_PINGRESP -> false;
             default -> true;
         };
         for (Subscriber s : subscribers) {

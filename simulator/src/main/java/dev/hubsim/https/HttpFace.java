@@ -25,7 +25,7 @@ final class HttpFace implements AutoCloseable {
     }
 
     /** Starts WireMock and binds the hub's own APIs below the user's stubs (priority 10; unset priorities are 5). */
-    public InetSocketAddress start() {
+    public void start() {
         wiremock.start();
         wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/devices(/[^/]*)?")).atPriority(10)
                 .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
@@ -35,6 +35,9 @@ final class HttpFace implements AutoCloseable {
                 .willReturn(WireMock.aResponse().withTransformers(ControlApi.NAME)));
         wiremock.stubFor(WireMock.any(WireMock.urlPathMatching(ConsoleAssets.PREFIX + "(/.*)?")).atPriority(1)
                 .willReturn(WireMock.aResponse().withTransformers(ConsoleAssets.NAME)));
+    }
+
+    public InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", wiremock.port());
     }
 

@@ -8,6 +8,7 @@ import dev.hubsim.console.OwnerCheck;
 import dev.hubsim.registry.Hub;
 import dev.hubsim.throttling.Throttling;
 
+import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,34 +19,51 @@ import java.util.function.ToIntFunction;
 /**
  * The hub's HTTPS face on one TLS port: the WebSocket upgrade goes to the AMQP face's WebSocket acceptor, the console's
  * live stream is served in place, every other request goes to an embedded WireMock with the registry API, the control
- * API, the console's page and the user's stubs.
+ * API, the console's page and the user's stubs. The port is bound at start; WireMock (a third of a cold start's
+ * classes) is built and started by the first request that needs it, or at start in the background when the user
+ * brings stubs of their own.
  */
 public final class HttpsFace implements AutoCloseable {
-    private final HttpFace http;
+    private final Path stubs;
     private final ControlApi control;
+    private final RegistryApi registry;
     private final OwnerCheck owner;
     private final ConsoleFeed consoleFeed = new ConsoleFeed();
-    private final CompletableFuture<InetSocketAddress> httpStarted;
+    private CompletableFuture<HttpFace> http;
     private HttpsFront front;
 
     /**
-     * Starts WireMock at once, in the background (it takes about as long to start cold as the broker).
-     *
      * @param connected           whether a device has a live connection (the registry's {@code connectionState})
      * @param queuedCloudToDevice the device's queued C2D messages (the registry's {@code cloudToDeviceMessageCount})
      */
     public HttpsFace(Path stubs, Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice,
                      Throttling throttling) {
+        this.stubs = stubs;
         this.owner = new OwnerCheck(tokens);
         this.control = new ControlApi(owner);
-        this.http = new HttpFace(stubs, List.of(new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling), control, new ConsoleAssets()));
-        this.httpStarted = CompletableFuture.supplyAsync(http::start);
+        this.registry = new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling);
+        if (stubs != null) {
+            httpFace();
+        }
     }
 
-    /** Listens on the TLS port (0 picks one; returns the port) once WireMock is up; WebSockets go to {@code websocketBackend}. */
-    public int start(InetSocketAddress websocketBackend, String bindHost, int port, Path keyStore, String keyStorePassword) throws Exception {
-        front = new HttpsFront(websocketBackend, httpStarted.join(), (pipeline, after) -> ConsoleStream.install(pipeline, after, consoleFeed, owner));
-        return front.start(bindHost, port, keyStore, keyStorePassword);
+    /** Listens on the TLS port (0 picks one; returns the port); WebSockets go to {@code websocketBackend}. */
+    public int start(InetSocketAddress websocketBackend, String bindHost, int port, SSLContext tls) throws Exception {
+        front = new HttpsFront(websocketBackend, () -> httpFace().thenApply(HttpFace::address),
+                (pipeline, after) -> ConsoleStream.install(pipeline, after, consoleFeed, owner));
+        return front.start(bindHost, port, tls);
+    }
+
+    /** WireMock, started once in the background on the first call. */
+    private synchronized CompletableFuture<HttpFace> httpFace() {
+        if (http == null) {
+            http = CompletableFuture.supplyAsync(() -> {
+                HttpFace face = new HttpFace(stubs, List.of(registry, control, new ConsoleAssets()));
+                face.start();
+                return face;
+            });
+        }
+        return http;
     }
 
     /** The simulator the control API acts on; until it is bound the API answers 503. */
@@ -59,7 +77,15 @@ public final class HttpsFace implements AutoCloseable {
         if (front != null) {
             front.close();
         }
-        httpStarted.handle((address, error) -> null).join();
-        http.close();
+        CompletableFuture<HttpFace> started;
+        synchronized (this) {
+            started = http;
+        }
+        if (started != null) {
+            HttpFace face = started.handle((f, error) -> f).join();
+            if (face != null) {
+                face.close();
+            }
+        }
     }
 }

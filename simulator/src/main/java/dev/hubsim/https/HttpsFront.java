@@ -16,21 +16,21 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import dev.hubsim.console.ConsoleStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.KeyManagerFactory;
-import java.io.InputStream;
+import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import java.util.function.BiConsumer;
 
 /**
@@ -48,27 +48,24 @@ final class HttpsFront implements AutoCloseable {
     /** Named so a stuck loop is recognisable in a thread dump (and in the fuzzers' CPU checks). */
     private final EventLoopGroup group = new NioEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("hubsim-https-front"));
     private final InetSocketAddress websocketBackend;
-    private final InetSocketAddress httpBackend;
+    /** The HTTP server behind, started on first use: called on the event loop, so it must not block. */
+    private final Supplier<CompletionStage<InetSocketAddress>> httpBackend;
     private final BiConsumer<ChannelPipeline, String> consoleStream;
     private Channel server;
 
     /** @param consoleStream installs the console's live stream after the named handler, for an upgrade on its path */
-    public HttpsFront(InetSocketAddress websocketBackend, InetSocketAddress httpBackend, BiConsumer<ChannelPipeline, String> consoleStream) {
+    public HttpsFront(InetSocketAddress websocketBackend, Supplier<CompletionStage<InetSocketAddress>> httpBackend,
+                      BiConsumer<ChannelPipeline, String> consoleStream) {
         this.websocketBackend = websocketBackend;
         this.httpBackend = httpBackend;
         this.consoleStream = consoleStream;
     }
 
-    /** Listens with the server certificate of this PKCS12 key store; returns the port (the chosen one for 0). */
-    public int start(String bindHost, int port, Path keyStore, String password) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            ks.load(in, password.toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, password.toCharArray());
-        // The JDK provider: an OpenSSL binding on a user's class path may not match this Netty.
-        SslContext ssl = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).protocols("TLSv1.2", "TLSv1.3").build();
+    /** Listens with this server context (the one the AMQPS acceptor uses); returns the port (the chosen one for 0). */
+    public int start(String bindHost, int port, SSLContext tls) throws Exception {
+        // The JDK engine: an OpenSSL binding on a user's class path may not match this Netty.
+        SslContext ssl = new JdkSslContext(tls, false, null, IdentityCipherSuiteFilter.INSTANCE, ApplicationProtocolConfig.DISABLED,
+                ClientAuth.NONE, new String[]{"TLSv1.2", "TLSv1.3"}, false);
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -112,13 +109,26 @@ final class HttpsFront implements AutoCloseable {
                 ctx.fireChannelRead(buffered);
                 return;
             }
-            InetSocketAddress backend = isWebSocketUpgrade(text) ? websocketBackend : httpBackend;
             ctx.channel().config().setAutoRead(false);
+            if (isWebSocketUpgrade(text)) {
+                relayTo(ctx, websocketBackend, "WebSocket");
+                return;
+            }
+            httpBackend.get().whenComplete((backend, error) -> ctx.channel().eventLoop().execute(() -> {
+                if (error != null) {
+                    LOG.warn("the hub's HTTP server did not start: {}", error.toString());
+                    refuse(ctx, "502 Bad Gateway");
+                } else if (ctx.channel().isActive()) {
+                    relayTo(ctx, backend, "HTTP");
+                }
+            }));
+        }
+
+        private void relayTo(ChannelHandlerContext ctx, InetSocketAddress backend, String what) {
             new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
                     .handler(new Relay(ctx.channel())).connect(backend).addListener((ChannelFutureListener) f -> {
                         if (!f.isSuccess()) {
-                            LOG.warn("the hub's {} backend at {} is not reachable: {}", backend == websocketBackend ? "WebSocket" : "HTTP",
-                                    backend, f.cause().getMessage());
+                            LOG.warn("the hub's {} backend at {} is not reachable: {}", what, backend, f.cause().getMessage());
                             refuse(ctx, "502 Bad Gateway");
                             return;
                         }

@@ -2,6 +2,7 @@ package dev.hubsim.tls;
 
 import dev.hubsim.config.ConfigException;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The TLS material the AMQPS endpoint serves with, and what a client needs to trust it.
@@ -78,6 +81,59 @@ public record TlsMaterial(Path keyStore, String keyStorePassword, Path caCertifi
             throw new ConfigException("cannot read key store " + keyStore + ": " + e.getMessage(), e);
         }
         return new TlsMaterial(keyStore, password, null, null, null);
+    }
+
+    /** What identifies one version of a key store file: a changed file is loaded again. */
+    private record StoreVersion(String path, long size, long modified, String password) {
+        static StoreVersion of(Path keyStore, String password) throws IOException {
+            Path p = keyStore.toAbsolutePath().normalize();
+            return new StoreVersion(p.toString(), Files.size(p), Files.getLastModifiedTime(p).toMillis(), password);
+        }
+    }
+
+    /** Server contexts by key store version, shared by every TLS face of every simulator in this JVM. */
+    private static final Map<StoreVersion, SSLContext> SERVER_CONTEXTS = new ConcurrentHashMap<>();
+
+    /**
+     * The server's SSL context: its key store loaded once per JVM (per file version) and shared by the AMQPS acceptor
+     * and the HTTPS front, of this simulator and of later ones on the same key store.
+     */
+    public SSLContext serverContext() {
+        try {
+            return SERVER_CONTEXTS.computeIfAbsent(StoreVersion.of(keyStore, keyStorePassword), TlsMaterial::load);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read key store " + keyStore, e);
+        }
+    }
+
+    /**
+     * The context {@link #serverContext()} made for this key store path and password, if it did and the file is
+     * unchanged; else null. For the broker's TLS acceptor, which names its key store by path.
+     */
+    public static SSLContext sharedServerContext(String keyStorePath, String password) {
+        if (keyStorePath == null) {
+            return null;
+        }
+        try {
+            return SERVER_CONTEXTS.get(StoreVersion.of(Path.of(keyStorePath), password));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static SSLContext load(StoreVersion version) {
+        try (InputStream in = Files.newInputStream(Path.of(version.path()))) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            char[] password = version.password() == null ? null : version.password().toCharArray();
+            ks.load(in, password);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load key store " + version.path() + ": " + e.getMessage(), e);
+        }
     }
 
     /** An SSL context that trusts exactly this simulator's CA, for clients in tests. */

@@ -30,7 +30,7 @@ public final class ConnectionLog implements ConnectionTrace {
     private final int capacity;
     private final AtomicLong sequence;
     private final Clock clock;
-    private final Deque<TraceRecord> records = new ArrayDeque<>();
+    private final Deque<Recorded> records = new ArrayDeque<>();
     private final Set<String> identities = new LinkedHashSet<>();
     private long dropped;
     private final List<Consumer<TraceRecord>> listeners;
@@ -64,18 +64,69 @@ public final class ConnectionLog implements ConnectionTrace {
         open = false;
     }
 
-    public synchronized TraceRecord record(TraceRecord.Direction direction, TraceRecord.FrameType type, int channel, String path,
-                                           Map<String, Object> fields) {
-        TraceRecord r = new TraceRecord(sequence.incrementAndGet(), clock.instant(), connectionId, direction, type, channel, path, fields);
-        records.addLast(r);
+    /**
+     * Records one thing seen. A connection keeps dozens of records for as long as it lives, so they are held compactly
+     * (time as nanoseconds, fields as a key-value array, or the face's {@link FrameFields}) and expanded when read.
+     */
+    public synchronized void record(TraceRecord.Direction direction, TraceRecord.FrameType type, int channel, String path,
+                                    Map<String, Object> fields) {
+        add(direction, type, channel, path, fields.isEmpty() ? NO_FIELDS : new KeyValues(fields));
+    }
+
+    /** A frame whose fields the face keeps in its own compact form (the per-message frames). */
+    public synchronized void record(TraceRecord.Direction direction, TraceRecord.FrameType type, int channel, String path, FrameFields fields) {
+        add(direction, type, channel, path, fields);
+    }
+
+    private void add(TraceRecord.Direction direction, TraceRecord.FrameType type, int channel, String path, FrameFields fields) {
+        java.time.Instant now = clock.instant();
+        records.addLast(new Recorded(sequence.incrementAndGet(), now.getEpochSecond() * 1_000_000_000L + now.getNano(), direction, type,
+                channel, path, fields));
         while (records.size() > capacity) {
             records.removeFirst();
             dropped++;
         }
-        for (Consumer<TraceRecord> listener : listeners) {
-            listener.accept(r);
+        if (!listeners.isEmpty()) {
+            TraceRecord expanded = expanded(records.peekLast());
+            for (Consumer<TraceRecord> listener : listeners) {
+                listener.accept(expanded);
+            }
         }
-        return r;
+    }
+
+    private static final FrameFields NO_FIELDS = Map::of;
+
+    /** @param time epoch nanoseconds */
+    private record Recorded(long sequence, long time, TraceRecord.Direction direction, TraceRecord.FrameType type, int channel,
+                            String path, FrameFields fields) {
+    }
+
+    /** A field map as alternating keys and values, in its order. */
+    private static final class KeyValues implements FrameFields {
+        private final Object[] keyValues;
+
+        KeyValues(Map<String, Object> fields) {
+            keyValues = new Object[fields.size() * 2];
+            int i = 0;
+            for (Map.Entry<String, Object> e : fields.entrySet()) {
+                keyValues[i++] = e.getKey();
+                keyValues[i++] = e.getValue();
+            }
+        }
+
+        @Override
+        public Map<String, Object> expand() {
+            Map<String, Object> map = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < keyValues.length; i += 2) {
+                map.put((String) keyValues[i], keyValues[i + 1]);
+            }
+            return map;
+        }
+    }
+
+    private TraceRecord expanded(Recorded r) {
+        return new TraceRecord(r.sequence, java.time.Instant.ofEpochSecond(0, r.time), connectionId, r.direction, r.type, r.channel, r.path,
+                r.fields.expand());
     }
 
     public synchronized void addIdentity(String identity) {
@@ -89,7 +140,7 @@ public final class ConnectionLog implements ConnectionTrace {
 
     @Override
     public synchronized List<TraceRecord> records() {
-        return List.copyOf(records);
+        return records.stream().map(this::expanded).toList();
     }
 
     /** Records dropped because the trace reached its capacity. */

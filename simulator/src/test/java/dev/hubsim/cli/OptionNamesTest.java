@@ -28,6 +28,6 @@ class OptionNamesTest {
     @Test
     void maxFrameSizeInBytes() {
         assertEquals(16384, parse("--max-frame-size", "16384").maxFrameSize);
-        assertNull(parse().maxFrameSize, "Artemis' default unless given");
+        assertNull(parse().maxFrameSize, "the hub's default unless given");
     }
 }

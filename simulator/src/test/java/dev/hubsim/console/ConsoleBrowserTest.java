@@ -126,6 +126,13 @@ class ConsoleBrowserTest {
         browser.driver.findElement(By.id("login-submit")).click();
         browser.wait.until(ExpectedConditions.textMatches(By.id("login-error"), java.util.regex.Pattern.compile("needs the iothubowner policy")));
         assertFalse(browser.driver.findElement(By.id("app")).isDisplayed());
+
+        // A SAS token of iothubowner logs in as the connection string does, live stream included.
+        secret.clear();
+        secret.sendKeys(hub.policyToken("iothubowner", Duration.ofMinutes(10)));
+        browser.driver.findElement(By.id("login-submit")).click();
+        browser.wait.until(ExpectedConditions.textToBe(By.id("stream-state"), "live"));
+        assertTrue(browser.driver.findElement(By.id("app")).isDisplayed());
     }
 
     @Test
@@ -237,6 +244,34 @@ class ConsoleBrowserTest {
         List<WebElement> after = browser.driver.findElements(By.cssSelector("#trace .frame"));
         int transfer = indexOf(after, "TRANSFER", "IN", EVENTS, before);
         assertTrue(transfer >= before);
+    }
+
+    @Test
+    void devicesAreCreatedDisabledAndDeletedFromThePage() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        String id = "console-made-" + UUID.randomUUID().toString().substring(0, 8);
+        browser.driver.findElement(By.id("new-device-id")).sendKeys(id, Keys.ENTER);
+        By row = By.cssSelector("#devices tr[data-device='" + id + "']");
+        browser.wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        assertTrue(hub.hub().registry().device(id).orElseThrow().enabled());
+
+        click("#devices tr[data-device='" + id + "'] button[aria-label^='Copy']");
+        browser.wait.until(ExpectedConditions.attributeToBe(By.id("copied"), "value", hub.deviceConnectionString(id)));
+
+        click("#devices tr[data-device='" + id + "'] button[aria-label^='Disable']");
+        browser.wait.until(ExpectedConditions.textToBe(By.cssSelector("#devices tr[data-device='" + id + "'] td.status"), "disabled"));
+        assertFalse(hub.hub().registry().device(id).orElseThrow().enabled());
+
+        click("#devices tr[data-device='" + id + "'] button[aria-label^='Delete']");
+        browser.wait.until(ExpectedConditions.alertIsPresent()).accept();
+        browser.wait.until(ExpectedConditions.numberOfElementsToBe(row, 0));
+        assertTrue(hub.hub().registry().device(id).isEmpty());
+    }
+
+    /** Clicks by selector in the page, so a table redrawn by a live notice in between cannot leave a stale element. */
+    private static void click(String css) {
+        browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
+        browser.driver.executeScript("document.querySelector(arguments[0]).click()", css);
     }
 
     @Test

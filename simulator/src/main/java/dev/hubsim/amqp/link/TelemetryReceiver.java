@@ -4,10 +4,8 @@ import dev.hubsim.codec.DocumentedSize;
 import dev.hubsim.codec.Messages;
 import dev.hubsim.codec.TelemetryBatch;
 import dev.hubsim.errors.Condition;
-import dev.hubsim.eventhub.EventHubAnnotations;
 import dev.hubsim.faults.Deviation;
 import dev.hubsim.limits.LimitKind;
-import dev.hubsim.telemetry.TelemetryAnnotations;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.telemetry.TelemetryIngest;
 import dev.hubsim.limits.LinkKind;
@@ -15,7 +13,6 @@ import dev.hubsim.throttling.Operation;
 import dev.hubsim.throttling.Refusal;
 import dev.hubsim.throttling.Throttling;
 import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.protocol.amqp.broker.AMQPMessage;
 import org.apache.activemq.artemis.protocol.amqp.broker.AMQPSessionCallback;
@@ -39,7 +36,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.Date;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -50,15 +46,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class TelemetryReceiver extends ProtonServerReceiverContext {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TelemetryReceiver.class);
-    private static final SimpleString DEVICE_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_DEVICE_ID);
-    private static final SimpleString MODULE_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_MODULE_ID);
-    private static final SimpleString AUTH_METHOD = SimpleString.of(TelemetryAnnotations.CONNECTION_AUTH_METHOD);
-    private static final SimpleString GENERATION_ID = SimpleString.of(TelemetryAnnotations.CONNECTION_AUTH_GENERATION_ID);
-    private static final SimpleString ENQUEUED_TIME = SimpleString.of(TelemetryAnnotations.ENQUEUED_TIME);
-    private static final SimpleString MESSAGE_SOURCE = SimpleString.of(TelemetryAnnotations.MESSAGE_SOURCE);
-    private static final SimpleString SEQUENCE_NUMBER = SimpleString.of(EventHubAnnotations.SEQUENCE_NUMBER);
-    private static final SimpleString OFFSET = SimpleString.of(EventHubAnnotations.OFFSET);
-    private static final SimpleString X_OPT_ENQUEUED_TIME = SimpleString.of(EventHubAnnotations.ENQUEUED_TIME);
 
     private final LinkHost hubConnection;
     private final HubPath.DeviceTelemetry path;
@@ -201,7 +188,7 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         hubConnection.flush();
     }
 
-    /** The message with the hub's stamp as message annotations, re-encoded: the bytes the partition keeps. */
+    /** The message with the hub's stamp as its message annotations: the bytes the partition keeps. */
     private static byte[] stamped(AMQPMessage message, TelemetryIngest.Stamp stamp, Set<Deviation> deviations) {
         if (!deviations.isEmpty()) {
             return TelemetryDepartures.stamped(message, stamp, deviations, TelemetryReceiver::stamped);
@@ -209,36 +196,34 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         return stamped(message, stamp);
     }
 
+    /** The message with the hub's stamp as its message annotations, as documented. */
     static byte[] stamped(AMQPMessage message, TelemetryIngest.Stamp stamp) {
-        message.setAnnotation(DEVICE_ID, stamp.deviceId());
-        if (stamp.moduleId() != null) {
-            message.setAnnotation(MODULE_ID, stamp.moduleId());
-        } else {
-            message.removeAnnotation(MODULE_ID);
+        // With delivery annotations from the device, Artemis returns a pooled copy without them, ours to release;
+        // otherwise a view of the received bytes.
+        boolean copied = message.getDeliveryAnnotations() != null;
+        ReadableBuffer received = message.getSendBuffer(1, null);
+        try {
+            return StampedTelemetry.encode(received, stamp);
+        } finally {
+            if (copied && received instanceof NettyReadable copy) {
+                copy.getByteBuf().release();
+            }
         }
-        message.setAnnotation(AUTH_METHOD, stamp.authMethod());
-        message.setAnnotation(GENERATION_ID, stamp.generationId());
-        message.setAnnotation(MESSAGE_SOURCE, stamp.messageSource());
-        message.setAnnotation(SEQUENCE_NUMBER, stamp.sequenceNumber());
-        message.setAnnotation(OFFSET, Long.toString(stamp.offset()));
-        // One instant for both: the hub's enqueued time is the Event Hub's.
-        message.setAnnotation(ENQUEUED_TIME, new Date(stamp.enqueuedTime()));
-        message.setAnnotation(X_OPT_ENQUEUED_TIME, new Date(stamp.enqueuedTime()));
-        message.reencode();
-        return encoded(message);
     }
 
-    /** The message's encoding as the partition keeps it (without delivery annotations). */
+    /** The message's encoding as received, without delivery annotations (a batch's container, to split). */
     private static byte[] encoded(AMQPMessage message) {
-        // With delivery annotations from the device, Artemis returns a pooled copy without them, ours to release.
         boolean copied = message.getDeliveryAnnotations() != null;
-        ReadableBuffer encoded = message.getSendBuffer(1, null);
-        byte[] bytes = new byte[encoded.remaining()];
-        encoded.get(bytes);
-        if (copied && encoded instanceof NettyReadable copy) {
-            copy.getByteBuf().release();
+        ReadableBuffer received = message.getSendBuffer(1, null);
+        try {
+            byte[] bytes = new byte[received.remaining()];
+            received.get(bytes);
+            return bytes;
+        } finally {
+            if (copied && received instanceof NettyReadable copy) {
+                copy.getByteBuf().release();
+            }
         }
-        return bytes;
     }
 
     private void reject(Delivery delivery, Symbol condition, String description) {
