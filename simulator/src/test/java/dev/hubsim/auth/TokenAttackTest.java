@@ -199,7 +199,7 @@ class TokenAttackTest {
         assertEquals(Symbol.valueOf("amqp:unauthorized-access"), error.getCondition(), path + ": " + error.getDescription());
     }
 
-    /** A put-token larger than the request cap: the $cbs link is detached before the whole token is even read. */
+    /** A put-token larger than the request cap: the $cbs link is detached and the token never read. */
     @Test
     void aTokenOverTheRequestCapDetachesTheCbsLinkAndGrantsNothing() throws Exception {
         try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslMode.anonymous(), 4096)
@@ -216,7 +216,9 @@ class TokenAttackTest {
             client.sendAsync(cbs, m);
             ErrorCondition error = client.awaitClosed(cbs);
             assertEquals(Symbol.valueOf("amqp:link:message-size-exceeded"), error.getCondition());
-            assertTrue(error.getDescription().startsWith("A delivery on '$cbs' grew past 65536 bytes"), error.getDescription());
+            // Detached while partial, or, when every frame came in one read, as soon as the whole delivery is there.
+            assertTrue(error.getDescription().startsWith("A delivery on '$cbs' grew past 65536 bytes")
+                    || error.getDescription().endsWith("over the 65536 its max-message-size allows."), error.getDescription());
             assertNothingGranted(client, events("dev-a"));
         }
     }
