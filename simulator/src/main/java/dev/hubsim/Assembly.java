@@ -47,7 +47,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * (AMQP and MQTT on Artemis, HTTPS), and starts them. A start-up error closes what started and names the fix.
  */
 final class Assembly {
-    private final HubSimulator.Builder b;
+    private final StartSettings b;
 
     private Assembly(HubSimulator.Builder builder) {
         this.b = builder;
@@ -163,7 +163,7 @@ final class Assembly {
             throw new PortInUseException("cannot listen for HTTPS and WebSockets on " + b.bindHost + ":" + b.httpsPort + " ("
                     + rootCause(e).getMessage() + "); choose another port with --https-port / httpsPort(...), or 0 for a free one", e);
         }
-        HubSimulator simulator = new HubSimulator(new HubSimulator.Parts(hub, tls, broker, mqtt, context, new HubFaults(connections, plan, throttling), https,
+        HubSimulator simulator = new HubSimulator(new RunningParts(hub, tls, broker, mqtt, context, new HubFaults(connections, plan, throttling), https,
                 boundHttps, b.clock, b.bindHost, Duration.ofNanos(System.nanoTime() - t0)));
         https.bind(new ControlView(simulator, context));
         return simulator;

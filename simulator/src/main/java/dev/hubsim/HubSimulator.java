@@ -2,29 +2,20 @@ package dev.hubsim;
 
 import dev.hubsim.amqp.HubBroker;
 import dev.hubsim.amqp.link.HubContext;
-import dev.hubsim.c2d.C2dSettings;
-import dev.hubsim.config.HubConfig;
 import dev.hubsim.connections.ConnectionInfo;
 import dev.hubsim.eventhub.EventHubEndpoint;
 import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.Faults;
 import dev.hubsim.faults.HubFaults;
-import dev.hubsim.https.HttpsFace;
-import dev.hubsim.limits.LimitProfile;
 import dev.hubsim.limits.LimitsView;
 import dev.hubsim.registry.Hub;
-import dev.hubsim.throttling.ThrottleSettings;
 import dev.hubsim.throttling.ThrottlingView;
-import dev.hubsim.throttling.Tier;
 import dev.hubsim.tls.TlsMaterial;
 import dev.hubsim.trace.TraceView;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A running IoT Hub stand-in: the hub core with its AMQP face (an embedded Artemis broker, AMQPS and plain AMQP ports)
@@ -49,12 +40,7 @@ public final class HubSimulator implements AutoCloseable {
      */
     public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024;
 
-    /** What the composition root hands the facade. */
-    record Parts(Hub hub, TlsMaterial tls, HubBroker broker, HubBroker.OtherProtocol mqtt, HubContext context, HubFaults faults, HttpsFace https,
-                 int httpsPort, Clock clock, String bindHost, Duration startupTime) {
-    }
-
-    private final Parts parts;
+    private final RunningParts parts;
     private final Hub hub;
     private final HubContext context;
     private final EventHubEndpoint eventHub;
@@ -65,7 +51,7 @@ public final class HubSimulator implements AutoCloseable {
     private final int mqttsPort;
     private final int mqttPort;
 
-    HubSimulator(Parts parts) {
+    HubSimulator(RunningParts parts) {
         this.parts = parts;
         this.hub = parts.hub();
         this.context = parts.context();
@@ -219,12 +205,7 @@ public final class HubSimulator implements AutoCloseable {
      * throttle counters, today's quota use and the throttles' buckets back to zero. Devices, keys, live connections and their twin subscriptions stay.
      */
     public void reset() {
-        parts.faults().clear();
-        context.twins().reset();
-        context.throttling().reset();
-        context.c2d().reset();
-        eventHub.store().clear();
-        context.traces().clear();
+        parts.reset();
     }
 
     /** Ports, trust material and connection strings, as printed and written to the info file. */
@@ -248,10 +229,7 @@ public final class HubSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        parts.https().close();
-        parts.broker().close();
-        context.c2d().close();
-        context.scheduler().shutdownNow();
+        parts.close();
     }
 
     @Override
@@ -262,202 +240,10 @@ public final class HubSimulator implements AutoCloseable {
     /**
      * Settings of a simulator to start. Each has one name and one unit across the builder, the CLI and the config file
      * (README, "Settings"): durations are {@link Duration}s here and seconds on the CLI and in config files, sizes bytes.
+     * The setters live in the package-private {@code StartSettings} this class extends.
      */
-    public static final class Builder {
-        HubConfig config;
-        Path configFile;
-        Path dataDir;
-        String bindHost = "127.0.0.1";
-        int amqpsPort = SDK_AMQPS_PORT;
-        int amqpPort = DEFAULT_AMQP_PORT;
-        int httpsPort = SDK_HTTPS_PORT;
-        int mqttsPort = SDK_MQTTS_PORT;
-        int mqttPort = -1;
-        Path stubs;
-        Path keyStore;
-        String keyStorePassword;
-        boolean persistent;
-        Duration clockSkew = Duration.ofMinutes(5);
-        Clock clock = Clock.systemUTC();
-        Long retainedEvents;
-        C2dSettings c2dSettings;
-        LimitProfile limitProfile;
-        ThrottleSettings throttling;
-        Duration maxTokenLifetime;
-        Integer maxFrameSize;
-        final Set<Deviation> deviations = EnumSet.noneOf(Deviation.class);
-        boolean traceFrames = true;
-        int traceRecordsPerConnection = 10_000;
-        Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-        Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
-        /** Runs between the free-port check and the bind: a test takes a port there (PortRaceTest). */
-        Runnable afterPortCheck = () -> { };
-
+    public static final class Builder extends StartSettings {
         private Builder() {
-        }
-
-        /** The hub to play; without one (and without a config file), the default hub with a few devices. */
-        public Builder hub(HubConfig hubConfig) {
-            this.config = hubConfig;
-            return this;
-        }
-
-        /** A hub definition file, JSON or YAML (CLI {@code --config}). */
-        public Builder configFile(Path file) {
-            this.configFile = file;
-            return this;
-        }
-
-        /** Where generated keys, TLS material and (with persistence) the journals live (CLI {@code --data-dir}). */
-        public Builder dataDir(Path dir) {
-            this.dataDir = dir;
-            return this;
-        }
-
-        /** The address to listen on (CLI {@code --bind-host}); 127.0.0.1 by default. */
-        public Builder bindHost(String host) {
-            this.bindHost = host;
-            return this;
-        }
-
-        /** 0 picks a free port; the Azure IoT SDKs can only reach 5671. */
-        public Builder amqpsPort(int port) {
-            this.amqpsPort = port;
-            return this;
-        }
-
-        public Builder amqpPort(int port) {
-            this.amqpPort = port;
-            return this;
-        }
-
-        /** The HTTPS and WebSocket port; 443 by default, which the SDKs need and which may need privileges; 0 picks one. */
-        public Builder httpsPort(int port) {
-            this.httpsPort = port;
-            return this;
-        }
-
-        /** MQTT over TLS; 8883 by default, which the Azure IoT SDKs need; 0 picks a free port. */
-        public Builder mqttsPort(int port) {
-            this.mqttsPort = port;
-            return this;
-        }
-
-        /** Plain MQTT, for debugging: -1 (the default) turns it off, 0 picks a free port. IoT Hub has no plain MQTT. */
-        public Builder mqttPort(int port) {
-            this.mqttPort = port;
-            return this;
-        }
-
-        /** A WireMock directory ({@code mappings/}, {@code __files/}) with stubs of your own for the HTTPS face. */
-        public Builder stubs(Path dir) {
-            this.stubs = dir;
-            return this;
-        }
-
-        /** Serve with this PKCS12 key store instead of the generated local CA. */
-        public Builder keyStore(Path file, String password) {
-            this.keyStore = file;
-            this.keyStorePassword = password;
-            return this;
-        }
-
-        public Builder persistent(boolean on) {
-            this.persistent = on;
-            return this;
-        }
-
-        /** How long past {@code se} a token still counts (Edge Hub allows 5 minutes; CLI {@code --clock-skew} seconds). */
-        public Builder clockSkew(Duration skew) {
-            this.clockSkew = skew;
-            return this;
-        }
-
-        public Builder clock(Clock c) {
-            this.clock = c;
-            return this;
-        }
-
-        /** At most this many events per partition (the hub definition's {@code eventHub.retainedEvents}, which this overrides). */
-        public Builder retainedEvents(long events) {
-            this.retainedEvents = events;
-            return this;
-        }
-
-        /** @deprecated the same setting as {@link #retainedEvents(long)}, under its old name. */
-        @Deprecated
-        public Builder telemetryRetained(long messages) {
-            return retainedEvents(messages);
-        }
-
-        /** Cloud-to-device limits and timings; else the config file's, else the hub's own. */
-        public Builder cloudToDevice(C2dSettings settings) {
-            this.c2dSettings = settings;
-            return this;
-        }
-
-        /** The limits and credit policies; else the config file's, else the {@code iothub} profile. */
-        public Builder limits(LimitProfile profile) {
-            this.limitProfile = profile;
-            return this;
-        }
-
-        /**
-         * The IoT Hub tier to play (CLI {@code --tier} and {@code --units}, config {@code tier:} and {@code units:}): its
-         * documented throttles and daily quota (README, "Throttling"); null: no throttling, the default.
-         */
-        public Builder tier(Tier tier, int units) {
-            ThrottleSettings base = throttling != null ? throttling : ThrottleSettings.OFF;
-            this.throttling = new ThrottleSettings(tier, units, base.burstSeconds(), base.backlogSeconds(), base.maxWait());
-            return this;
-        }
-
-        /** The tier with how its throttles queue (burst, backlog, longest wait); overrides the config file's. */
-        public Builder throttling(ThrottleSettings settings) {
-            this.throttling = settings;
-            return this;
-        }
-
-        /** Claims last at most this long after they are granted, whatever the token says (e.g. 30 s to watch renewals). */
-        public Builder maxTokenLifetime(Duration lifetime) {
-            this.maxTokenLifetime = lifetime;
-            return this;
-        }
-
-        /**
-         * The AMQP max frame size the hub's Open advertises, in bytes (CLI {@code --max-frame-size}, config
-         * {@code maxFrameSize}); {@link #DEFAULT_MAX_FRAME_SIZE} by default. Proton holds an input and an output buffer of
-         * this size per connection, so it sets the broker memory a device costs (README, "CLI options").
-         */
-        public Builder maxFrameSize(int bytes) {
-            if (bytes < 512) {
-                throw new IllegalArgumentException("maxFrameSize must be at least 512 bytes (AMQP's minimum), not " + bytes);
-            }
-            this.maxFrameSize = bytes;
-            return this;
-        }
-
-        /** Whether every frame is traced (CBS exchanges, faults and violations are either way), and how many per connection. */
-        public Builder tracing(boolean frames, int recordsPerConnection) {
-            this.traceFrames = frames;
-            this.traceRecordsPerConnection = recordsPerConnection;
-            return this;
-        }
-
-        /**
-         * The AMQP idle timeout (Edge Hub's 240 s by default): a connection that sends nothing, not even an empty
-         * frame, for this long is closed with {@code amqp:resource-limit-exceeded}; the Open advertises half of it, so
-         * clients know how often to send heartbeats.
-         */
-        public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = timeout;
-            return this;
-        }
-
-        /** How long a new socket may take to send its protocol header and its AMQP Open before it is closed (10 s). */
-        public Builder openTimeout(Duration timeout) {
-            this.openTimeout = timeout;
-            return this;
         }
 
         /** Departs on purpose from one documented statement per deviation: a kit self-test hook, see {@link TestHooks}. */

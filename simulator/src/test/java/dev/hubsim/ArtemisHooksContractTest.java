@@ -3,6 +3,7 @@ package dev.hubsim;
 import dev.hubsim.amqp.HubConnectionContext;
 import dev.hubsim.amqp.HubProtocolManager;
 import dev.hubsim.junit.HubSimulatorTest;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.protocol.amqp.broker.ActiveMQProtonRemotingConnection;
@@ -36,8 +37,8 @@ class ArtemisHooksContractTest {
 
     @Test
     void everyAmqpConnectionGetsTheHubConnectionContext(HubSimulator hub) throws Exception {
-        try (AmqpTestClient tls = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen();
-             AmqpTestClient plain = AmqpTestClient.plain(hub.amqpPort(), AmqpTestClient.SaslMode.none()).awaitOpen()) {
+        try (AmqpTestClient tls = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen();
+             AmqpTestClient plain = AmqpTestClient.plain(hub.amqpPort(), SaslChoice.none()).awaitOpen()) {
             Set<RemotingConnection> connections = hub.broker().server().getRemotingService().getConnections();
             assertTrue(connections.size() >= 2);
             Set<Class<?>> contexts = connections.stream().map(c -> assertInstanceOf(ActiveMQProtonRemotingConnection.class, c))

@@ -15,6 +15,7 @@ import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.CbsClient;
 import dev.hubsim.testing.ExportedTrust;
@@ -207,7 +208,7 @@ class AzureSdkTest {
         SimulatorInfo.DeviceEntry device = info.devices().get(1);
         BlockingQueue<Message> received = new ArrayBlockingQueue<>(4);
         DeviceClient client = openCompletingDevice(info, device, received);
-        try (AmqpTestClient service = AmqpTestClient.tls(HUB.simulator().amqpsPort(), exportedTrust(info), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient service = AmqpTestClient.tls(HUB.simulator().amqpsPort(), exportedTrust(info), SaslChoice.anonymous()).awaitOpen()) {
             new CbsClient(service).putToken(UUID.randomUUID(), info.hostName(), HUB.simulator().policyToken("service", Duration.ofMinutes(10)));
             Sender outbox = service.sender(service.session(), "sender", "/messages/devicebound");
             org.apache.qpid.proton.message.Message c2d = Proton.message();

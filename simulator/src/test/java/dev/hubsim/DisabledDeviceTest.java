@@ -2,9 +2,9 @@ package dev.hubsim;
 
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -31,19 +31,19 @@ class DisabledDeviceTest {
             new HubConfig.DeviceSpec("parked", null, null, DeviceStatus.DISABLED),
             new HubConfig.DeviceSpec("soon-off", null, null, null)), null)).build();
 
-    private static AmqpTestClient connect(SaslMode sasl) throws Exception {
+    private static AmqpTestClient connect(SaslChoice sasl) throws Exception {
         return AmqpTestClient.tls(HUB.simulator().amqpsPort(), HUB.simulator().tls().clientContext(), sasl);
     }
 
     @Test
     void aDisabledDevicesTokenIsRefusedOverCbsAndSaslPlain() throws Exception {
         HubSimulator hub = HUB.simulator();
-        try (AmqpTestClient client = connect(SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = connect(SaslChoice.anonymous()).awaitOpen()) {
             CbsClient.Reply reply = new CbsClient(client).putToken(UUID.randomUUID(), "127.0.0.1/devices/parked", hub.deviceToken("parked", Duration.ofHours(1)));
             assertEquals(Integer.valueOf(401), reply.statusCode());
             assertEquals("Device 'parked' is disabled.", reply.statusDescription());
         }
-        try (AmqpTestClient client = connect(SaslMode.plain("parked@sas.simhub", hub.deviceToken("parked", Duration.ofHours(1))))) {
+        try (AmqpTestClient client = connect(SaslChoice.plain("parked@sas.simhub", hub.deviceToken("parked", Duration.ofHours(1))))) {
             assertEquals(Sasl.SaslOutcome.PN_SASL_AUTH, client.awaitSaslOutcome());
         }
     }
@@ -51,7 +51,7 @@ class DisabledDeviceTest {
     @Test
     void aDeviceDisabledWhileConnectedLosesItsLinks() throws Exception {
         HubSimulator hub = HUB.simulator();
-        try (AmqpTestClient client = connect(SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = connect(SaslChoice.anonymous()).awaitOpen()) {
             new CbsClient(client).putToken(UUID.randomUUID(), "127.0.0.1/devices/soon-off", hub.deviceToken("soon-off", Duration.ofHours(1)));
             Sender sender = client.sender(client.session(), "t", "/devices/soon-off/messages/events");
             assertInstanceOf(Accepted.class, client.send(sender, message("before")));

@@ -3,6 +3,7 @@ package dev.hubsim;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.eventhub.EventStore;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.CbsClient;
 import dev.hubsim.testing.EventHubs;
@@ -103,7 +104,7 @@ class EventHubEndpointTest {
     }
 
     private AmqpTestClient serviceOnHub() throws Exception {
-        AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen();
+        AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous()).awaitOpen();
         assertEquals(Integer.valueOf(200), new CbsClient(client).putToken(UUID.randomUUID(), "127.0.0.1", hub().policyToken("service", Duration.ofHours(1))).statusCode());
         return client;
     }
@@ -137,7 +138,7 @@ class EventHubEndpointTest {
     @Test
     void theManagementPathIsRedirectedToTheEventHubsManagementNode() throws Exception {
         try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(),
-                AmqpTestClient.SaslMode.plain("service@sas.root.simhub", hub().policyToken("service", Duration.ofHours(1)))).awaitOpen()) {
+                SaslChoice.plain("service@sas.root.simhub", hub().policyToken("service", Duration.ofHours(1)))).awaitOpen()) {
             Receiver receiver = client.receiver(client.session(), "mgmt", "amqps://127.0.0.1/messages/events/$management", 1);
             ErrorCondition error = client.awaitClosed(receiver);
             assertEquals(Symbol.valueOf("amqp:link:redirect"), error.getCondition());
@@ -173,7 +174,7 @@ class EventHubEndpointTest {
             assertEquals(hub().amqpsPort(), error.getInfo().get(Symbol.valueOf("port")));
         }
         // As the documented Python sample does: a new connection, a token for the redirect address, the same filter.
-        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             assertEquals(Integer.valueOf(200), new CbsClient(client).putToken(UUID.randomUUID(), address, EventHubs.token(hub(), "service", address)).statusCode());
             Source source = new Source();
             source.setAddress(address);
@@ -205,7 +206,7 @@ class EventHubEndpointTest {
 
     @Test
     void aPolicyWithoutServiceConnectGetsA401ForTheEventHubAudience() throws Exception {
-        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             CbsClient.Reply reply = new CbsClient(client).putToken(UUID.randomUUID(), EventHubs.audience(hub()),
                     EventHubs.token(hub(), "device", EventHubs.audience(hub())));
             assertEquals(Integer.valueOf(401), reply.statusCode());
@@ -470,7 +471,7 @@ class EventHubEndpointTest {
     }
 
     private Message managementReply(Message request) throws Exception {
-        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             Session session = client.session();
             Sender sender = client.sender(session, "mgmt-sender", "$management");
             Receiver receiver = client.receiver(session, "mgmt-receiver", "$management", 1);

@@ -2,9 +2,9 @@ package dev.hubsim;
 
 import dev.hubsim.auth.SasTokens;
 import dev.hubsim.junit.HubSimulatorTest;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.registry.Device;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
@@ -57,7 +57,7 @@ class HubFaceTest {
         this.hub = simulator;
     }
 
-    private AmqpTestClient tls(SaslMode sasl) throws Exception {
+    private AmqpTestClient tls(SaslChoice sasl) throws Exception {
         return AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), sasl).awaitOpen();
     }
 
@@ -76,7 +76,7 @@ class HubFaceTest {
 
     @Test
     void saslPlainWithADeviceTokenOpensAndMaySendTelemetry() throws Exception {
-        try (AmqpTestClient client = tls(SaslMode.plain("device1@sas.simhub", hub.deviceToken("device1", Duration.ofHours(1))))) {
+        try (AmqpTestClient client = tls(SaslChoice.plain("device1@sas.simhub", hub.deviceToken("device1", Duration.ofHours(1))))) {
             assertEquals(Sasl.SaslOutcome.PN_SASL_OK, client.saslOutcome());
             Sender sender = client.sender(client.session(), "telemetry", "/devices/device1/messages/events");
             assertTrue(client.isAttached(sender));
@@ -86,7 +86,7 @@ class HubFaceTest {
 
     @Test
     void saslPlainWithAPolicyTokenOpens() throws Exception {
-        try (AmqpTestClient client = tls(SaslMode.plain("iothubowner@sas.root.simhub", hub.policyToken("iothubowner", Duration.ofHours(1))))) {
+        try (AmqpTestClient client = tls(SaslChoice.plain("iothubowner@sas.root.simhub", hub.policyToken("iothubowner", Duration.ofHours(1))))) {
             Sender sender = client.sender(client.session(), "c2d", "/messages/devicebound");
             assertTrue(client.isAttached(sender));
         }
@@ -95,7 +95,7 @@ class HubFaceTest {
     @Test
     void saslPlainWithABadSignatureFailsAuthentication() throws Exception {
         String forged = hub.deviceToken("device1", Duration.ofHours(1)).replaceFirst("sig=[^&]+", "sig=" + "A".repeat(43) + "%3D");
-        try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.plain("device1@sas.simhub", forged))) {
+        try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.plain("device1@sas.simhub", forged))) {
             assertEquals(Sasl.SaslOutcome.PN_SASL_AUTH, client.awaitSaslOutcome());
         }
     }
@@ -103,7 +103,7 @@ class HubFaceTest {
     @Test
     void saslPlainWithAnotherDevicesTokenFailsAuthentication() throws Exception {
         try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(),
-                SaslMode.plain("device1@sas.simhub", hub.deviceToken("device2", Duration.ofHours(1))))) {
+                SaslChoice.plain("device1@sas.simhub", hub.deviceToken("device2", Duration.ofHours(1))))) {
             assertEquals(Sasl.SaslOutcome.PN_SASL_AUTH, client.awaitSaslOutcome());
         }
     }
@@ -111,7 +111,7 @@ class HubFaceTest {
     @Test
     void saslPlainWithAMalformedUserNameFailsAuthentication() throws Exception {
         try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(),
-                SaslMode.plain("device1", hub.deviceToken("device1", Duration.ofHours(1))))) {
+                SaslChoice.plain("device1", hub.deviceToken("device1", Duration.ofHours(1))))) {
             assertEquals(Sasl.SaslOutcome.PN_SASL_AUTH, client.awaitSaslOutcome());
         }
     }
@@ -120,7 +120,7 @@ class HubFaceTest {
 
     @Test
     void putTokenGrantsTheDeviceItsLinksWithAnIntStatusAndTheSameCorrelationId() throws Exception {
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             Session session = client.session();
             Sender before = client.sender(session, "early", "/devices/device1/messages/events");
             ErrorCondition refused = client.awaitClosed(before);
@@ -148,7 +148,7 @@ class HubFaceTest {
             case "ulong" -> UnsignedLong.valueOf(42);
             default -> new Binary(new byte[]{1, 2, 3});
         };
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             CbsClient.Reply reply = new CbsClient(client).putToken(id, audience("device2"), hub.deviceToken("device2", Duration.ofHours(1)));
             assertEquals(id.getClass(), reply.correlationId().getClass());
             assertEquals(id, reply.correlationId());
@@ -164,7 +164,7 @@ class HubFaceTest {
         key[0] ^= 1;
         String wrongKey = SasTokens.create(audience("device1"), java.util.Base64.getEncoder().encodeToString(key),
                 Instant.now().plusSeconds(3600), null);
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             CbsClient.Reply reply = new CbsClient(client).putToken(UUID.randomUUID(), audience("device1"), wrongKey);
             assertEquals(Integer.valueOf(401), reply.statusCode());
             assertEquals("The specified SAS token has an invalid signature. It does not match either the primary or secondary key.",
@@ -178,7 +178,7 @@ class HubFaceTest {
     void theSecondaryKeySignsToo() throws Exception {
         Device device1 = hub.hub().registry().device("device1").orElseThrow();
         String token = SasTokens.create(audience("device1"), device1.secondaryKey(), Instant.now().plusSeconds(3600), null);
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             assertEquals(Integer.valueOf(200), new CbsClient(client).putToken(UUID.randomUUID(), audience("device1"), token).statusCode());
         }
     }
@@ -187,7 +187,7 @@ class HubFaceTest {
     void anExpiredTokenIs401WithTheExpiryInTheDescription() throws Exception {
         Device device1 = hub.hub().registry().device("device1").orElseThrow();
         String expired = SasTokens.create(audience("device1"), device1.primaryKey(), Instant.now().minus(Duration.ofMinutes(6)), null);
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             CbsClient.Reply reply = new CbsClient(client).putToken(UUID.randomUUID(), audience("device1"), expired);
             assertEquals(Integer.valueOf(401), reply.statusCode());
             assertTrue(reply.statusDescription().toString().startsWith("The specified SAS token has expired."), reply.statusDescription().toString());
@@ -198,14 +198,14 @@ class HubFaceTest {
     void aTokenWithinTheClockSkewIsAccepted() throws Exception {
         Device device1 = hub.hub().registry().device("device1").orElseThrow();
         String justExpired = SasTokens.create(audience("device1"), device1.primaryKey(), Instant.now().minus(Duration.ofMinutes(4)), null);
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             assertEquals(Integer.valueOf(200), new CbsClient(client).putToken(UUID.randomUUID(), audience("device1"), justExpired).statusCode());
         }
     }
 
     @Test
     void anAudienceOutsideTheTokensScopeIs401() throws Exception {
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             CbsClient.Reply reply = new CbsClient(client).putToken(UUID.randomUUID(), audience("device2"), hub.deviceToken("device1", Duration.ofHours(1)));
             assertEquals(Integer.valueOf(401), reply.statusCode());
             assertEquals("The audience '127.0.0.1/devices/device2' is outside the token's scope '127.0.0.1/devices/device1'.", reply.statusDescription());
@@ -216,7 +216,7 @@ class HubFaceTest {
     void anUnknownDeviceIs401NamingIt() throws Exception {
         String token = SasTokens.create(audience("ghost"), hub.hub().registry().device("device1").orElseThrow().primaryKey(),
                 Instant.now().plusSeconds(600), null);
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             CbsClient.Reply reply = new CbsClient(client).putToken(UUID.randomUUID(), audience("ghost"), token);
             assertEquals(Integer.valueOf(401), reply.statusCode());
             assertEquals("The SAS token is for device 'ghost', which hub 'simhub' does not have.", reply.statusDescription());
@@ -225,7 +225,7 @@ class HubFaceTest {
 
     @Test
     void theDotNetTokenTypeIsAcceptedToo() throws Exception {
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             Map<String, Object> p = props("put-token", "azure-devices.net:sastoken", audience("device1"));
             CbsClient.Reply reply = new CbsClient(client).request(UUID.randomUUID(), p, new AmqpValue(hub.deviceToken("device1", Duration.ofHours(1))));
             assertEquals(Integer.valueOf(200), reply.statusCode());
@@ -234,7 +234,7 @@ class HubFaceTest {
 
     @Test
     void aUrlEncodedAudienceAndAGatewayHostAreAccepted() throws Exception {
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             CbsClient cbs = new CbsClient(client);
             assertEquals(Integer.valueOf(200), cbs.putToken(UUID.randomUUID(), "127.0.0.1%2Fdevices%2Fdevice1",
                     hub.deviceToken("device1", Duration.ofHours(1))).statusCode());
@@ -247,7 +247,7 @@ class HubFaceTest {
     @Test
     void malformedPutTokenRequestsAre400WithTheFieldNamed() throws Exception {
         String token = hub.deviceToken("device1", Duration.ofHours(1));
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             CbsClient cbs = new CbsClient(client);
             Map<String, Object> noOperation = props(null, CbsClient.SAS_TOKEN_TYPE, audience("device1"));
             assertBadRequest(cbs.request(UUID.randomUUID(), noOperation, new AmqpValue(token)), "Cbs message missing operation value put-token");
@@ -286,11 +286,11 @@ class HubFaceTest {
 
     @Test
     void mssbcbsAndNoSaslLayerBothLeadToCbs() throws Exception {
-        try (AmqpTestClient client = tls(SaslMode.mssbcbs())) {
+        try (AmqpTestClient client = tls(SaslChoice.mssbcbs())) {
             assertEquals(Integer.valueOf(200), new CbsClient(client).putToken(UUID.randomUUID(), audience("device1"),
                     hub.deviceToken("device1", Duration.ofHours(1))).statusCode());
         }
-        try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslMode.none()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslChoice.none()).awaitOpen()) {
             assertEquals(Integer.valueOf(200), new CbsClient(client).putToken(UUID.randomUUID(), audience("device1"),
                     hub.deviceToken("device1", Duration.ofHours(1))).statusCode());
         }
@@ -300,7 +300,7 @@ class HubFaceTest {
 
     @Test
     void deviceAsClaimDoesNotOpenDeviceBsPaths() throws Exception {
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             new CbsClient(client).putToken(UUID.randomUUID(), audience("device1"), hub.deviceToken("device1", Duration.ofHours(1)));
             Session session = client.session();
             Sender other = client.sender(session, "spoof", "/devices/device2/messages/events");
@@ -317,14 +317,14 @@ class HubFaceTest {
 
     @Test
     void aDeviceClaimDoesNotOpenTheServicePathAndAServiceClaimDoesNotOpenDevicePaths() throws Exception {
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             CbsClient cbs = new CbsClient(client);
             cbs.putToken(UUID.randomUUID(), audience("device1"), hub.deviceToken("device1", Duration.ofHours(1)));
             Session session = client.session();
             assertEquals(Symbol.valueOf("amqp:unauthorized-access"),
                     client.awaitClosed(client.sender(session, "svc", "/messages/devicebound")).getCondition());
         }
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             new CbsClient(client).putToken(UUID.randomUUID(), "127.0.0.1", hub.policyToken("service", Duration.ofHours(1)));
             Session session = client.session();
             assertTrue(client.isAttached(client.sender(session, "svc", "/messages/devicebound")));
@@ -335,7 +335,7 @@ class HubFaceTest {
 
     @Test
     void severalDevicesShareOneConnectionWithAClaimEach() throws Exception {
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             CbsClient cbs = new CbsClient(client);
             cbs.putToken(UUID.randomUUID(), audience("device1"), hub.deviceToken("device1", Duration.ofHours(1)));
             cbs.putToken(UUID.randomUUID(), audience("device2"), hub.deviceToken("device2", Duration.ofHours(1)));
@@ -352,7 +352,7 @@ class HubFaceTest {
 
     @Test
     void anUnknownAddressGetsTheRefusalFramingAndNothingElseIsDisturbed() throws Exception {
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             new CbsClient(client).putToken(UUID.randomUUID(), audience("device1"), hub.deviceToken("device1", Duration.ofHours(1)));
             Session session = client.session();
             Sender good = client.sender(session, "good", "/devices/device1/messages/events");
@@ -377,7 +377,7 @@ class HubFaceTest {
 
     @Test
     void pathsMatchCaseInsensitivelyWithOrWithoutAnAmqpsPrefix() throws Exception {
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             new CbsClient(client).putToken(UUID.randomUUID(), audience("device3"), hub.deviceToken("device3", Duration.ofHours(1)));
             Session session = client.session();
             assertTrue(client.isAttached(client.sender(session, "a", "amqps://127.0.0.1/DEVICES/device3/Messages/Events")));
@@ -392,7 +392,7 @@ class HubFaceTest {
     void telemetryIsStoredWithTheStampedAnnotationsAndSpoofedOnesReplaced() throws Exception {
         String marker = "stamp-" + UUID.randomUUID();
         Instant before = Instant.now();
-        try (AmqpTestClient client = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient client = tls(SaslChoice.anonymous())) {
             new CbsClient(client).putToken(UUID.randomUUID(), audience("device2"), hub.deviceToken("device2", Duration.ofHours(1)));
             Sender sender = client.sender(client.session(), "t", "/devices/device2/messages/events");
             Message m = telemetry(marker);
@@ -418,7 +418,7 @@ class HubFaceTest {
 
     @Test
     void theServiceLinkRoutesEachMessageByItsToProperty() throws Exception {
-        try (AmqpTestClient device = tls(SaslMode.anonymous()); AmqpTestClient service = tls(SaslMode.anonymous())) {
+        try (AmqpTestClient device = tls(SaslChoice.anonymous()); AmqpTestClient service = tls(SaslChoice.anonymous())) {
             new CbsClient(device).putToken(UUID.randomUUID(), audience("device3"), hub.deviceToken("device3", Duration.ofHours(1)));
             Receiver inbox = device.receiver(device.session(), "c2d", "/devices/device3/messages/devicebound", 10);
             new CbsClient(service).putToken(UUID.randomUUID(), "127.0.0.1", hub.policyToken("service", Duration.ofHours(1)));
@@ -454,8 +454,8 @@ class HubFaceTest {
     void theJavaSdksSmallFramesCarryLargeMessagesBothWays() throws Exception {
         byte[] big = new byte[20_000];
         new java.util.Random(7).nextBytes(big);
-        try (AmqpTestClient device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous(), 4096).awaitOpen();
-             AmqpTestClient service = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous(), 4096).awaitOpen()) {
+        try (AmqpTestClient device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous(), 4096).awaitOpen();
+             AmqpTestClient service = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous(), 4096).awaitOpen()) {
             new CbsClient(device).putToken(UUID.randomUUID(), audience("device1"), hub.deviceToken("device1", Duration.ofHours(1)));
             Session session = device.session();
             Sender telemetry = device.sender(session, "t", "/devices/device1/messages/events");

@@ -1,5 +1,8 @@
 package dev.hubsim.bench;
 
+import dev.hubsim.probe.CbsProbe;
+import dev.hubsim.probe.ProbeConnection;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -15,8 +18,6 @@ import io.netty.handler.ssl.SslHandler;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
-import org.apache.qpid.proton.amqp.messaging.AmqpValue;
-import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
@@ -37,8 +38,6 @@ import org.apache.qpid.proton.message.Message;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -339,16 +338,9 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
         channel.eventLoop().execute(channel::close);
     }
 
+    /** The probe's encoder (module probe): the bench and the tests encode messages one way. */
     static byte[] encode(Message message) {
-        byte[] buffer = new byte[4096];
-        while (true) {
-            try {
-                int size = message.encode(buffer, 0, buffer.length);
-                return java.util.Arrays.copyOf(buffer, size);
-            } catch (java.nio.BufferOverflowException e) {
-                buffer = new byte[buffer.length * 2];
-            }
-        }
+        return ProbeConnection.encode(message);
     }
 
     /**
@@ -358,17 +350,9 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
     CompletableFuture<Integer> putToken(String audience, String token) {
         CompletableFuture<Integer> status = new CompletableFuture<>();
         Session session = session();
-        Message request = Proton.message();
-        request.setMessageId(UUID.randomUUID());
-        request.setAddress("$cbs");
-        request.setReplyTo("cbs");
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("operation", "put-token");
-        props.put("type", "servicebus.windows.net:sastoken");
-        props.put("name", audience);
-        request.setApplicationProperties(new ApplicationProperties(props));
-        request.setBody(new AmqpValue(token));
-        byte[] encoded = encode(request);
+        // The put-token request as the probe builds it (the Java SDKs' shape).
+        byte[] encoded = encode(CbsProbe.putTokenRequest(UUID.randomUUID(),
+                CbsProbe.putTokenProperties(CbsProbe.SERVICEBUS_SAS, audience), token));
         receiver(session, "cbs-receiver", source("$cbs"), 1, new LinkHandler() {
             @Override
             public void onDelivery(Delivery delivery) {

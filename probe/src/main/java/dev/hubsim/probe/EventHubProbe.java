@@ -26,6 +26,8 @@ import java.util.UUID;
  */
 public final class EventHubProbe implements AutoCloseable {
     public static final Symbol SELECTOR_FILTER = Symbol.valueOf("apache.org:selector-filter:string");
+    /** The receiver link property of an epoch (exclusive) reader. */
+    public static final Symbol EPOCH = Symbol.valueOf("com.microsoft:epoch");
     private static final String MANAGEMENT = "$management";
 
     private final ProbeConnection connection;
@@ -137,17 +139,25 @@ public final class EventHubProbe implements AutoCloseable {
 
     /** A receiver on one partition of a consumer group with this selector-filter expression (reference §6.2). */
     public Receiver receiverWithFilter(String consumerGroup, String partitionId, String expression, int credit) {
-        Source source = new Source();
-        source.setAddress(eventHubName + "/ConsumerGroups/" + consumerGroup + "/Partitions/" + partitionId);
-        Map<Symbol, Object> filters = new LinkedHashMap<>();
-        filters.put(SELECTOR_FILTER, new UnknownDescribedType(SELECTOR_FILTER, expression));
-        source.setFilter(filters);
+        Source source = source(eventHubName + "/ConsumerGroups/" + consumerGroup + "/Partitions/" + partitionId, expression);
         Receiver receiver = connection.receiver(session, "probe-eh-" + UUID.randomUUID(), source, credit);
         ProbeConnection.LinkOutcome out = connection.awaitAttach(receiver);
         if (!out.attached()) {
             throw new IllegalStateException("the partition receiver on " + source.getAddress() + " was refused: " + out.condition() + " " + out.description());
         }
         return receiver;
+    }
+
+    /** A partition source with the selector filter as a described value, as the Event Hubs clients send it; none when null. */
+    public static Source source(String address, String expression) {
+        Source source = new Source();
+        source.setAddress(address);
+        if (expression != null) {
+            Map<Symbol, Object> filters = new LinkedHashMap<>();
+            filters.put(SELECTOR_FILTER, new UnknownDescribedType(SELECTOR_FILTER, expression));
+            source.setFilter(filters);
+        }
+        return source;
     }
 
     @Override

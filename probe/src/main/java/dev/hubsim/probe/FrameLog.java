@@ -32,6 +32,11 @@ public final class FrameLog implements ProtocolTracer {
         add("-> [ch " + frame.getChannel() + "] " + frame.getBody());
     }
 
+    /** The bodies of the AMQP frames received so far (Open, Begin, Attach, ...), in order. */
+    public synchronized List<Object> receivedBodies() {
+        return frames.stream().filter(Frame::received).map(Frame::body).toList();
+    }
+
     /** How many AMQP frames went either way so far: a mark for {@link #framesSince}. */
     public synchronized int frameCount() {
         return frames.size();

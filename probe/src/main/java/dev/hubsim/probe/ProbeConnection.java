@@ -9,7 +9,6 @@ import org.apache.qpid.proton.amqp.transport.DeliveryState;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
 import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
-import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Link;
@@ -17,33 +16,25 @@ import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sasl;
 import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.engine.Session;
-import org.apache.qpid.proton.engine.Transport;
-import org.apache.qpid.proton.engine.TransportException;
-import org.apache.qpid.proton.engine.impl.TransportImpl;
 import org.apache.qpid.proton.message.Message;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The kit's own blocking AMQP 1.0 client: the Proton-J engine over a real socket (TLS or plain). Every engine call
  * happens under this object's monitor; a reader thread feeds the transport and wakes waiters, so every wait ends on
  * the awaited event or on the timeout, never on a guess. Each connection keeps a {@link FrameLog} of its frames.
  */
-public final class ProbeConnection implements AutoCloseable {
+public final class ProbeConnection extends ProbeEngine {
     public static final Duration TIMEOUT = Duration.ofSeconds(Long.getLong("hubsim.specs.timeoutSeconds", 20));
 
     /** What the remote answered to an attach: a live link, or a refusal with its error. */
@@ -61,48 +52,28 @@ public final class ProbeConnection implements AutoCloseable {
     public record Received(Delivery delivery, Message message, byte[] deliveryTag) {
     }
 
-    private final Socket socket;
-    private final OutputStream out;
-    private final Connection connection;
-    private final Transport transport;
-    private final Sasl sasl;
-    private final FrameLog frames = new FrameLog();
-    private final Map<Receiver, Deque<Received>> arrivals = new HashMap<>();
-    private final AtomicLong tags = new AtomicLong();
-    private boolean socketEnded;
-    private String ioFailure;
+    /**
+     * How the connection behaves beyond the defaults: the max frame size its Open advertises (0: Proton-J's), and
+     * whether it sends the empty frames the remote's Open asks for (a well-behaved long-lived client; the kit's
+     * scenarios leave it off so an idle connection stays idle).
+     */
+    public record Options(int maxFrameSize, boolean heartbeats) {
+        public static final Options DEFAULT = new Options(0, false);
+    }
 
-    private ProbeConnection(Socket socket, String hostname, SaslChoice saslChoice, String containerId) throws IOException {
-        this.socket = socket;
-        this.out = socket.getOutputStream();
-        this.connection = Proton.connection();
-        this.transport = Proton.transport();
-        ((TransportImpl) transport).setProtocolTracer(frames);
-        if (saslChoice.mechanism() != null) {
-            sasl = transport.sasl();
-            sasl.client();
-            sasl.setMechanisms(saslChoice.mechanism());
-            if ("PLAIN".equals(saslChoice.mechanism())) {
-                sasl.plain(saslChoice.user(), saslChoice.password());
-            }
-        } else {
-            sasl = null;
-        }
-        transport.bind(connection);
-        connection.setHostname(hostname);
-        connection.setContainer(containerId);
-        synchronized (this) {
-            connection.open();
-            flush();
-        }
-        InputStream in = socket.getInputStream();
-        Thread reader = new Thread(() -> readLoop(in), "probe-reader-" + containerId);
-        reader.setDaemon(true);
-        reader.start();
+    private final AtomicLong tags = new AtomicLong();
+
+    private ProbeConnection(Socket socket, String hostname, SaslChoice saslChoice, String containerId, Options options) throws IOException {
+        super(socket, hostname, saslChoice, containerId, options);
     }
 
     /** Connects and sends the headers and Open; call {@link #awaitOpen} or {@link #awaitSaslOutcome} next. */
     public static ProbeConnection connect(Endpoint endpoint, SaslChoice sasl, String containerId) throws IOException {
+        return connect(endpoint, sasl, containerId, Options.DEFAULT);
+    }
+
+    /** The same with options (max frame size, heartbeats). */
+    public static ProbeConnection connect(Endpoint endpoint, SaslChoice sasl, String containerId, Options options) throws IOException {
         Socket socket;
         if (endpoint.tls() != null) {
             SSLSocket tls = (SSLSocket) endpoint.tls().getSocketFactory().createSocket();
@@ -114,7 +85,7 @@ public final class ProbeConnection implements AutoCloseable {
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) TIMEOUT.toMillis());
         }
         socket.setTcpNoDelay(true);
-        return new ProbeConnection(socket, endpoint.virtualHost(), sasl, containerId);
+        return new ProbeConnection(socket, endpoint.virtualHost(), sasl, containerId, options);
     }
 
     public FrameLog frames() {
@@ -141,6 +112,22 @@ public final class ProbeConnection implements AutoCloseable {
     public synchronized ErrorCondition awaitConnectionClosed() {
         await(() -> connection.getRemoteState() == EndpointState.CLOSED || socketEnded, "the remote Close");
         return connection.getRemoteCondition();
+    }
+
+    /** The SASL outcome so far (null without a SASL layer), without waiting. */
+    public synchronized Sasl.SaslOutcome saslOutcome() {
+        return sasl == null ? null : sasl.getOutcome();
+    }
+
+    /** Whether the socket has ended under this client. */
+    public synchronized boolean socketEnded() {
+        return socketEnded;
+    }
+
+    /** Sends Close without waiting for the answer. */
+    public synchronized void sendClose() {
+        connection.close();
+        flush();
     }
 
     public synchronized EndpointState remoteConnectionState() {
@@ -177,6 +164,12 @@ public final class ProbeConnection implements AutoCloseable {
         return session.getRemoteState();
     }
 
+    /** Sends End without waiting for the answer. */
+    public synchronized void endSession(Session session) {
+        session.close();
+        flush();
+    }
+
     public synchronized ErrorCondition awaitSessionEnded(Session session) {
         await(() -> session.getRemoteState() == EndpointState.CLOSED || socketEnded, "the remote End");
         return session.getRemoteCondition();
@@ -211,11 +204,20 @@ public final class ProbeConnection implements AutoCloseable {
 
     /** A receiver with a source of the caller's making (filters, as the Event Hub-compatible endpoint reads them). */
     public synchronized Receiver receiver(Session session, String name, Source source, int credit) {
+        return receiver(session, name, source, credit, r -> { });
+    }
+
+    /**
+     * The same, with the link set further before its Attach goes out (settle modes, properties such as an epoch,
+     * desired capabilities).
+     */
+    public synchronized Receiver receiver(Session session, String name, Source source, int credit, Consumer<Receiver> configure) {
         Receiver receiver = session.receiver(name);
         receiver.setSource(source);
         receiver.setTarget(new Target());
         receiver.setSenderSettleMode(SenderSettleMode.UNSETTLED);
         receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
+        configure.accept(receiver);
         arrivals.put(receiver, new ArrayDeque<>());
         receiver.open();
         if (credit > 0) {
@@ -243,6 +245,12 @@ public final class ProbeConnection implements AutoCloseable {
     public synchronized ErrorCondition awaitDetached(Link link) {
         await(() -> link.getRemoteState() == EndpointState.CLOSED || socketEnded, "the remote Detach of " + link.getName());
         return link.getRemoteCondition();
+    }
+
+    /** Whether the remote attached this link with its own terminus (not the refusal framing) and has not detached it. */
+    public synchronized boolean isAttached(Link link) {
+        boolean terminusSet = link instanceof Sender ? link.getRemoteTarget() != null : link.getRemoteSource() != null;
+        return link.getRemoteState() == EndpointState.ACTIVE && terminusSet;
     }
 
     public synchronized boolean isRemotelyDetached(Link link) {
@@ -317,6 +325,11 @@ public final class ProbeConnection implements AutoCloseable {
         return queue.poll();
     }
 
+    /** Whether a message is waiting on a receiver now. */
+    public synchronized boolean hasMessage(Receiver receiver) {
+        return !arrivals.get(receiver).isEmpty();
+    }
+
     public synchronized void flow(Receiver receiver, int credit) {
         receiver.flow(credit);
         flush();
@@ -326,6 +339,18 @@ public final class ProbeConnection implements AutoCloseable {
     public synchronized void settle(Received received, DeliveryState outcome) {
         received.delivery().disposition(outcome);
         received.delivery().settle();
+        flush();
+    }
+
+    /** Sends an outcome for a received delivery without settling it (a receiver with rcv-settle-mode second). */
+    public synchronized void disposition(Delivery delivery, DeliveryState outcome) {
+        delivery.disposition(outcome);
+        flush();
+    }
+
+    /** Settles a delivery on this side (after its outcome arrived, or to let go of it). */
+    public synchronized void settle(Delivery delivery) {
+        delivery.settle();
         flush();
     }
 
@@ -340,117 +365,6 @@ public final class ProbeConnection implements AutoCloseable {
             } catch (java.nio.BufferOverflowException e) {
                 buffer = new byte[buffer.length * 4];
             }
-        }
-    }
-
-    private void await(BooleanSupplier condition, String what) {
-        await(condition, what, TIMEOUT);
-    }
-
-    private void await(BooleanSupplier condition, String what, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new ProbeTimeout("expected " + what + " within " + timeout.toSeconds() + " s, observed none"
-                        + (ioFailure == null ? "" : " (socket: " + ioFailure + ")"), frames);
-            }
-            try {
-                wait(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ProbeTimeout("interrupted while waiting for " + what, frames);
-            }
-        }
-    }
-
-    private void flush() {
-        try {
-            while (true) {
-                int pending = transport.pending();
-                if (pending <= 0) {
-                    break;
-                }
-                ByteBuffer head = transport.head();
-                byte[] bytes = new byte[pending];
-                head.get(bytes);
-                out.write(bytes);
-                transport.pop(pending);
-            }
-            out.flush();
-        } catch (IOException | TransportException e) {
-            ioFailure = String.valueOf(e.getMessage());
-        }
-    }
-
-    private void readLoop(InputStream in) {
-        byte[] buffer = new byte[65536];
-        try {
-            int n;
-            while ((n = in.read(buffer)) != -1) {
-                synchronized (this) {
-                    int offset = 0;
-                    while (offset < n) {
-                        int capacity = transport.capacity();
-                        if (capacity <= 0) {
-                            break;
-                        }
-                        int length = Math.min(capacity, n - offset);
-                        transport.tail().put(buffer, offset, length);
-                        transport.process();
-                        offset += length;
-                    }
-                    collectArrivals();
-                    flush();
-                    notifyAll();
-                }
-            }
-        } catch (IOException | TransportException e) {
-            synchronized (this) {
-                ioFailure = String.valueOf(e.getMessage());
-            }
-        } finally {
-            synchronized (this) {
-                socketEnded = true;
-                notifyAll();
-            }
-        }
-    }
-
-    private void collectArrivals() {
-        for (Map.Entry<Receiver, Deque<Received>> entry : arrivals.entrySet()) {
-            Receiver receiver = entry.getKey();
-            Delivery delivery;
-            while ((delivery = receiver.current()) != null && delivery.isReadable() && !delivery.isPartial()) {
-                int size = delivery.pending();
-                byte[] bytes = new byte[size];
-                int read = receiver.recv(bytes, 0, size);
-                Message message = Proton.message();
-                message.decode(bytes, 0, read);
-                receiver.advance();
-                entry.getValue().add(new Received(delivery, message, delivery.getTag()));
-            }
-        }
-    }
-
-    /** Closes the connection: sends Close, waits briefly for the remote Close, then closes the socket. */
-    @Override
-    public void close() {
-        synchronized (this) {
-            if (!socketEnded) {
-                connection.close();
-                flush();
-                try {
-                    await(() -> connection.getRemoteState() == EndpointState.CLOSED || socketEnded, "the remote Close");
-                } catch (ProbeTimeout ignored) {
-                    // closing anyway: the socket goes below
-                }
-            }
-        }
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed by the remote
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.hubsim.amqp;
 
 import dev.hubsim.HubSimulator;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.CbsClient;
 import org.apache.qpid.proton.Proton;
@@ -71,7 +72,7 @@ public final class TraceCost {
     }
 
     private static double run(HubSimulator hub, int n) throws Exception {
-        try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             new CbsClient(client).putToken(UUID.randomUUID(), "127.0.0.1/devices/device1", hub.deviceToken("device1", Duration.ofHours(1)));
             Sender sender = client.sender(client.session(), "t", "/devices/device1/messages/events");
             Message m = Proton.message();

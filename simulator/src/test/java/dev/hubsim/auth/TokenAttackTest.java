@@ -3,10 +3,10 @@ package dev.hubsim.auth;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -174,7 +174,7 @@ class TokenAttackTest {
                 .map(Device::primaryKey).orElse(policyKey("iothubowner")), Instant.now().plus(Duration.ofHours(1)), null);
         attack.before().run();
         Object token = attack.body().apply(issuedBefore);
-        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             CbsClient cbs = new CbsClient(client);
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("operation", "put-token");
@@ -202,7 +202,7 @@ class TokenAttackTest {
     /** A put-token larger than the request cap: the $cbs link is detached and the token never read. */
     @Test
     void aTokenOverTheRequestCapDetachesTheCbsLinkAndGrantsNothing() throws Exception {
-        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslMode.anonymous(), 4096)
+        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous(), 4096)
                 .awaitOpen()) {
             Session session = client.session();
             Sender cbs = client.sender(session, "cbs-sender", "$cbs");
@@ -226,7 +226,7 @@ class TokenAttackTest {
     /** A whole request one byte over the $cbs receiver's max-message-size (65,536), read at once (a 128 KiB frame). */
     @Test
     void aWholeRequestOneByteOverTheCbsMaxMessageSizeDetachesTheLinkAndOneAtItIsAnswered() throws Exception {
-        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             Session session = client.session();
             Sender cbs = client.sender(session, "cbs-sender", "$cbs");
             org.apache.qpid.proton.engine.Receiver replies = client.receiver(session, "cbs-receiver", "$cbs", 10);

@@ -5,10 +5,11 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.SimulatorInfo;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
 import dev.hubsim.testing.ExportedTrust;
+import dev.hubsim.testing.Waits;
 import dev.hubsim.trace.TraceRecord;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -50,7 +51,7 @@ class TokenLifecycleTest {
     @Test
     void aClientThatDoesNotRenewLosesItsLinksWhenTheTokenExpires(@TempDir Path dir) throws Exception {
         try (HubSimulator hub = start(dir, 0, Duration.ofSeconds(1));
-             AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+             AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             new CbsClient(client).putToken(UUID.randomUUID(), "127.0.0.1/devices/device1", hub.deviceToken("device1", Duration.ofHours(1)));
             long granted = System.nanoTime();
             Sender sender = client.sender(client.session(), "t", "/devices/device1/messages/events");
@@ -69,7 +70,7 @@ class TokenLifecycleTest {
     void aRenewalInTimeKeepsTheLinks(@TempDir Path dir) throws Exception {
         // No lifetime cap: the first token's own se (a few seconds ahead, no clock skew) ends its claim; the renewal lasts an hour.
         try (HubSimulator hub = start(dir, 0, null);
-             AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+             AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             CbsClient cbs = new CbsClient(client);
             assertEquals(Integer.valueOf(200), cbs.putToken(UUID.randomUUID(), "127.0.0.1/devices/device1",
                     hub.deviceToken("device1", Duration.ofSeconds(3))).statusCode());
@@ -78,7 +79,7 @@ class TokenLifecycleTest {
             assertEquals(Integer.valueOf(200), cbs.putToken(UUID.randomUUID(), "127.0.0.1/devices/device1",
                     hub.deviceToken("device1", Duration.ofHours(1))).statusCode());
             // The first token's expiry passes and finds the renewal (a hub that ignored it would detach the link instead).
-            AmqpTestClient.awaitCondition("the first token's expiry to pass", Duration.ofSeconds(10), () -> hub.traces().query()
+            Waits.until("the first token's expiry to pass", Duration.ofSeconds(10), () -> hub.traces().query()
                     .type(TraceRecord.FrameType.LIMIT).where(r -> r.fields().containsKey("claim-renewed") || r.fields().containsKey("claim-expired"))
                     .first().isPresent());
             assertTrue(hub.traces().query().type(TraceRecord.FrameType.LIMIT).where(r -> r.fields().containsKey("claim-expired")).list().isEmpty(),
@@ -92,7 +93,7 @@ class TokenLifecycleTest {
     void aSaslPlainConnectionIsClosedWhenItsTokenExpires(@TempDir Path dir) throws Exception {
         try (HubSimulator hub = start(dir, 0, Duration.ofSeconds(1));
              AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(),
-                     SaslMode.plain("device1@sas.simhub", hub.deviceToken("device1", Duration.ofHours(1)))).awaitOpen()) {
+                     SaslChoice.plain("device1@sas.simhub", hub.deviceToken("device1", Duration.ofHours(1)))).awaitOpen()) {
             ErrorCondition error = client.awaitConnectionClosed();
             assertEquals(UNAUTHORIZED, error.getCondition());
             assertTrue(error.getDescription().startsWith("Token Invalid."), error.getDescription());
@@ -110,7 +111,7 @@ class TokenLifecycleTest {
             try {
                 client.open(true);
                 client.sendEvent(new com.microsoft.azure.sdk.iot.device.Message("before renewal"));
-                AmqpTestClient.awaitCondition("two put-tokens from the SDK", Duration.ofSeconds(20),
+                Waits.until("two put-tokens from the SDK", Duration.ofSeconds(20),
                         () -> hub.traces().query().identity(device.deviceId()).type(TraceRecord.FrameType.CBS_REQUEST).list().size() >= 2);
                 client.sendEvent(new com.microsoft.azure.sdk.iot.device.Message("after renewal"));
             } finally {

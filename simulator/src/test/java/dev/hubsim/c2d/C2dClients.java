@@ -3,6 +3,7 @@ package dev.hubsim.c2d;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.HubSimulator;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.CbsClient;
 import org.apache.qpid.proton.Proton;
@@ -31,7 +32,7 @@ final class C2dClients implements AutoCloseable {
 
     C2dClients(HubSimulator hub) throws Exception {
         this.hub = hub;
-        this.service = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen();
+        this.service = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen();
         new CbsClient(service).putToken(UUID.randomUUID(), "127.0.0.1", hub.policyToken("service", Duration.ofHours(1)));
         this.outbox = service.sender(service.session(), "sender", "/messages/devicebound");
     }
@@ -55,7 +56,7 @@ final class C2dClients implements AutoCloseable {
     Receiver deviceInbox(String deviceId, int credit) throws Exception {
         AmqpTestClient device = devices.get(deviceId);
         if (device == null) {
-            device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen();
+            device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen();
             new CbsClient(device).putToken(UUID.randomUUID(), "127.0.0.1/devices/" + deviceId, hub.deviceToken(deviceId, Duration.ofHours(1)));
             devices.put(deviceId, device);
         }

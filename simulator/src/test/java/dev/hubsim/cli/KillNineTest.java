@@ -5,6 +5,7 @@ import dev.hubsim.SimulatorInfo;
 import dev.hubsim.auth.SasTokens;
 import dev.hubsim.auth.SasTokens;
 import dev.hubsim.eventhub.EventStore;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.CbsClient;
 import dev.hubsim.testing.ExportedTrust;
@@ -338,13 +339,13 @@ class KillNineTest {
     static AmqpTestClient device(SimulatorInfo info, String deviceId, String key) throws Exception {
         String token = SasTokens.create(info.hostName() + "/devices/" + deviceId, key, Instant.now().plusSeconds(600), null);
         return AmqpTestClient.tls(info.ports().get("amqps"), ExportedTrust.sslContext(info),
-                AmqpTestClient.SaslMode.plain(deviceId + "@sas." + info.hubName(), token)).awaitOpen();
+                SaslChoice.plain(deviceId + "@sas." + info.hubName(), token)).awaitOpen();
     }
 
     static AmqpTestClient service(SimulatorInfo info) throws Exception {
         String token = SasTokens.create(info.hostName(), policyKey(info, "service"), Instant.now().plusSeconds(600), "service");
         return AmqpTestClient.tls(info.ports().get("amqps"), ExportedTrust.sslContext(info),
-                AmqpTestClient.SaslMode.plain("service@sas.root." + info.hubName(), token)).awaitOpen();
+                SaslChoice.plain("service@sas.root." + info.hubName(), token)).awaitOpen();
     }
 
     /**
@@ -382,7 +383,7 @@ class KillNineTest {
     private static List<Message> readAllEvents(SimulatorInfo info) throws Exception {
         String audience = "amqp://" + hostOf(info.eventHubCompatibleEndpoint()) + "/" + info.eventHubCompatibleName();
         String token = SasTokens.createForEventHubs(audience, policyKey(info, "service"), Instant.now().plusSeconds(600), "service");
-        try (AmqpTestClient client = AmqpTestClient.tls(info.ports().get("amqps"), ExportedTrust.sslContext(info), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.tls(info.ports().get("amqps"), ExportedTrust.sslContext(info), SaslChoice.anonymous()).awaitOpen()) {
             CbsClient.Reply reply = new CbsClient(client).putToken(UUID.randomUUID(), audience, token);
             assertEquals(Integer.valueOf(200), reply.statusCode(), String.valueOf(reply.statusDescription()));
             Session session = client.session();

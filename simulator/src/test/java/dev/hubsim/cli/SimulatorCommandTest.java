@@ -3,6 +3,7 @@ package dev.hubsim.cli;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.SimulatorInfo;
 import dev.hubsim.auth.SasTokens;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.ExportedTrust;
 import org.apache.qpid.proton.Proton;
@@ -69,7 +70,7 @@ class SimulatorCommandTest {
             String token = SasTokens.create(cs.get("HostName") + "/devices/" + cs.get("DeviceId"), cs.get("SharedAccessKey"),
                     Instant.now().plusSeconds(600), null);
             try (AmqpTestClient client = AmqpTestClient.tls(amqps, ExportedTrust.sslContext(written),
-                    AmqpTestClient.SaslMode.plain(cs.get("DeviceId") + "@sas." + written.hubName(), token)).awaitOpen()) {
+                    SaslChoice.plain(cs.get("DeviceId") + "@sas." + written.hubName(), token)).awaitOpen()) {
                 Sender sender = client.sender(client.session(), "t", "/devices/" + cs.get("DeviceId") + "/messages/events");
                 Message m = Proton.message();
                 m.setBody(new Data(AmqpTestClient.binary("from the info file")));

@@ -3,8 +3,8 @@ package dev.hubsim.faults;
 import dev.hubsim.errors.Condition;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
 import dev.hubsim.trace.TraceRecord;
 import org.apache.qpid.proton.Proton;
@@ -51,7 +51,7 @@ class FaultInjectionTest {
 
     /** A device1 connection over CBS, with its claim in place. */
     private static AmqpTestClient device1() throws Exception {
-        AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslMode.anonymous()).awaitOpen();
+        AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous()).awaitOpen();
         new CbsClient(client).putToken(UUID.randomUUID(), "127.0.0.1/devices/device1", hub().deviceToken("device1", Duration.ofHours(1)));
         return client;
     }
@@ -169,7 +169,7 @@ class FaultInjectionTest {
 
     @Test
     void cbsRepliesCanBeDelayedOrDropped() throws Exception {
-        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             CbsClient cbs = new CbsClient(client);
             hub().faults().delayCbsReplies(Scope.all(), Duration.ofMillis(400));
             long start = System.nanoTime();

@@ -3,8 +3,8 @@ package dev.hubsim.fuzz;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.fuzz.HostileCase.Port;
 import dev.hubsim.fuzz.HostileCase.Wire;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.EventLoopCpu;
 import dev.hubsim.testing.RawAmqp;
 import dev.hubsim.testing.RawWebSocket;
@@ -136,12 +136,12 @@ final class HangWatch {
         try {
             switch (port) {
                 case PLAIN -> {
-                    try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous())) {
+                    try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslChoice.anonymous())) {
                         client.awaitOpen();
                     }
                 }
                 case TLS -> {
-                    try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous())) {
+                    try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous())) {
                         client.awaitOpen();
                     }
                 }

@@ -4,8 +4,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.hubsim.HubSimulator;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.EventLoopCpu;
 import dev.hubsim.testing.RawAmqp;
 import dev.hubsim.testing.RawWebSocket;
@@ -79,7 +79,7 @@ class SaslGarbageTest {
         }
         assertNoEventLoopBusy("amqp");
         for (int i = 0; i < freshConnections(); i++) {
-            AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous()).awaitOpen().close();
+            AmqpTestClient.plain(hub.amqpPort(), SaslChoice.anonymous()).awaitOpen().close();
         }
     }
 
@@ -94,7 +94,7 @@ class SaslGarbageTest {
         }
         assertNoEventLoopBusy("amqps");
         for (int i = 0; i < freshConnections(); i++) {
-            AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous()).awaitOpen().close();
+            AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen().close();
         }
     }
 

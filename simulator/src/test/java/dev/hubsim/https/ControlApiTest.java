@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -71,7 +71,7 @@ class ControlApiTest {
     @Test
     void connectionsTelemetryAndTraceAreInspectable() throws Exception {
         HubSimulator hub = HUB.simulator();
-        try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             new CbsClient(client).putToken(UUID.randomUUID(), "127.0.0.1/devices/device3", hub.deviceToken("device3", Duration.ofHours(1)));
             Sender sender = client.sender(client.session(), "inspected", "/devices/device3/messages/events");
             Message m = Proton.message();
@@ -107,7 +107,7 @@ class ControlApiTest {
         HubSimulator hub = HUB.simulator();
         HttpResponse<String> injected = call("POST", "/hubsim/c2d/device2", "{\"body\":\"from curl\",\"messageId\":\"inj-1\",\"properties\":{\"k\":\"v\"}}", owner());
         assertEquals(201, injected.statusCode(), injected.body());
-        try (AmqpTestClient device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             new CbsClient(device).putToken(UUID.randomUUID(), "127.0.0.1/devices/device2", hub.deviceToken("device2", Duration.ofHours(1)));
             Receiver inbox = device.receiver(device.session(), "c2d", "/devices/device2/messages/devicebound", 1);
             Message got = device.receive(inbox);
@@ -128,7 +128,7 @@ class ControlApiTest {
         HttpResponse<String> planned = call("POST", "/hubsim/faults/reject-transfers",
                 "{\"deviceId\":\"device1\",\"count\":1,\"condition\":\"com.microsoft:device-container-throttled\",\"description\":\"over http\"}", owner());
         assertEquals(200, planned.statusCode(), planned.body());
-        try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             new CbsClient(client).putToken(UUID.randomUUID(), "127.0.0.1/devices/device1", hub.deviceToken("device1", Duration.ofHours(1)));
             Sender sender = client.sender(client.session(), "t", "/devices/device1/messages/events");
             Message m = Proton.message();

@@ -11,6 +11,7 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.SimulatorInfo;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.ExportedTrust;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,7 +130,7 @@ class RegistryApiTest {
         HttpResponse<String> created = call("PUT", "/devices/short-lived", "application/json", "{\"deviceId\":\"short-lived\"}", null, true);
         assertEquals(200, created.statusCode(), created.body());
         try (dev.hubsim.testing.AmqpTestClient client = dev.hubsim.testing.AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(),
-                dev.hubsim.testing.AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+                SaslChoice.anonymous()).awaitOpen()) {
             new dev.hubsim.testing.CbsClient(client).putToken(java.util.UUID.randomUUID(), "127.0.0.1/devices/short-lived",
                     hub.deviceToken("short-lived", Duration.ofHours(1)));
             org.apache.qpid.proton.engine.Sender sender = client.sender(client.session(), "t", "/devices/short-lived/messages/events");

@@ -4,8 +4,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.hubsim.HubSimulator;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
 import dev.hubsim.testing.RawAmqp;
 import dev.hubsim.testing.Waits;
@@ -168,7 +168,7 @@ class ConnectionGuardsTest {
     }
 
     private void flood(HubSimulator hub) throws Exception {
-        AmqpTestClient good = AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous()).awaitOpen();
+        AmqpTestClient good = AmqpTestClient.plain(hub.amqpPort(), SaslChoice.anonymous()).awaitOpen();
         new CbsClient(good).putToken(UUID.randomUUID(), "127.0.0.1/devices/device1", hub.deviceToken("device1", Duration.ofHours(1)));
         Sender sender = good.sender(good.session(), "good", "/devices/device1/messages/events");
         List<Socket> halfOpen = new ArrayList<>();
@@ -215,7 +215,7 @@ class ConnectionGuardsTest {
                     .filter(b -> b.startsWith("during half-open flood") || b.equals("after the flood")).count();
             assertEquals(sent, stored);
             // A new well-behaved connection is welcome again once the flood is gone.
-            try (AmqpTestClient again = AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous())) {
+            try (AmqpTestClient again = AmqpTestClient.plain(hub.amqpPort(), SaslChoice.anonymous())) {
                 again.awaitOpen();
             }
             System.out.println("half-open flood: 2000 attempts, peak " + peak + " connections from 127.0.0.1 (cap " + CAP + "), "

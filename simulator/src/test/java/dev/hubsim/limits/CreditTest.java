@@ -2,8 +2,8 @@ package dev.hubsim.limits;
 
 import dev.hubsim.HubSimulator;
 import dev.hubsim.faults.Scope;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CountedSize;
 import dev.hubsim.trace.TraceRecord;
 import org.apache.qpid.proton.Proton;
@@ -32,7 +32,7 @@ class CreditTest {
 
     private static AmqpTestClient device1(HubSimulator hub) throws Exception {
         return AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(),
-                SaslMode.plain("device1@sas.simhub", hub.deviceToken("device1", Duration.ofHours(1)))).awaitOpen();
+                SaslChoice.plain("device1@sas.simhub", hub.deviceToken("device1", Duration.ofHours(1)))).awaitOpen();
     }
 
     private static Message telemetry(String body) {
@@ -113,7 +113,7 @@ class CreditTest {
     void aTransferWithoutCreditDetachesTheLinkAndIsTraced() throws Exception {
         LimitProfile profile = LimitProfile.iothub().withCredit(LinkKind.CBS, CreditPolicy.manual(0));
         try (HubSimulator hub = ImpLimitsTest.start(profile);
-             AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+             AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             Sender cbs = client.sender(client.session(), "cbs-sender", "$cbs"); // channel 0, handle 0, no credit
             assertEquals(0, client.credit(cbs));
             client.injectTransferWithoutCredit(AmqpTestClient.encodeForTest(telemetry("uninvited")));

@@ -2,8 +2,8 @@ package dev.hubsim.limits;
 
 import dev.hubsim.HubSimulator;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
 import dev.hubsim.trace.TraceRecord;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -33,7 +33,7 @@ class ImpLimitsTest {
 
     private static AmqpTestClient plain(HubSimulator hub, String device) throws Exception {
         return AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(),
-                SaslMode.plain(device + "@sas.simhub", hub.deviceToken(device, Duration.ofHours(1))));
+                SaslChoice.plain(device + "@sas.simhub", hub.deviceToken(device, Duration.ofHours(1))));
     }
 
     @Test
@@ -164,9 +164,9 @@ class ImpLimitsTest {
     @Test
     void clientsWithoutASaslIdentityAreCountedByContainerId() throws Exception {
         try (HubSimulator hub = start(LimitProfile.imp().with(LimitKind.CONNECTIONS_PER_CLIENT, 1, LimitMode.ENFORCE));
-             AmqpTestClient one = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous(), "agent-7").awaitOpen();
-             AmqpTestClient two = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous(), "agent-7");
-             AmqpTestClient other = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous(), "agent-8").awaitOpen()) {
+             AmqpTestClient one = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous(), "agent-7").awaitOpen();
+             AmqpTestClient two = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous(), "agent-7");
+             AmqpTestClient other = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous(), "agent-8").awaitOpen()) {
             assertEquals("max connection limit reached (1)", two.awaitConnectionClosed().getDescription());
             new CbsClient(other).putToken(UUID.randomUUID(), "127.0.0.1/devices/device1", hub.deviceToken("device1", Duration.ofHours(1)));
         }

@@ -2,8 +2,8 @@ package dev.hubsim.limits;
 
 import dev.hubsim.HubSimulator;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.trace.TraceRecord;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MaxFrameSizeTest {
 
     private static long advertised(HubSimulator hub) throws Exception {
-        try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslChoice.anonymous()).awaitOpen()) {
             TraceRecord open = hub.traces().query().type(TraceRecord.FrameType.OPEN).direction(TraceRecord.Direction.OUT).first().orElseThrow();
             return ((Number) open.fields().get("max-frame-size")).longValue();
         }

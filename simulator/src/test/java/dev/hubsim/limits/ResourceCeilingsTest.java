@@ -2,9 +2,10 @@ package dev.hubsim.limits;
 
 import dev.hubsim.connections.ConnectionInfo;
 import dev.hubsim.HubSimulator;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
+import dev.hubsim.testing.Waits;
 import dev.hubsim.trace.ConnectionTrace;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
@@ -53,7 +54,7 @@ class ResourceCeilingsTest {
 
     @Test
     void renewingOneAudienceAThousandTimesHoldsOneClaimAndOneExpiryTimer() throws Exception {
-        try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslChoice.anonymous()).awaitOpen()) {
             CbsClient cbs = new CbsClient(client);
             for (int i = 0; i < 1000; i++) {
                 // Each renewal a little later than the last, as an SDK's would be.
@@ -68,7 +69,7 @@ class ResourceCeilingsTest {
 
     @Test
     void claimsStopAtTheCapWith403AndRenewalsStillPass() throws Exception {
-        try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslChoice.anonymous()).awaitOpen()) {
             CbsClient cbs = new CbsClient(client);
             String token = hub.deviceToken("device2", Duration.ofHours(1));
             int granted = 0;
@@ -97,7 +98,7 @@ class ResourceCeilingsTest {
     @Test
     void aConnectionsTraceKeepsItsLastRecordsOnlyAndClosedTracesAreCapped() throws Exception {
         String id;
-        try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient client = AmqpTestClient.plain(hub.amqpPort(), SaslChoice.anonymous()).awaitOpen()) {
             new CbsClient(client).putToken(UUID.randomUUID(), "127.0.0.1/devices/device3", hub.deviceToken("device3", Duration.ofHours(1)));
             Sender sender = client.sender(client.session(), "t", "/devices/device3/messages/events");
             for (int i = 0; i < 300; i++) {
@@ -111,9 +112,9 @@ class ResourceCeilingsTest {
             assertTrue(trace.dropped() >= 600 - TRACE_RECORDS, "the oldest were dropped: " + trace.dropped());
         }
         for (int i = 0; i < 150; i++) {
-            AmqpTestClient.plain(hub.amqpPort(), SaslMode.anonymous()).awaitOpen().closeGracefully();
+            AmqpTestClient.plain(hub.amqpPort(), SaslChoice.anonymous()).awaitOpen().closeGracefully();
         }
-        AmqpTestClient.awaitCondition("closed connections to be traced", Duration.ofSeconds(10), () -> hub.connectionCount() == 0);
+        Waits.until("closed connections to be traced", Duration.ofSeconds(10), () -> hub.connectionCount() == 0);
         int traces = hub.traces().connections().size();
         assertTrue(traces <= 100, "closed connections' traces are capped at 100, found " + traces);
     }

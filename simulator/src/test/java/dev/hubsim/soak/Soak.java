@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.faults.Scope;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.DeviceStatus;
 import dev.hubsim.testing.AmqpTestClient;
@@ -119,7 +120,7 @@ public final class Soak {
         int threads = plan.connections() + 2;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (AmqpTestClient service = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(),
-                AmqpTestClient.SaslMode.plain("service@sas.root." + hub.hub().name(), hub.policyToken("service", Duration.ofHours(2))), "soak-service").awaitOpen()) {
+                SaslChoice.plain("service@sas.root." + hub.hub().name(), hub.policyToken("service", Duration.ofHours(2))), "soak-service").awaitOpen()) {
             Session session = service.session();
             Sender c2dSender = service.sender(session, "soak-c2d", "/messages/devicebound");
             Receiver feedbackReceiver = service.receiver(session, "soak-feedback", "/messages/serviceBound/feedback", 50);
@@ -343,7 +344,7 @@ public final class Soak {
         }
 
         static DeviceConnection open(HubSimulator hub, String containerId, List<String> deviceIds) throws java.io.IOException {
-            AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous(), containerId);
+            AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous(), containerId);
             DeviceConnection connection = new DeviceConnection(client);
             try {
                 client.awaitOpen();

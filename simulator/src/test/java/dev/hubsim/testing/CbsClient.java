@@ -1,74 +1,54 @@
 package dev.hubsim.testing;
 
-import org.apache.qpid.proton.Proton;
-import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import dev.hubsim.probe.CbsProbe;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Section;
 import org.apache.qpid.proton.amqp.transport.DeliveryState;
-import org.apache.qpid.proton.engine.Receiver;
-import org.apache.qpid.proton.engine.Sender;
-import org.apache.qpid.proton.engine.Session;
 import org.apache.qpid.proton.message.Message;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The client half of {@code $cbs}: a sender and a receiver link on one session, put-token requests and their replies. */
+/**
+ * The client half of {@code $cbs} for the simulator's tests: the kit's {@link CbsProbe} on a test client's probe
+ * connection, with its links attached before the first request.
+ */
 public final class CbsClient {
-    public static final String SAS_TOKEN_TYPE = "servicebus.windows.net:sastoken";
+    public static final String SAS_TOKEN_TYPE = CbsProbe.SERVICEBUS_SAS;
 
     private final AmqpTestClient client;
-    private final Sender sender;
-    private final Receiver receiver;
+    private final CbsProbe cbs;
 
     public CbsClient(AmqpTestClient client) {
         this.client = client;
-        Session session = client.session();
-        this.sender = client.sender(session, "cbs-sender", "$cbs");
-        this.receiver = client.receiver(session, "cbs-receiver", "$cbs", 10);
+        this.cbs = new CbsProbe(client.probe(), client.session());
+        cbs.awaitAttached();
     }
 
-    /** The reply to a put-token, and the outcome the server gave the request itself. */
-    public record Reply(Message message, DeliveryState requestOutcome) {
-        public Object statusCode() {
-            return message.getApplicationProperties().getValue().get("status-code");
-        }
-
-        public Object statusDescription() {
-            return message.getApplicationProperties().getValue().get("status-description");
-        }
-
-        public Object correlationId() {
-            return message.getCorrelationId();
+    /** The reply to a request, and the outcome the server gave the request itself. */
+    public record Reply(DeliveryState requestOutcome, Object correlationId, Object statusCode, Object statusDescription) {
+        static Reply of(CbsProbe.Reply reply) {
+            return new Reply(reply.requestOutcome(), reply.correlationId(), reply.statusCode(), reply.statusDescription());
         }
     }
 
     public Reply putToken(Object messageId, String audience, String token) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("operation", "put-token");
-        props.put("type", SAS_TOKEN_TYPE);
-        props.put("name", audience);
-        return request(messageId, props, new AmqpValue(token));
+        return Reply.of(cbs.putToken(messageId, audience, token));
     }
 
     /** Sends a request and waits only for its outcome, not for a reply. */
-    public void sendOnly(Object messageId, Map<String, Object> applicationProperties, org.apache.qpid.proton.amqp.messaging.Section body) {
-        client.send(sender, message(messageId, applicationProperties, body));
-    }
-
-    private static Message message(Object messageId, Map<String, Object> applicationProperties, org.apache.qpid.proton.amqp.messaging.Section body) {
-        Message request = Proton.message();
-        request.setMessageId(messageId);
-        request.setAddress("$cbs");
-        request.setReplyTo("cbs");
-        request.setApplicationProperties(new ApplicationProperties(applicationProperties));
-        request.setBody(body);
-        return request;
+    public void sendOnly(Object messageId, Map<String, Object> applicationProperties, Section body) {
+        client.send(cbs.sender(), message(messageId, applicationProperties, body));
     }
 
     /** Any request to $cbs, for malformed-request tests. */
-    public Reply request(Object messageId, Map<String, Object> applicationProperties, org.apache.qpid.proton.amqp.messaging.Section body) {
-        DeliveryState outcome = client.send(sender, message(messageId, applicationProperties, body));
-        Message reply = client.receive(receiver);
-        return new Reply(reply, outcome);
+    public Reply request(Object messageId, Map<String, Object> applicationProperties, Section body) {
+        return Reply.of(cbs.request(message(messageId, applicationProperties, body)));
+    }
+
+    private static Message message(Object messageId, Map<String, Object> applicationProperties, Section body) {
+        Message request = CbsProbe.putTokenRequest(messageId, Map.of(), null);
+        request.setApplicationProperties(new ApplicationProperties(applicationProperties));
+        request.setBody(body);
+        return request;
     }
 }

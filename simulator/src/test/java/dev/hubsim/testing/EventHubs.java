@@ -1,11 +1,13 @@
 package dev.hubsim.testing;
 
 import dev.hubsim.HubSimulator;
-import dev.hubsim.auth.SasTokens;
+import dev.hubsim.probe.ConnectionString;
+import dev.hubsim.probe.EventHubProbe;
+import dev.hubsim.probe.SasTokens;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.registry.SharedAccessPolicy;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Symbol;
-import org.apache.qpid.proton.amqp.UnknownDescribedType;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.Source;
@@ -17,7 +19,6 @@ import org.apache.qpid.proton.message.Message;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -25,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Test-side Event Hubs: the audience, tokens, filters and receivers the way the Event Hubs clients build them. */
 public final class EventHubs {
-    public static final Symbol SELECTOR_FILTER = Symbol.valueOf("apache.org:selector-filter:string");
-    public static final Symbol EPOCH = Symbol.valueOf("com.microsoft:epoch");
+    public static final Symbol SELECTOR_FILTER = EventHubProbe.SELECTOR_FILTER;
+    public static final Symbol EPOCH = EventHubProbe.EPOCH;
 
     private EventHubs() {
     }
@@ -38,12 +39,13 @@ public final class EventHubs {
 
     public static String token(HubSimulator hub, String policyName, String resource) {
         SharedAccessPolicy policy = hub.hub().registry().policy(policyName).orElseThrow();
-        return SasTokens.createForEventHubs(resource, policy.primaryKey(), hub.clock().instant().plus(Duration.ofHours(1)), policy.name());
+        return SasTokens.eventHubToken(resource, new ConnectionString(null, null, policy.name(), policy.primaryKey()),
+                hub.clock().instant().plus(Duration.ofHours(1)));
     }
 
     /** A TLS connection to the Event Hub-compatible endpoint holding a {@code service} claim for the whole Event Hub. */
     public static AmqpTestClient connect(HubSimulator hub) throws Exception {
-        AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen();
+        AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen();
         CbsClient.Reply reply = new CbsClient(client).putToken(UUID.randomUUID(), audience(hub), token(hub, "service", audience(hub)));
         assertEquals(Integer.valueOf(200), reply.statusCode(), String.valueOf(reply.statusDescription()));
         return client;
@@ -55,14 +57,7 @@ public final class EventHubs {
 
     /** A source with the start filter as a described value, as azure-messaging-eventhubs sends it; null for none. */
     public static Source source(String address, String filter) {
-        Source source = new Source();
-        source.setAddress(address);
-        if (filter != null) {
-            Map<Symbol, Object> filters = new HashMap<>();
-            filters.put(SELECTOR_FILTER, new UnknownDescribedType(SELECTOR_FILTER, filter));
-            source.setFilter(filters);
-        }
-        return source;
+        return EventHubProbe.source(address, filter);
     }
 
     public static Receiver receiver(AmqpTestClient client, Session session, String name, String address, String filter, Long epoch, int credit) {
@@ -77,7 +72,7 @@ public final class EventHubs {
 
     public static AmqpTestClient device(HubSimulator hub, String deviceId) throws Exception {
         return AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(),
-                AmqpTestClient.SaslMode.plain(deviceId + "@sas." + hub.hub().name(), hub.deviceToken(deviceId, Duration.ofHours(1)))).awaitOpen();
+                SaslChoice.plain(deviceId + "@sas." + hub.hub().name(), hub.deviceToken(deviceId, Duration.ofHours(1)))).awaitOpen();
     }
 
     public static Message telemetry(String body, Map<String, Object> applicationProperties) {

@@ -2,8 +2,8 @@ package dev.hubsim.throttling;
 
 import dev.hubsim.HubSimulator;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
-import dev.hubsim.testing.AmqpTestClient.SaslMode;
 import dev.hubsim.testing.CbsClient;
 import dev.hubsim.testing.MutableClock;
 import org.apache.qpid.proton.Proton;
@@ -45,7 +45,7 @@ class D2cThrottlingTest {
     }
 
     private static AmqpTestClient device(String id) throws Exception {
-        AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslMode.anonymous()).awaitOpen();
+        AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous()).awaitOpen();
         new CbsClient(client).putToken(UUID.randomUUID(), "127.0.0.1/devices/" + id, hub().deviceToken(id, Duration.ofHours(1)));
         return client;
     }

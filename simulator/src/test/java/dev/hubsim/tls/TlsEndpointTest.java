@@ -2,6 +2,7 @@ package dev.hubsim.tls;
 
 import dev.hubsim.HubSimulator;
 import dev.hubsim.junit.HubSimulatorExtension;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.AmqpTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,7 +80,7 @@ class TlsEndpointTest {
         HubSimulator hub = HUB.simulator();
         javax.net.ssl.SSLContext jdkDefault = javax.net.ssl.SSLContext.getInstance("TLS");
         jdkDefault.init(null, null, null);
-        assertThrows(SSLHandshakeException.class, () -> AmqpTestClient.tls(hub.amqpsPort(), jdkDefault, AmqpTestClient.SaslMode.anonymous()));
+        assertThrows(SSLHandshakeException.class, () -> AmqpTestClient.tls(hub.amqpsPort(), jdkDefault, SaslChoice.anonymous()));
     }
 
     @Test
