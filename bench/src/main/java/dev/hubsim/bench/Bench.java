@@ -31,7 +31,7 @@ import java.util.stream.IntStream;
  * The benchmark driver: each figure of the simulator against a stock Artemis baseline in the same run, rounds
  * alternating (the baseline first in every other round), median and spread (min-max) per figure.
  * {@code mvn -B -Pbench -pl bench -am verify -DskipTests}; {@code -Dbench.quick=true} for a short check of the harness,
- * {@code -Dbench.only=d2c,startup,storm,c2d,eventhub} to pick sections.
+ * {@code -Dbench.only=d2c,startup,storm,c2d,eventhub,throttle} to pick sections.
  */
 public final class Bench {
     static final String D2C_QUEUE = "bench.d2c";
@@ -40,7 +40,7 @@ public final class Bench {
     static final String EH_QUEUE = "bench.eventhub";
 
     final boolean quick = Boolean.getBoolean("bench.quick");
-    final Set<String> only = Set.of(System.getProperty("bench.only", "d2c,startup,storm,c2d,eventhub").split(","));
+    final Set<String> only = Set.of(System.getProperty("bench.only", "d2c,startup,storm,c2d,eventhub,throttle").split(","));
     final Path out = Path.of(System.getProperty("bench.out", "target"));
     final Report report = new Report();
     final EventLoopGroup group = new NioEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory(ServerCpu.CLIENT_THREADS));
@@ -88,6 +88,7 @@ public final class Bench {
             section("d2c", this::d2c);
             section("c2d", () -> new C2dRoundTrip(this).run());
             section("eventhub", this::eventHub);
+            section("throttle", () -> new ThrottleBench(this).run());
             hub.close();
             bare.close();
             section("startup", () -> new Startup(this).run());
@@ -173,7 +174,7 @@ public final class Bench {
      * One round: {@code senders} TLS connections, each sends {@code perSender} messages; returns msg/s of all together
      * and the broker's CPU microseconds per message ({@link ServerCpu}).
      */
-    private double[] d2cRound(boolean toHub, int senders, int perSender, byte[] encoded) throws Exception {
+    double[] d2cRound(boolean toHub, int senders, int perSender, byte[] encoded) throws Exception {
         List<AmqpClient> clients = new ArrayList<>();
         List<BulkSender> bulk = new ArrayList<>();
         try {

@@ -57,6 +57,7 @@ final class MutationMatrix {
         expect(Deviation.IMP_LINK_LIMIT_OTHER_TEXT, "IMP-LIMIT-003");
         expect(Deviation.CREDIT_BEYOND_BUCKET, "IMP-CREDIT-001", "IMP-CREDIT-003");
         expect(Deviation.CREDIT_BUCKET_PER_LINK, "IMP-CREDIT-003");
+        expect(Deviation.THROTTLE_CONDITIONS_SWAPPED, "HUB-LIM-004", "HUB-LIM-008");
         misconfigured("C2D_QUEUE_DEPTH_OFF", p -> p.withMode(LimitKind.C2D_QUEUE_DEPTH, LimitMode.OFF), "HUB-C2D-009", "HUB-LIM-003");
         misconfigured("D2C_SIZE_LIMIT_OFF", p -> p.withMode(LimitKind.D2C_MESSAGE_BYTES, LimitMode.OFF), "HUB-LIM-001");
         misconfigured("C2D_SIZE_LIMIT_OFF", p -> p.withMode(LimitKind.C2D_MESSAGE_BYTES, LimitMode.OFF), "HUB-C2D-008", "HUB-LIM-002");

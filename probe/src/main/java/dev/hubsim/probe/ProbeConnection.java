@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The kit's own blocking AMQP 1.0 client: the Proton-J engine over a real socket (TLS or plain). Every engine call
- * happens under this object's monitor; a reader thread feeds the transport and wakes waiters, so every wait ends on
+ * A blocking AMQP 1.0 client: the Proton-J engine over a real socket (TLS or plain), the one test client of this
+ * project (the kit judges with it, the simulator's tests drive the hub with it). Every engine call happens under this
+ * object's monitor; a reader thread ({@link ProbeEngine}) feeds the transport and wakes waiters, so every wait ends on
  * the awaited event or on the timeout, never on a guess. Each connection keeps a {@link FrameLog} of its frames.
  */
 public final class ProbeConnection extends ProbeEngine {

@@ -97,5 +97,10 @@ public enum Deviation {
     /** MQTT: a second connection with the same client id is refused (CONNACK 5) and the first kept (§4.3). */
     MQTT_SECOND_CONNECTION_REFUSED,
     /** MQTT: telemetry at QoS 1 is stored but never acknowledged (§4.4, §4.5). */
-    MQTT_NO_PUBACK
+    MQTT_NO_PUBACK,
+    /**
+     * Telemetry refusals swap their conditions: a throttled message gets {@code amqp:resource-limit-exceeded}, one over
+     * the daily quota {@code com.microsoft:device-container-throttled} (reference/iothub-twin-methods-mqtt.md §7.2).
+     */
+    THROTTLE_CONDITIONS_SWAPPED
 }

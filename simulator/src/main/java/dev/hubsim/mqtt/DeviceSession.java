@@ -5,6 +5,8 @@ import dev.hubsim.auth.ConnectionClaims;
 import dev.hubsim.auth.ResourceUri;
 import dev.hubsim.auth.TokenVerdict;
 import dev.hubsim.faults.Deviation;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Throttling;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.Permission;
 import dev.hubsim.trace.ConnectionLog;
@@ -173,6 +175,12 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, refusal);
             return;
         }
+        // A CONNECT is a new device connection for the tier's rate (as a device's put-token is over AMQP).
+        long wait = face.throttling().admit(Operation.CONNECT, who.deviceId(), 1, 0);
+        if (wait < 0) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, Throttling.refusal(wait).describe(Operation.CONNECT));
+            return;
+        }
         if (face.deviates(Deviation.MQTT_SECOND_CONNECTION_REFUSED) && face.sessions().containsKey(who.clientId())) {
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "'" + who.clientId() + "' is connected already");
             return;
@@ -191,7 +199,12 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
         if (previous != null && previous != this) {
             previous.replaced();
         }
-        send(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(false).build());
+        MqttMessage connack = MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(false).build();
+        if (wait > 0) {
+            channel.eventLoop().schedule(() -> send(connack), wait, TimeUnit.NANOSECONDS); // shaped to the tier's connect rate
+        } else {
+            send(connack);
+        }
         LOG.debug("MQTT client '{}' connected from {} (keep-alive {} s, server {} s)", who.clientId(), channel.remoteAddress(), keepAlive, serverKeepAlive);
     }
 
@@ -257,7 +270,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
             subscriptions.put(s.topicName(), filter);
             int qos = face.deviates(Deviation.MQTT_QOS2_GRANTED) ? s.qualityOfService().value() : Math.min(1, s.qualityOfService().value());
             granted.add(qos);
-            if (filter == Topics.Filter.DEVICE_BOUND && deviceBound == null) {
+            // A module's client subscribes to its device's C2D topic too (Java does); C2D is for devices only: granted, never fed.
+            if (filter == Topics.Filter.DEVICE_BOUND && deviceBound == null && identity.moduleId() == null) {
                 deviceBound = new DeviceBoundPump(this, MqttQoS.valueOf(Math.min(1, qos)));
             }
             if (filter == Topics.Filter.TWIN_DESIRED) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hubsim.faults.Deviation;
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Refusal;
+import dev.hubsim.throttling.Throttling;
 import dev.hubsim.twin.TwinException;
 import dev.hubsim.twin.TwinKey;
 import dev.hubsim.twin.TwinState;
@@ -15,6 +18,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Twin over MQTT (reference iothub-twin-methods-mqtt.md §4.7) on the core's {@link Twins}: GET on
@@ -65,6 +69,22 @@ final class TwinRequests {
             return false;
         }
         acknowledge.run();
+        Operation op = get ? Operation.TWIN_READ : Operation.TWIN_UPDATE;
+        long wait = session.face.throttling().admit(op, key.deviceId(), 1, payload.length);
+        if (wait < 0) {
+            Refusal refusal = Throttling.refusal(wait);
+            error(refusal.httpStatus(), refusal.errorCode(), rid, refusal.describe(op));
+            return true;
+        }
+        if (wait > 0) {
+            session.channel.eventLoop().schedule(() -> answer(get, rid, payload), wait, TimeUnit.NANOSECONDS);
+            return true;
+        }
+        answer(get, rid, payload);
+        return true;
+    }
+
+    private void answer(boolean get, String rid, byte[] payload) {
         Twins twins = session.face.twins();
         try {
             if (get) {
@@ -80,11 +100,10 @@ final class TwinRequests {
                 case PRECONDITION_FAILED -> 412;
                 case INVALID -> 400;
             };
-            error(status, rid, e.getMessage());
+            error(status, status == 412 ? 412002 : status * 1000 + 1, rid, e.getMessage());
         } catch (IOException e) {
-            error(400, rid, "Malformed JSON: " + e.getMessage());
+            error(400, 400001, rid, "Malformed JSON: " + e.getMessage());
         }
-        return true;
     }
 
     private static JsonNode readPatch(byte[] payload) throws IOException {
@@ -95,10 +114,10 @@ final class TwinRequests {
         return node;
     }
 
-    private void error(int status, String rid, String message) {
+    /** @param errorCode IoT Hub's numeric code: ArgumentInvalid 400001, DeviceNotFound 404001, PreconditionFailed 412002, 429001... */
+    private void error(int status, int errorCode, String rid, String message) {
         ObjectNode body = JSON.createObjectNode();
-        // IoT Hub's numeric codes: status * 1000 + 1 (ArgumentInvalid 400001? DeviceNotFound 404001, PreconditionFailed 412002)
-        body.put("errorCode", status == 412 ? 412002 : status * 1000 + 1);
+        body.put("errorCode", errorCode);
         body.put("message", message);
         try {
             respond(status, rid, null, JSON.writeValueAsBytes(body));

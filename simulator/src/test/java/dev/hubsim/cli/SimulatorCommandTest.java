@@ -152,7 +152,7 @@ class SimulatorCommandTest {
         Path config = dir.resolve("hub.yaml");
         Files.writeString(config, "name: tierhub\ndevices:\n  - deviceId: d1\ntier: B1\nunits: 2\n");
         try (SimulatorProcess cli = new SimulatorProcess("--data-dir", dir.toString(), "--config", config.toString(), "--units", "4",
-                "--amqps-port", "0", "--amqp-port", "0", "--https-port", "0")) {
+                "--amqps-port", "0", "--mqtts-port", "0", "--amqp-port", "0", "--https-port", "0")) {
             String ready = cli.awaitLine("hubsim ready", START_TIMEOUT);
             assertTrue(ready.contains("; tier B1 x 4 units;"), ready);
         }

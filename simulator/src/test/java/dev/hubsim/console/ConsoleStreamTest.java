@@ -209,7 +209,7 @@ class ConsoleStreamTest {
 
     @Test
     void theStreamClosesWhenItsTokenExpiresOnTheHubsClock(@TempDir Path dir) throws Exception {
-        try (HubSimulator strict = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).clockSkew(Duration.ZERO).start()) {
+        try (HubSimulator strict = HubSimulator.builder().dataDir(dir).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).clockSkew(Duration.ZERO).start()) {
             Stream stream = Stream.open(strict);
             long t0 = System.nanoTime();
             stream.send("{\"authorization\":\"" + strict.policyToken("iothubowner", Duration.ofSeconds(2)) + "\"}");

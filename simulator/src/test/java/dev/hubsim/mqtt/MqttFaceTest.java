@@ -6,7 +6,9 @@ import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.config.HubConfig;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.registry.DeviceStatus;
+import dev.hubsim.faults.Scope;
 import dev.hubsim.testing.Waits;
+import dev.hubsim.throttling.Operation;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -243,6 +245,79 @@ class MqttFaceTest {
         long t0 = System.nanoTime();
         assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         assertTrue(System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(500), "closed at expiry, not at once");
+    }
+
+    @Test
+    void throttlingRefusesAConnectWithServerUnavailableAndATwinReadWith429() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        hub.faults().throttleNext("d2", Operation.CONNECT, 1);
+        assertEquals(3, refusal("d2", userName(hub, "d2"), hub.deviceToken("d2", Duration.ofHours(1))), "throttled: retryable CONNACK 3");
+        MqttClient client = connected("d2");
+        BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(4);
+        lost(client, inbox);
+        client.subscribe("$iothub/twin/res/#", 1);
+        hub.faults().throttleNext("d2", Operation.TWIN_READ, 1);
+        client.publish("$iothub/twin/GET/?$rid=t1", new byte[0], 1, false);
+        String[] got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got);
+        assertEquals("$iothub/twin/res/429/?$rid=t1", got[0]);
+        assertTrue(got[1].contains("\"errorCode\":429"), got[1]);
+    }
+
+    @Test
+    void faultsActOnMqttConnectionsAndTheTraceShowsTheirPackets() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        MqttClient client = connected("d1");
+        CompletableFuture<Throwable> lost = lost(client, new ArrayBlockingQueue<>(1));
+        assertTrue(hub.connections().stream().anyMatch(c -> c.identities().contains("d1")), "listed for the control API");
+        hub.faults().delayDispositions(Scope.device("d1"), Duration.ofMillis(800));
+        long t0 = System.nanoTime();
+        client.publish("devices/d1/messages/events/", "late".getBytes(StandardCharsets.UTF_8), 1, false);
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(700), "the PUBACK waited for the delay");
+        assertTrue(hub.faults().expireClaims(Scope.device("d1")) >= 1);
+        assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "an expired claim closes an MQTT connection");
+        List<dev.hubsim.trace.TraceRecord> publishes = hub.traces().query().identity("d1").type(dev.hubsim.trace.TraceRecord.FrameType.MQTT_PUBLISH).list();
+        assertTrue(publishes.stream().anyMatch(r -> "devices/d1/messages/events/".equals(r.path())), publishes.toString());
+    }
+
+    @Test
+    void aMessageOf256KbIsStoredAndOneByteMoreClosesTheConnection() throws Exception {
+        MqttClient client = connected("d1");
+        CompletableFuture<Throwable> lost = lost(client, new ArrayBlockingQueue<>(1));
+        byte[] atLimit = new byte[256 * 1024 - "k=v".length()];
+        java.util.Arrays.fill(atLimit, (byte) 'a');
+        client.publish("devices/d1/messages/events/k=v", atLimit, 1, false);
+        assertTrue(HUB.simulator().telemetry("d1").stream().anyMatch(t -> t.body().length == atLimit.length), "stored at the limit");
+        byte[] over = new byte[atLimit.length + 1];
+        assertThrows(MqttException.class, () -> client.publish("devices/d1/messages/events/k=v", over, 1, false));
+        assertNotNull(lost.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(HUB.simulator().telemetry("d1").stream().noneMatch(t -> t.body().length == over.length), "nothing stored over it");
+    }
+
+    @Test
+    void aWillOnTheTelemetryTopicIsSentAsTelemetryWhenTheConnectionDropsWithoutDisconnect() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        String marker = "will-" + UUID.randomUUID();
+        MqttClient client = client("d2");
+        MqttConnectOptions o = options(userName(hub, "d2"), hub.deviceToken("d2", Duration.ofHours(1)));
+        o.setWill("devices/d2/messages/events/reason=gone", marker.getBytes(StandardCharsets.UTF_8), 1, false);
+        client.connect(o);
+        client.disconnectForcibly(0, 0, false); // the socket closes without DISCONNECT
+        RecordedTelemetry will = stored("d2", marker);
+        assertEquals("Will", will.applicationProperties().get("iothub-MessageType"));
+        assertEquals("gone", will.applicationProperties().get("reason"));
+
+        String clean = "no-will-" + UUID.randomUUID();
+        MqttClient polite = client("d2");
+        MqttConnectOptions p = options(userName(hub, "d2"), hub.deviceToken("d2", Duration.ofHours(1)));
+        p.setWill("devices/d2/messages/events/", clean.getBytes(StandardCharsets.UTF_8), 1, false);
+        polite.connect(p);
+        polite.disconnect();
+        String sentinel = "after-" + UUID.randomUUID();
+        connected("d2").publish("devices/d2/messages/events/", sentinel.getBytes(StandardCharsets.UTF_8), 1, false);
+        stored("d2", sentinel);
+        assertTrue(hub.telemetry("d2").stream().noneMatch(t -> new String(t.body(), StandardCharsets.UTF_8).equals(clean)),
+                "a DISCONNECT discards the will");
     }
 
     @Test

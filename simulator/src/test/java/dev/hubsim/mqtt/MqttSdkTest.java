@@ -10,6 +10,9 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
+import com.microsoft.azure.sdk.iot.device.twin.Twin;
+import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType;
 import com.microsoft.azure.sdk.iot.service.messaging.DeliveryAcknowledgement;
 import com.microsoft.azure.sdk.iot.service.messaging.FeedbackStatusCode;
@@ -135,6 +138,25 @@ class MqttSdkTest {
             return found.get(0);
         } finally {
             consumer.close();
+        }
+    }
+
+    @Test
+    void theDeviceSdkReadsItsTwinAndPatchesItsReportedPropertiesOverMqtt() throws Exception {
+        SimulatorInfo.DeviceEntry device = HUB.simulator().info().devices().get(1);
+        DeviceClient client = device(device, IotHubClientProtocol.MQTT);
+        try {
+            client.open(true);
+            client.subscribeToDesiredProperties((twin, context) -> { }, null);
+            TwinCollection reported = new TwinCollection();
+            reported.put("firmware", "2.0.1");
+            ReportedPropertiesUpdateResponse response = client.updateReportedProperties(reported);
+            assertNotNull(response.getVersion(), "the new reported $version");
+            Twin twin = client.getTwin();
+            assertEquals("2.0.1", twin.getReportedProperties().get("firmware"));
+            assertEquals(response.getVersion(), twin.getReportedProperties().getVersion());
+        } finally {
+            client.close();
         }
     }
 

@@ -83,6 +83,16 @@ public class LimitSteps {
         world().limits().useClaimCapTarget();
     }
 
+    @Given("the target throttles the next {int} device-to-cloud send(s) of {actor}")
+    public void throttlesNext(int count, String actor) {
+        world().limits().throttleNextSends(actor, count);
+    }
+
+    @Given("the target's daily message quota is used up")
+    public void quotaUsedUp() {
+        world().limits().useQuotaExhaustedTarget();
+    }
+
     @Given("the target caps connections per address low")
     public void addressCap() {
         world().limits().useAddressCapTarget();

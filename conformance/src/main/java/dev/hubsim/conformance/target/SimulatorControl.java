@@ -49,6 +49,12 @@ public interface SimulatorControl {
     /** How far this simulator's clock is ahead of the real one: tokens are signed against the simulator's time. */
     Duration clockOffset();
 
+    /** The next {@code count} device-to-cloud sends of this device are throttled, as the hub's throttle answers them. */
+    void throttleNextSends(String deviceId, int count);
+
+    /** A simulator whose daily message quota is used up (a secondary simulator: the quota stays used up). */
+    HubTarget quotaExhaustedTarget();
+
     /** Empties a device's cloud-to-device queue, as the hub's purge operation does; returns how many went. */
     int purge(String deviceId);
 }

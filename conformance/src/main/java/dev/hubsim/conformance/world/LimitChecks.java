@@ -37,6 +37,14 @@ public final class LimitChecks {
         w.switchTarget(w.control().claimCapTarget());
     }
 
+    public void useQuotaExhaustedTarget() {
+        w.switchTarget(w.control().quotaExhaustedTarget());
+    }
+
+    public void throttleNextSends(String actor, int count) {
+        w.control().throttleNextSends(w.device(actor).deviceId(), count);
+    }
+
     public void useAddressCapTarget() {
         w.switchTarget(w.control().addressCapTarget());
     }

@@ -10,6 +10,7 @@ import dev.hubsim.conformance.target.EndpointTarget;
 import dev.hubsim.conformance.target.HubTarget;
 import dev.hubsim.conformance.target.SimulatorControl;
 import dev.hubsim.faults.Scope;
+import dev.hubsim.throttling.Operation;
 import dev.hubsim.limits.LimitKind;
 import dev.hubsim.limits.LimitMode;
 import dev.hubsim.limits.LimitProfile;
@@ -131,12 +132,18 @@ public final class EmbeddedSimulator {
         /** The imp profile, short times and a low claim cap in one simulator: a simulator start is a tenth of a run. */
         private final Secondary constrained;
         private final Secondary addressCap;
+        private final Secondary quotaExhausted;
 
         Control(HubSimulator hub, How how, MovableClock clock) {
             this.hub = hub;
             this.how = how;
             this.clock = clock;
             this.constrained = new Secondary(this::startConstrained);
+            this.quotaExhausted = new Secondary(() -> {
+                HubTarget target = start(how, base().limits(how.variant().apply(LimitProfile.iothub())), "daily quota used up", null);
+                ((Control) target.control().orElseThrow()).hub.faults().exhaustDailyQuota();
+                return target;
+            });
             this.addressCap = new Secondary(() -> {
                 LimitProfile capped = how.variant().apply(LimitProfile.iothub()
                         .with(LimitKind.CONNECTIONS_PER_ADDRESS, connectionsPerAddress(), LimitMode.ENFORCE));
@@ -180,6 +187,16 @@ public final class EmbeddedSimulator {
         }
 
         @Override
+        public void throttleNextSends(String deviceId, int count) {
+            hub.faults().throttleNext(deviceId, Operation.D2C_SEND, count);
+        }
+
+        @Override
+        public HubTarget quotaExhaustedTarget() {
+            return quotaExhausted.get();
+        }
+
+        @Override
         public HubTarget addressCapTarget() {
             return addressCap.get();
         }
@@ -204,6 +221,7 @@ public final class EmbeddedSimulator {
 
         void closeSecondaries() {
             constrained.close();
+            quotaExhausted.close();
             addressCap.close();
         }
     }

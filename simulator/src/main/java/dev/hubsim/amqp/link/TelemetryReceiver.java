@@ -116,7 +116,7 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
         if (wait < 0) {
             Refusal refusal = Throttling.refusal(wait);
             hubConnection.recordFault(path.address(), Map.of("throttled", refusal.errorName()));
-            reject(delivery, AmqpErrors.symbol(refusal.condition()), refusal.describe(Operation.D2C_SEND));
+            reject(delivery, AmqpErrors.symbol(condition(refusal)), refusal.describe(Operation.D2C_SEND));
             return;
         }
         if (wait > 0 || throttled > 0) {
@@ -130,6 +130,15 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
             return;
         }
         afterThrottle(message, batch, delivery);
+    }
+
+    /** The refusal's condition, unless a kit's self-test asked for them swapped. */
+    private Condition condition(Refusal refusal) {
+        if (!hubConnection.hub().deviations().contains(Deviation.THROTTLE_CONDITIONS_SWAPPED)) {
+            return refusal.condition();
+        }
+        return refusal == Refusal.QUOTA_EXCEEDED ? Condition.DEVICE_CONTAINER_THROTTLED
+                : refusal == Refusal.NOT_IN_TIER ? refusal.condition() : Condition.RESOURCE_LIMIT_EXCEEDED;
     }
 
     private void afterThrottle(Message message, List<org.apache.qpid.proton.message.Message> batch, Delivery delivery) {
