@@ -18,6 +18,7 @@ import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.HubFaults;
 import dev.hubsim.https.HttpsFace;
 import dev.hubsim.limits.Limits;
+import dev.hubsim.methods.DirectMethods;
 import dev.hubsim.mqtt.MqttFace;
 import dev.hubsim.mqtt.MqttProtocolManagerFactory;
 import dev.hubsim.registry.Hub;
@@ -107,14 +108,17 @@ final class Assembly {
         int maxFrameSize = b.maxFrameSize != null ? b.maxFrameSize : hubConfig.maxFrameSize() != null ? hubConfig.maxFrameSize()
                 : HubSimulator.DEFAULT_MAX_FRAME_SIZE;
 
-        // Module twins need the registry's modules (the methods work); until then only device twins exist.
-        Twins twins = new Twins(key -> key.moduleId() == null && hub.registry().device(key.deviceId()).isPresent(), b.clock,
+        // A twin for every registered device and module.
+        Twins twins = new Twins(key -> key.moduleId() == null ? hub.registry().device(key.deviceId()).isPresent()
+                : hub.registry().modules().module(key.deviceId(), key.moduleId()).isPresent(), b.clock,
                 b.persistent ? TwinStore.file(dir.resolve("twins").resolve(hub.name() + ".json")) : TwinStore.IN_MEMORY);
         hub.registry().onDeviceRemoved(twins::removeDevice);
+        hub.registry().modules().onRemoved(m -> twins.remove(new dev.hubsim.twin.TwinKey(m.deviceId(), m.moduleId())));
 
         // The faces.
         HubContext context = HubContext.create(hub, tokens, eventHubTokens, c2d, new TelemetryIngest(hub.registry(), store, limits), eventHub,
-                limits, throttling, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins);
+                limits, throttling, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins,
+                new DirectMethods(hub.registry(), scheduler, connections::anyUsing, b.deviations));
         MqttFace mqttFace = MqttFace.create(hub, tokens, c2d, context.telemetry(), twins, throttling, limits, traces, plan, connections, scheduler, b.clock,
                 maxTokenLifetime, b.openTimeout, b.deviations);
         HubBroker.OtherProtocol mqtt = new HubBroker.OtherProtocol(new MqttProtocolManagerFactory(mqttFace), MqttProtocolManagerFactory.PROTOCOL,
@@ -123,7 +127,7 @@ final class Assembly {
                 tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize)).with(mqtt);
         // Loaded once: the TLS acceptors get it through SharedSslContexts, the HTTPS front directly.
         tls.serverContext();
-        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth, throttling);
+        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth, throttling, context.methods());
         try {
             broker.start();
         } catch (Exception e) {
@@ -146,6 +150,8 @@ final class Assembly {
         }
         // A deleted or disabled device loses its claims on every connection of every face.
         hub.registry().onDeviceRemoved(id -> connections.revokeDevice(id, "is no longer valid: device '" + id + "' was deleted"));
+        hub.registry().modules().onRemoved(m -> connections.revokeModule(m.deviceId(), m.moduleId(),
+                "is no longer valid: module '" + m.deviceId() + "/" + m.moduleId() + "' was deleted"));
         hub.registry().onDeviceChanged(d -> {
             if (!d.enabled()) {
                 connections.revokeDevice(d.deviceId(), "is no longer valid: device '" + d.deviceId() + "' is disabled");

@@ -87,6 +87,11 @@ final class ControlView implements ControlTarget {
     }
 
     @Override
+    public void onTwinChanged(Consumer<String> listener) {
+        context.twins().onChange(k -> listener.accept(k.moduleId() == null ? k.deviceId() : k.deviceId() + "/" + k.moduleId()));
+    }
+
+    @Override
     public void onFeedback(Consumer<List<FeedbackRecord>> listener) {
         context.c2d().feedback().onBatch(listener);
     }

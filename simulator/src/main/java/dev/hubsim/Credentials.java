@@ -3,6 +3,7 @@ package dev.hubsim;
 import dev.hubsim.auth.SasTokens;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.Hub;
+import dev.hubsim.registry.Module;
 import dev.hubsim.registry.SharedAccessPolicy;
 
 import java.time.Clock;
@@ -14,6 +15,17 @@ record Credentials(Hub hub, Clock clock) {
     String deviceConnectionString(String deviceId) {
         Device device = device(deviceId);
         return "HostName=" + hub.primaryHostName() + ";DeviceId=" + device.deviceId() + ";SharedAccessKey=" + device.primaryKey();
+    }
+
+    String moduleConnectionString(String deviceId, String moduleId) {
+        Module module = module(deviceId, moduleId);
+        return "HostName=" + hub.primaryHostName() + ";DeviceId=" + module.deviceId() + ";ModuleId=" + module.moduleId()
+                + ";SharedAccessKey=" + module.primaryKey();
+    }
+
+    String moduleToken(String deviceId, String moduleId, Duration validFor) {
+        return SasTokens.create(hub.primaryHostName() + "/devices/" + deviceId + "/modules/" + moduleId, module(deviceId, moduleId).primaryKey(),
+                clock.instant().plus(validFor), null);
     }
 
     String policyConnectionString(String policyName) {
@@ -32,6 +44,11 @@ record Credentials(Hub hub, Clock clock) {
 
     private Device device(String deviceId) {
         return hub.registry().device(deviceId).orElseThrow(() -> new NoSuchElementException("no device '" + deviceId + "'"));
+    }
+
+    private Module module(String deviceId, String moduleId) {
+        return hub.registry().modules().module(deviceId, moduleId)
+                .orElseThrow(() -> new NoSuchElementException("no module '" + moduleId + "' on device '" + deviceId + "'"));
     }
 
     private SharedAccessPolicy policy(String name) {

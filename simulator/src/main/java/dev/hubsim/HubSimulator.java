@@ -120,6 +120,16 @@ public final class HubSimulator implements AutoCloseable {
         return credentials().deviceConnectionString(deviceId);
     }
 
+    /** {@code HostName=...;DeviceId=...;ModuleId=...;SharedAccessKey=...}, as the device SDK's {@code ModuleClient} takes it. */
+    public String moduleConnectionString(String deviceId, String moduleId) {
+        return credentials().moduleConnectionString(deviceId, moduleId);
+    }
+
+    /** A SAS token for a module ({@code sr} = {@code {host}/devices/{id}/modules/{mid}}), signed with its primary key. */
+    public String moduleToken(String deviceId, String moduleId, Duration validFor) {
+        return credentials().moduleToken(deviceId, moduleId, validFor);
+    }
+
     /** {@code HostName=...;SharedAccessKeyName=...;SharedAccessKey=...}, as the Azure IoT service SDK takes it. */
     public String policyConnectionString(String policyName) {
         return credentials().policyConnectionString(policyName);
@@ -201,7 +211,7 @@ public final class HubSimulator implements AutoCloseable {
 
     /**
      * A clean slate between tests: faults cleared, every cloud-to-device queue and the feedback emptied (without
-     * feedback), stored telemetry, the traces of closed connections and every twin's tags and properties forgotten,
+     * feedback), stored telemetry, the traces of closed connections and every twin's tags and properties and the recorded direct-method calls forgotten,
      * throttle counters, today's quota use and the throttles' buckets back to zero. Devices, keys, live connections and their twin subscriptions stay.
      */
     public void reset() {

@@ -18,6 +18,7 @@ record RunningParts(Hub hub, TlsMaterial tls, HubBroker broker, HubBroker.OtherP
     void reset() {
         faults.clear();
         context.twins().reset();
+        context.methods().reset();
         context.throttling().reset();
         context.c2d().reset();
         context.eventHub().store().clear();

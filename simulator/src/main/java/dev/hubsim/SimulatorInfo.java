@@ -33,7 +33,8 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
                             List<DeviceEntry> devices, List<PolicyEntry> policies, String controlAuthorization,
                             String eventHubCompatibleName, String eventHubCompatibleEndpoint,
                             String eventHubConnectionString, String eventHubDevelopmentEmulatorConnectionString,
-                            List<String> eventHubPartitionIds, List<String> eventHubConsumerGroups, String consoleUrl) {
+                            List<String> eventHubPartitionIds, List<String> eventHubConsumerGroups, String consoleUrl,
+                            List<ModuleEntry> modules) {
 
     /** What this simulator tells its users. */
     static SimulatorInfo of(HubSimulator simulator, EventHubEndpoint eventHub) {
@@ -61,7 +62,9 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
                 eventHub.settings().name(), eventHub.endpoint(),
                 ehPolicy == null ? null : eventHub.connectionString(ehPolicy),
                 ehPolicy == null ? null : eventHub.developmentEmulatorConnectionString(ehPolicy),
-                eventHub.settings().partitionIds(), eventHub.settings().consumerGroups(), simulator.consoleUrl());
+                eventHub.settings().partitionIds(), eventHub.settings().consumerGroups(), simulator.consoleUrl(),
+                hub.registry().modules().all().stream().map(m -> new ModuleEntry(m.deviceId(), m.moduleId(),
+                        simulator.moduleConnectionString(m.deviceId(), m.moduleId()), m.primaryKey())).toList());
     }
 
     /** The policy whose key the printed Event Hub connection string uses: {@code service}, else any with ServiceConnect. */
@@ -72,6 +75,10 @@ public record SimulatorInfo(String hubName, String hostName, List<String> hostNa
     }
 
     public record DeviceEntry(String deviceId, String connectionString, String primaryKey) {
+    }
+
+    /** A module identity: {@code HostName=...;DeviceId=...;ModuleId=...;SharedAccessKey=...}, as ModuleClient takes it. */
+    public record ModuleEntry(String deviceId, String moduleId, String connectionString, String primaryKey) {
     }
 
     public record PolicyEntry(String name, String connectionString, String primaryKey) {

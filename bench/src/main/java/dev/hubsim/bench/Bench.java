@@ -133,6 +133,8 @@ public final class Bench {
                 List<Double> bareRates = new ArrayList<>();
                 List<Double> hubCpu = new ArrayList<>();
                 List<Double> bareCpu = new ArrayList<>();
+                List<Double> hubClientCpu = new ArrayList<>();
+                List<Double> bareClientCpu = new ArrayList<>();
                 // Warm-up of both paths, not counted: the JIT needs a few rounds (the first figures came out 5x low).
                 for (int w = 0; w < (size == 1024 && senders == 1 ? 4 : 1); w++) {
                     d2cRound(true, senders, perSender, encoded);
@@ -148,6 +150,8 @@ public final class Bench {
                     bareRates.add(bareRound[0]);
                     hubCpu.add(hubRound[1]);
                     bareCpu.add(bareRound[1]);
+                    hubClientCpu.add(hubRound[2]);
+                    bareClientCpu.add(bareRound[2]);
                     progress("d2c %s round %d/%d: hub %.0f msg/s %.1f us CPU/msg, Artemis %.0f msg/s %.1f us CPU/msg (load %.2f)", label, r + 1, rounds,
                             hubRound[0], hubRound[1], bareRound[0], bareRound[1], Report.load());
                 }
@@ -157,6 +161,8 @@ public final class Bench {
                         senders * perSender + " unsettled messages per round, settlement tracked; baseline: anycast queue on a stock TLS acceptor"));
                 report.add(new Report.Figure("d2c", label + ": broker CPU per message", "us/msg", Report.Stat.of(hubCpu), Report.Stat.of(bareCpu), null, null,
                         "CPU time of the bench JVM's threads but the clients' over the round (ThreadMXBean), per message; load-independent"));
+                report.add(new Report.Figure("d2c", label + ": client CPU per message", "us/msg", Report.Stat.of(hubClientCpu),
+                        Report.Stat.of(bareClientCpu), null, null, "the same for the sending clients' two event-loop threads"));
             }
         }
     }
@@ -195,6 +201,7 @@ public final class Bench {
                 s.attached.get(10, TimeUnit.SECONDS);
             }
             long cpu = ServerCpu.nanos();
+            long clientCpu = ServerCpu.clientNanos();
             long start = System.nanoTime();
             bulk.forEach(BulkSender::start);
             long end = 0;
@@ -205,7 +212,8 @@ public final class Bench {
                 }
             }
             double messages = (double) senders * perSender;
-            return new double[]{messages / ((end - start) / 1e9), (ServerCpu.nanos() - cpu) / 1e3 / messages};
+            return new double[]{messages / ((end - start) / 1e9), (ServerCpu.nanos() - cpu) / 1e3 / messages,
+                    (ServerCpu.clientNanos() - clientCpu) / 1e3 / messages};
         } finally {
             clients.forEach(AmqpClient::close);
             if (!toHub) {

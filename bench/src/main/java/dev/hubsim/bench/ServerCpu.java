@@ -17,10 +17,19 @@ final class ServerCpu {
 
     /** Nanoseconds of CPU used so far by the threads alive now, clients and the calling thread left out. */
     static long nanos() {
+        return nanos(false);
+    }
+
+    /** The same for the clients' threads alone. */
+    static long clientNanos() {
+        return nanos(true);
+    }
+
+    private static long nanos(boolean clients) {
         long self = Thread.currentThread().getId();
         long total = 0;
         for (ThreadInfo info : MX.getThreadInfo(MX.getAllThreadIds())) {
-            if (info == null || info.getThreadId() == self || info.getThreadName().startsWith(CLIENT_THREADS)) {
+            if (info == null || info.getThreadId() == self || info.getThreadName().startsWith(CLIENT_THREADS) != clients) {
                 continue;
             }
             long cpu = MX.getThreadCpuTime(info.getThreadId());

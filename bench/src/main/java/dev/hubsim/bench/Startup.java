@@ -70,7 +70,7 @@ final class Startup {
         }
         Bench.deleteTree(dir);
         Report.Stat hw = Report.Stat.of(hubWarm);
-        bench.report.add(new Report.Figure("startup", "warm: a further one in the same JVM", "ms", hw, Report.Stat.of(bareWarm), "<= 50 ms", hw.median() <= 50,
+        bench.report.add(new Report.Figure("startup", "warm: a further one in the same JVM", "ms", hw, Report.Stat.of(bareWarm), "<= 25 ms", hw.median() <= 25,
                 "HubSimulator.builder()...start() with ports 0 and an existing data directory, until listening; baseline: BareArtemis with one plain acceptor"));
     }
 

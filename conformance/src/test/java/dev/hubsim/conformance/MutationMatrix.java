@@ -29,6 +29,10 @@ final class MutationMatrix {
         expect(Deviation.CBS_STATUS_CODE_AS_LONG, "HUB-CBS-006");
         expect(Deviation.CBS_CORRELATION_ID_AS_STRING, "HUB-CBS-005");
         expect(Deviation.REDIRECT_WITHOUT_ADDRESS, "HUB-RED-001");
+        expect(Deviation.METHOD_CORRELATION_ID_AS_STRING, "HUB-MTH-001");
+        expect(Deviation.METHOD_STATUS_ALWAYS_200, "HUB-MTH-002");
+        expect(Deviation.METHOD_NOT_ONLINE_AS_TIMEOUT, "HUB-MTH-003");
+        expect(Deviation.METHOD_TIMEOUT_AS_NOT_ONLINE, "HUB-MTH-004");
         expect(Deviation.THROTTLE_CONDITIONS_SWAPPED, "HUB-LIM-004", "HUB-LIM-008");
         misconfigured("C2D_QUEUE_DEPTH_OFF", p -> p.withMode(LimitKind.C2D_QUEUE_DEPTH, LimitMode.OFF), "HUB-C2D-009", "HUB-LIM-003");
         misconfigured("D2C_SIZE_LIMIT_OFF", p -> p.withMode(LimitKind.D2C_MESSAGE_BYTES, LimitMode.OFF), "HUB-LIM-001");

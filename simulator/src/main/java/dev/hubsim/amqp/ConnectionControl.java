@@ -78,6 +78,11 @@ final class ConnectionControl implements HubConnection {
     }
 
     @Override
+    public void revokeModule(String deviceId, String moduleId, String why) {
+        connection.claims().revokeModule(deviceId, moduleId, why);
+    }
+
+    @Override
     public int changeCredit(Predicate<String> address, String tracePath, int credit, boolean set) {
         return onLoop(() -> {
             List<LinkCredit> targets = connection.links().credits(address);

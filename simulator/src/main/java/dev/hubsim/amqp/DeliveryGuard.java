@@ -24,7 +24,11 @@ import java.util.WeakHashMap;
 final class DeliveryGuard {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryGuard.class);
 
+    /** Marks an incoming delivery already checked, in its context (which nothing else sets on receiving links). */
+    private static final Object CHECKED = new Object();
+
     private final HubConnectionContext connection;
+    /** Deliveries checked whose context something else holds. */
     private final Set<Delivery> seen = Collections.newSetFromMap(new WeakHashMap<>());
 
     DeliveryGuard(HubConnectionContext connection) {
@@ -45,7 +49,7 @@ final class DeliveryGuard {
             return violation(link, address, AmqpErrors.MESSAGE_SIZE_EXCEEDED, description,
                     Map.of("violation", "delivery too large", "bytes", delivery.available()));
         }
-        if (seen.add(delivery) && receiver.getQueued() > receiver.getCredit()) {
+        if (firstSight(delivery) && receiver.getQueued() > receiver.getCredit()) {
             String address = LinkTable.targetAddress(link);
             String description = "A transfer arrived on '" + address + "' with no link credit.";
             LOG.info("protocol violation on connection {} from {}: {}", connection.id(), connection.getRemoteAddress(), description);
@@ -53,6 +57,19 @@ final class DeliveryGuard {
                     Map.of("violation", "transfer without credit", "credit", receiver.getCredit(), "queued", receiver.getQueued()));
         }
         return false;
+    }
+
+    /** Whether this is the delivery's first transfer seen: its credit is checked once. */
+    private boolean firstSight(Delivery delivery) {
+        Object context = delivery.getContext();
+        if (context == CHECKED) {
+            return false;
+        }
+        if (context == null) {
+            delivery.setContext(CHECKED);
+            return true;
+        }
+        return seen.add(delivery);
     }
 
     private boolean violation(Link link, String address, Symbol condition, String description, Map<String, Object> fields) {

@@ -81,9 +81,6 @@ final class HubConnectionCallback extends AMQPConnectionCallback {
             if (!hub.hub().knownAsName(name.hubName())) {
                 return "the user name names hub '" + name.hubName() + "', but this is hub '" + hub.hub().name() + "'";
             }
-            if (name.moduleId() != null) {
-                return "module identities are not simulated";
-            }
             TokenVerdict verdict = hub.tokens().validate(password, null, Claim.Method.SASL_PLAIN);
             if (verdict instanceof TokenVerdict.Refused refused) {
                 return refused.description();
@@ -93,14 +90,20 @@ final class HubConnectionCallback extends AMQPConnectionCallback {
                 if (claim.kind() != Claim.Kind.POLICY || !claim.identity().equalsIgnoreCase(name.identity())) {
                     return "the user name names policy '" + name.identity() + "' but the token is signed by '" + claim.identity() + "'";
                 }
-            } else if (!claim.grants(Permission.DEVICE_CONNECT, dev.hubsim.auth.ResourceUri.path("devices", name.identity()),
-                    hub.clock().instant())) {
-                return "the token (sr '" + claim.audience() + "') does not grant DeviceConnect for device '" + name.identity() + "'";
+            } else if (!claim.grants(Permission.DEVICE_CONNECT, plainResource(name), hub.clock().instant())) {
+                return "the token (sr '" + claim.audience() + "') does not grant DeviceConnect for " + (name.moduleId() == null
+                        ? "device '" + name.identity() + "'" : "module '" + name.identity() + "/" + name.moduleId() + "'");
             }
             context().saslAuthenticated(user);
             context().addClaim(claim);
             return null;
         }
+    }
+
+    /** What a PLAIN user name claims: {@code /devices/{id}}, or {@code /devices/{id}/modules/{mid}}. */
+    private static dev.hubsim.auth.ResourceUri plainResource(SaslUserName name) {
+        return name.moduleId() == null ? dev.hubsim.auth.ResourceUri.path("devices", name.identity())
+                : dev.hubsim.auth.ResourceUri.path("devices", name.identity(), "modules", name.moduleId());
     }
 
     /** MSSBCBS: the C SDK's way of saying "no SASL identity, CBS follows"; it behaves as ANONYMOUS. */

@@ -18,7 +18,8 @@ import java.util.Set;
 public record Claim(ResourceUri audience, ResourceUri scope, String identity, Kind kind, Set<Permission> permissions,
                     Instant expiresAt, Method method, String generationId) {
 
-    public enum Kind { DEVICE_KEY, POLICY }
+    /** Who signed: a device's key, a module's key, or a shared access policy. */
+    public enum Kind { DEVICE_KEY, MODULE_KEY, POLICY }
 
     public enum Method { CBS, SASL_PLAIN }
 
@@ -26,7 +27,15 @@ public record Claim(ResourceUri audience, ResourceUri scope, String identity, Ki
         permissions = Set.copyOf(permissions);
     }
 
+    /**
+     * True when this claim lets its holder use {@code resource} now. A device key's claim does not reach the device's
+     * modules although its path is a prefix of theirs: a module is an identity of its own, signed with its own key
+     * (issue 15: "a device claim opens only that device's twin and methods links; a module claim only that module's").
+     */
     public boolean grants(Permission permission, ResourceUri resource, Instant now) {
+        if (kind == Kind.DEVICE_KEY && resource.moduleId() != null) {
+            return false;
+        }
         return permissions.contains(permission) && scope.covers(resource) && !now.isAfter(expiresAt);
     }
 

@@ -168,6 +168,12 @@ public final class ConnectionClaims {
         ownerThread.execute(() -> hub.all().stream().filter(c -> deviceId.equals(c.scope().deviceId())).forEach(c -> expire(c, why)));
     }
 
+    /** Withdraws a module's own hub claims (the module was deleted); from any thread. */
+    public void revokeModule(String deviceId, String moduleId, String why) {
+        ownerThread.execute(() -> hub.all().stream().filter(c -> deviceId.equals(c.scope().deviceId()) && moduleId.equals(c.scope().moduleId()))
+                .forEach(c -> expire(c, why)));
+    }
+
     /** The claims held now for one endpoint. */
     public List<Claim> held(Endpoint endpoint) {
         return set(endpoint).all();

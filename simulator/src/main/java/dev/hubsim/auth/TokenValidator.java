@@ -3,6 +3,7 @@ package dev.hubsim.auth;
 import dev.hubsim.errors.HubErrors;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.Hub;
+import dev.hubsim.registry.Module;
 import dev.hubsim.registry.Permission;
 import dev.hubsim.registry.SharedAccessPolicy;
 
@@ -130,7 +131,9 @@ public final class TokenValidator {
         if (signer.device != null && !signer.device.enabled()) {
             return refused(TokenVerdict.Failure.DEVICE_DISABLED, HubErrors.deviceDisabled(signer.device.deviceId()));
         }
-        return new TokenVerdict.Granted(new Claim(audience, ResourceUri.path(audience.segments().toArray(String[]::new)),
+        // The claim covers the audience, or only the module when a module's token was put for its device's audience.
+        ResourceUri claimed = moduleTokenForItsDevice(sr, audience) ? sr : audience;
+        return new TokenVerdict.Granted(new Claim(audience, ResourceUri.path(claimed.segments().toArray(String[]::new)),
                 signer.identity, signer.kind, signer.permissions, expiresAt, method, signer.generationId));
     }
 
@@ -162,8 +165,17 @@ public final class TokenValidator {
     }
 
     private static TokenVerdict.Refused outsideScope(ResourceUri sr, ResourceUri audience) {
-        return sr.covers(audience) ? null
+        return sr.covers(audience) || moduleTokenForItsDevice(sr, audience) ? null
                 : refused(TokenVerdict.Failure.OUTSIDE_SCOPE, "The audience '" + audience + "' is outside the token's scope '" + sr + "'.");
+    }
+
+    /**
+     * The Java device SDK's ModuleClient puts its module token (sr {@code {host}/devices/{id}/modules/{mid}}) for the
+     * audience {@code {host}/devices/{id}} (JDEV {@code AmqpsCbsSenderLinkHandler}: {@code host + "/devices/" + deviceId}),
+     * and IoT Hub accepts it; the claim is then the module's, never the device's.
+     */
+    private static boolean moduleTokenForItsDevice(ResourceUri sr, ResourceUri audience) {
+        return sr.moduleId() != null && sr.segments().size() == 4 && audience.segments().size() == 2 && audience.covers(sr);
     }
 
     /** Who signed, with which keys, and what that grants; or why nobody here could have. */
@@ -194,8 +206,7 @@ public final class TokenValidator {
             return Signer.refused(TokenVerdict.Failure.UNKNOWN_IDENTITY, "The SAS token's sr '" + sr + "' names neither the hub nor a device, and has no 'skn'.");
         }
         if (sr.moduleId() != null) {
-            return Signer.refused(TokenVerdict.Failure.UNKNOWN_IDENTITY, "The SAS token is for module '" + deviceId + "/" + sr.moduleId()
-                    + "', which hub '" + hub.name() + "' does not have.");
+            return moduleSigner(deviceId, sr.moduleId());
         }
         Optional<Device> found = hub.registry().device(deviceId);
         if (found.isEmpty()) {
@@ -206,6 +217,18 @@ public final class TokenValidator {
         // A device key grants DeviceConnect for that device only; the scope check keeps it there.
         return new Signer(null, deviceId, Claim.Kind.DEVICE_KEY, Set.of(Permission.DEVICE_CONNECT), device.primaryKey(),
                 device.secondaryKey(), device, device.generationId());
+    }
+
+    /** A module signs with its own keys (reference/iothub-amqp.md §1.3, module level); it stands or falls with its device. */
+    private Signer moduleSigner(String deviceId, String moduleId) {
+        Optional<Module> module = hub.registry().modules().module(deviceId, moduleId);
+        Optional<Device> device = hub.registry().device(deviceId);
+        if (module.isEmpty() || device.isEmpty()) {
+            return Signer.refused(TokenVerdict.Failure.UNKNOWN_IDENTITY, "The SAS token is for module '" + deviceId + "/" + moduleId
+                    + "', which hub '" + hub.name() + "' does not have.");
+        }
+        return new Signer(null, deviceId + "/" + moduleId, Claim.Kind.MODULE_KEY, Set.of(Permission.DEVICE_CONNECT), module.get().primaryKey(),
+                module.get().secondaryKey(), device.get(), module.get().generationId());
     }
 
     private Signer eventHubSigner(SasToken token) {

@@ -98,12 +98,14 @@ public final class CloudToDevice implements AutoCloseable {
         if (target == null) {
             return refused(Condition.ARGUMENT_ERROR, CloudToDeviceErrors.malformedTo(to));
         }
-        if (target.moduleId() != null) {
-            return refused(Condition.NOT_FOUND, CloudToDeviceErrors.moduleNotSimulated(target.deviceId(), target.moduleId()));
-        }
         Optional<Device> device = hub.registry().device(target.deviceId());
         if (device.isEmpty()) {
             return refused(Condition.NOT_FOUND, HubErrors.unknownDevice(target.deviceId()));
+        }
+        if (target.moduleId() != null) {
+            return hub.registry().modules().module(target.deviceId(), target.moduleId()).isEmpty()
+                    ? refused(Condition.NOT_FOUND, HubErrors.unknownModule(target.deviceId(), target.moduleId()))
+                    : refused(Condition.NOT_ALLOWED, HubErrors.noCloudToDeviceForModules(target.deviceId(), target.moduleId()));
         }
         if (!device.get().enabled()) {
             return refused(Condition.NOT_ALLOWED, HubErrors.deviceDisabled(target.deviceId()));

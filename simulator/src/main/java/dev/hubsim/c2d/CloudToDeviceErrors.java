@@ -13,10 +13,6 @@ public final class CloudToDeviceErrors {
         return "The cloud-to-device message's 'to' property '" + to + "' is not /devices/{deviceId}/messages/devicebound.";
     }
 
-    public static String moduleNotSimulated(String deviceId, String moduleId) {
-        return "Module '" + deviceId + "/" + moduleId + "' is not registered with this hub (module identities are not simulated).";
-    }
-
     public static String queueFull(String deviceId, int depth) {
         return "Device '" + deviceId + "' already has " + depth + " cloud-to-device messages queued, the most a device queue holds.";
     }

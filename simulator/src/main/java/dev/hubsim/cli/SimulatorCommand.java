@@ -207,6 +207,10 @@ public final class SimulatorCommand implements Callable<Integer> {
         }
         out.println("Devices:");
         info.devices().forEach(d -> out.printf("  %-12s %s%n", d.deviceId(), d.connectionString()));
+        if (info.modules() != null && !info.modules().isEmpty()) {
+            out.println("Modules:");
+            info.modules().forEach(m -> out.printf("  %-12s %s%n", m.deviceId() + "/" + m.moduleId(), m.connectionString()));
+        }
         out.println("Policies:");
         info.policies().stream().filter(p -> PRINTED_POLICIES.contains(p.name()))
                 .forEach(p -> out.printf("  %-12s %s%n", p.name(), p.connectionString()));

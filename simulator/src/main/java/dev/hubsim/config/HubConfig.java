@@ -238,8 +238,26 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
         }
     }
 
+    /**
+     * A device of the hub definition.
+     *
+     * @param modules its module identities (optional)
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DeviceSpec(String deviceId, String primaryKey, String secondaryKey, DeviceStatus status) {
+    public record DeviceSpec(String deviceId, String primaryKey, String secondaryKey, DeviceStatus status, List<ModuleSpec> modules) {
+        public DeviceSpec(String deviceId, String primaryKey, String secondaryKey, DeviceStatus status) {
+            this(deviceId, primaryKey, secondaryKey, status, null);
+        }
+
+        /** The modules, never null. */
+        public List<ModuleSpec> moduleList() {
+            return modules == null ? List.of() : modules;
+        }
+    }
+
+    /** A module identity of a device; keys are generated (and kept in the data directory) when not given. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ModuleSpec(String moduleId, String primaryKey, String secondaryKey) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -263,6 +281,9 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
 
     public static final String DEFAULT_HUB_NAME = "simhub";
 
+    /** The embedded hub's one module, on {@code device1}. */
+    public static final String DEFAULT_MODULE_ID = "module1";
+
     /** 127.0.0.1 first: the device SDK needs a dot in HostName and must reach this machine without a hosts entry. */
     public static final List<String> DEFAULT_HOST_NAMES = List.of("127.0.0.1", "localhost", "simhub.azure-devices.net");
 
@@ -278,7 +299,7 @@ public record HubConfig(String name, List<String> hostNames, List<DeviceSpec> de
     /** The hub that starts when no config file is given. */
     public static HubConfig defaultHub() {
         return new HubConfig(DEFAULT_HUB_NAME, DEFAULT_HOST_NAMES,
-                List.of(new DeviceSpec("device1", null, null, null),
+                List.of(new DeviceSpec("device1", null, null, null, List.of(new ModuleSpec(DEFAULT_MODULE_ID, null, null))),
                         new DeviceSpec("device2", null, null, null),
                         new DeviceSpec("device3", null, null, null)),
                 null);

@@ -103,6 +103,7 @@ public final class HubConfigLoader {
             }
             checkKey(prefix, "device '" + d.deviceId() + "' primaryKey", d.primaryKey());
             checkKey(prefix, "device '" + d.deviceId() + "' secondaryKey", d.secondaryKey());
+            checkModules(prefix, d);
         }
         seen.clear();
         for (HubConfig.PolicySpec p : config.policies()) {
@@ -195,6 +196,25 @@ public final class HubConfigLoader {
             }
         } catch (IllegalArgumentException e) {
             throw new ConfigException(prefix + what + " is not valid base64");
+        }
+    }
+
+    private static void checkModules(String prefix, HubConfig.DeviceSpec d) {
+        if (d.moduleList().size() > dev.hubsim.registry.ModuleRegistry.MAX_MODULES_PER_DEVICE) {
+            throw new ConfigException(prefix + "device '" + d.deviceId() + "' has " + d.moduleList().size() + " modules; at most "
+                    + dev.hubsim.registry.ModuleRegistry.MAX_MODULES_PER_DEVICE);
+        }
+        Set<String> modules = new HashSet<>();
+        for (HubConfig.ModuleSpec m : d.moduleList()) {
+            if (m == null || m.moduleId() == null || !dev.hubsim.registry.ModuleRegistry.VALID_ID.matcher(m.moduleId()).matches()) {
+                throw new ConfigException(prefix + "module id '" + (m == null ? null : m.moduleId()) + "' of device '" + d.deviceId()
+                        + "' is missing or has characters IoT Hub does not allow");
+            }
+            if (!modules.add(m.moduleId())) {
+                throw new ConfigException(prefix + "module id '" + m.moduleId() + "' appears twice on device '" + d.deviceId() + "'");
+            }
+            checkKey(prefix, "module '" + d.deviceId() + "/" + m.moduleId() + "' primaryKey", m.primaryKey());
+            checkKey(prefix, "module '" + d.deviceId() + "/" + m.moduleId() + "' secondaryKey", m.secondaryKey());
         }
     }
 }

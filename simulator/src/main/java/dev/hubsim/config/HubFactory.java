@@ -4,6 +4,7 @@ import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.DeviceRegistry;
 import dev.hubsim.registry.DeviceStatus;
+import dev.hubsim.registry.Module;
 import dev.hubsim.registry.SharedAccessPolicy;
 
 import java.nio.file.Path;
@@ -29,8 +30,13 @@ public final class HubFactory {
                 p.name(), p.permissions(),
                 keys.keyFor("policy/" + p.name() + "/primary", p.primaryKey()),
                 keys.keyFor("policy/" + p.name() + "/secondary", p.secondaryKey()))).toList();
+        List<Module> modules = full.devices().stream().flatMap(d -> d.moduleList().stream().map(m -> {
+            String prefix = "module/" + d.deviceId() + "/" + m.moduleId() + "/";
+            return new Module(d.deviceId(), m.moduleId(), keys.keyFor(prefix + "primary", m.primaryKey()),
+                    keys.keyFor(prefix + "secondary", m.secondaryKey()), keys.remembered(prefix + "generation", HubFactory::generationId), null);
+        })).toList();
         keys.saveIfChanged();
-        return new Hub(full.name(), full.hostNames(), new DeviceRegistry(devices, policies));
+        return new Hub(full.name(), full.hostNames(), new DeviceRegistry(devices, policies, modules));
     }
 
     private static String generationId() {

@@ -44,6 +44,11 @@ public final class Connections {
         live.forEach(c -> c.revokeDevice(deviceId, why));
     }
 
+    /** A module was deleted: its claims are withdrawn on every connection. */
+    public void revokeModule(String deviceId, String moduleId, String why) {
+        live.forEach(c -> c.revokeModule(deviceId, moduleId, why));
+    }
+
     /** Every live connection, ordered by id. */
     public List<ConnectionInfo> describe() {
         return live.stream().sorted(Comparator.comparing(HubConnection::id)).map(HubConnection::describe).toList();

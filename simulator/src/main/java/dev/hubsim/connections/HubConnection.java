@@ -27,6 +27,9 @@ public interface HubConnection {
     /** A device was deleted or disabled: its claims are withdrawn as if expired. */
     void revokeDevice(String deviceId, String why);
 
+    /** A module was deleted: its claims are withdrawn as if expired (its device's own claims stay). */
+    void revokeModule(String deviceId, String moduleId, String why);
+
     /**
      * Sets the credit of the client sending links whose address matches to exactly {@code credit} ({@code set}), or
      * grants that much more; records the fault in the trace under {@code tracePath}; returns how many links.

@@ -36,6 +36,14 @@ public enum Deviation {
     MQTT_SECOND_CONNECTION_REFUSED,
     /** MQTT: telemetry at QoS 1 is stored but never acknowledged (§4.4, §4.5). */
     MQTT_NO_PUBACK,
+    /** Method requests carry their {@code correlation-id} as a string, not an AMQP uuid (reference/iothub-twin-methods-mqtt.md §2.2). */
+    METHOD_CORRELATION_ID_AS_STRING,
+    /** A method call returns status 200 whatever status the device answered (§5.3). */
+    METHOD_STATUS_ALWAYS_200,
+    /** A method call to a device not subscribed answers 504101 instead of 404103 (§5.3). */
+    METHOD_NOT_ONLINE_AS_TIMEOUT,
+    /** A method call the device does not answer in time gets 404103 instead of 504101 (§5.3). */
+    METHOD_TIMEOUT_AS_NOT_ONLINE,
     /**
      * Telemetry refusals swap their conditions: a throttled message gets {@code amqp:resource-limit-exceeded}, one over
      * the daily quota {@code com.microsoft:device-container-throttled} (reference/iothub-twin-methods-mqtt.md §7.2).

@@ -29,6 +29,10 @@ final class HttpFace implements AutoCloseable {
         wiremock.start();
         wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/devices(/[^/]*)?")).atPriority(10)
                 .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
+        wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/devices/[^/]+/modules(/[^/]+)?/?")).atPriority(10)
+                .willReturn(WireMock.aResponse().withTransformers(ModulesApi.NAME)));
+        wiremock.stubFor(WireMock.any(WireMock.urlPathMatching(MethodsApi.PATH_PATTERN)).atPriority(9)
+                .willReturn(WireMock.aResponse().withTransformers(MethodsApi.NAME)));
         wiremock.stubFor(WireMock.get(WireMock.urlPathEqualTo("/statistics/devices")).atPriority(10)
                 .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
         wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/hubsim/(?!ui(/|$)).*")).atPriority(1)

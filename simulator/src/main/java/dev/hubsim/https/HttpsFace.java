@@ -1,6 +1,7 @@
 package dev.hubsim.https;
 
 import dev.hubsim.auth.TokenValidator;
+import dev.hubsim.methods.DirectMethods;
 import dev.hubsim.console.ConsoleAssets;
 import dev.hubsim.console.ConsoleFeed;
 import dev.hubsim.console.ConsoleStream;
@@ -27,6 +28,8 @@ public final class HttpsFace implements AutoCloseable {
     private final Path stubs;
     private final ControlApi control;
     private final RegistryApi registry;
+    private final ModulesApi modules;
+    private final MethodsApi methods;
     private final OwnerCheck owner;
     private final ConsoleFeed consoleFeed = new ConsoleFeed();
     private CompletableFuture<HttpFace> http;
@@ -35,13 +38,16 @@ public final class HttpsFace implements AutoCloseable {
     /**
      * @param connected           whether a device has a live connection (the registry's {@code connectionState})
      * @param queuedCloudToDevice the device's queued C2D messages (the registry's {@code cloudToDeviceMessageCount})
+     * @param methods             direct methods, invoked over {@code POST /twins/{id}[/modules/{mid}]/methods}
      */
     public HttpsFace(Path stubs, Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice,
-                     Throttling throttling) {
+                     Throttling throttling, DirectMethods methods) {
         this.stubs = stubs;
         this.owner = new OwnerCheck(tokens);
         this.control = new ControlApi(owner);
         this.registry = new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling);
+        this.modules = new ModulesApi(hub, tokens, connected);
+        this.methods = new MethodsApi(tokens, methods);
         if (stubs != null) {
             httpFace();
         }
@@ -58,7 +64,7 @@ public final class HttpsFace implements AutoCloseable {
     private synchronized CompletableFuture<HttpFace> httpFace() {
         if (http == null) {
             http = CompletableFuture.supplyAsync(() -> {
-                HttpFace face = new HttpFace(stubs, List.of(registry, control, new ConsoleAssets()));
+                HttpFace face = new HttpFace(stubs, List.of(registry, modules, methods, control, new ConsoleAssets()));
                 face.start();
                 return face;
             });

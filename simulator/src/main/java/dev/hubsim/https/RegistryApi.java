@@ -38,7 +38,7 @@ final class RegistryApi implements ResponseDefinitionTransformerV2 {
     /** API versions the SDKs send; others are served with a warning. */
     static final Set<String> KNOWN_API_VERSIONS = Set.of("2021-04-12", "2020-09-30", "2020-06-30", "2020-03-13", "2019-10-01", "2018-06-30");
     static final int MAX_BODY_BYTES = 64 * 1024;
-    private static final String NEVER = "0001-01-01T00:00:00Z";
+    static final String NEVER = "0001-01-01T00:00:00Z";
     private static final Logger LOG = LoggerFactory.getLogger(RegistryApi.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -192,17 +192,17 @@ final class RegistryApi implements ResponseDefinitionTransformerV2 {
         return unquote(ifMatch).equals(hub.registry().etag(deviceId));
     }
 
-    private static boolean isStar(String ifMatch) {
+    static boolean isStar(String ifMatch) {
         return unquote(ifMatch).equals("*");
     }
 
-    private static String unquote(String s) {
+    static String unquote(String s) {
         String t = s.trim();
         return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
     }
 
     /** The given key when it is valid, the existing one when none is given, a new one otherwise; null when invalid. */
-    private static String keyOr(String given, String existing) {
+    static String keyOr(String given, String existing) {
         if (given == null || given.isEmpty()) {
             if (existing != null) {
                 return existing;

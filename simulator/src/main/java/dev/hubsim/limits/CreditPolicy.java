@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * How the simulator grants credit to a client's sending link.
  * <ul>
- *   <li>{@code window(n)}: n credits at attach, topped up to n as messages settle (the default for {@code iothub});</li>
+ *   <li>{@code window(n)}: n credits at attach, topped up to n as messages settle, once a tenth of n is used (the
+ *   default for {@code iothub});</li>
  *   <li>{@code bucket(capacity, perSecond)}: the seeds' message credit, 40 at once regenerating 2 per second
  *   (the default for {@code imp});</li>
  *   <li>{@code manual(initial)}: the initial credit, then only what a test grants.</li>

@@ -20,15 +20,11 @@ import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.netty.handler.codec.mqtt.MqttSubAckMessage;
-import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
-import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -37,9 +33,6 @@ import org.apache.activemq.artemis.core.protocol.mqtt.MQTTConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -54,8 +47,6 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
     /** The server keep-alive is 1.5 times the client's, at most this (DOCS): a client value of 0 gets the cap. */
     static final int MAX_SERVER_KEEP_ALIVE_SECONDS = 1767;
-    /** "A device can only subscribe to five topics at a time" (DOCS). */
-    static final int MAX_SUBSCRIPTIONS = 5;
 
     final MqttFace face;
     private final MqttProtocolManager manager;
@@ -67,9 +58,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
     Topics topics;
     private SessionControl control;
     private TelemetryPublisher publisher;
-    private DeviceBoundPump deviceBound;
     TwinRequests twin;
-    private final Map<String, Topics.Filter> subscriptions = new LinkedHashMap<>();
+    private final Subscriptions subscriptions = new Subscriptions(this);
     private boolean closing;
 
     DeviceSession(MqttFace face, MqttProtocolManager manager) {
@@ -119,12 +109,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
                 case CONNECT -> connect((MqttConnectMessage) message);
                 case PUBLISH -> publisher.publish((MqttPublishMessage) message);
                 case PUBACK -> {
-                    if (deviceBound != null) {
-                        deviceBound.acknowledged(((MqttPubAckMessage) message).variableHeader().messageId());
-                    }
+                    subscriptions.acknowledged(((MqttPubAckMessage) message).variableHeader().messageId());
                 }
-                case SUBSCRIBE -> subscribe((MqttSubscribeMessage) message);
-                case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) message);
+                case SUBSCRIBE -> subscriptions.subscribe((MqttSubscribeMessage) message);
+                case UNSUBSCRIBE -> subscriptions.unsubscribe((MqttUnsubscribeMessage) message);
                 case PUBREL -> {
                     if (face.deviates(Deviation.MQTT_QOS2_PUBLISH_KEPT)) {
                         send(new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBCOMP, false, MqttQoS.AT_MOST_ONCE, false, 0),
@@ -251,57 +239,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
         channel.writeAndFlush(connack).addListener(f -> channel.close());
     }
 
-    private void subscribe(MqttSubscribeMessage subscribe) {
-        List<Integer> granted = new ArrayList<>();
-        for (MqttTopicSubscription s : subscribe.payload().topicSubscriptions()) {
-            Topics.Filter filter = topics.filter(s.topicName());
-            if (filter == null && face.deviates(Deviation.MQTT_BAD_SUBSCRIBE_ANSWERED)) {
-                granted.add(0x80);
-                continue;
-            }
-            if (filter == null) {
-                violation("SUBSCRIBE to '" + s.topicName() + "', which client '" + identity.clientId() + "' may not subscribe to");
-                return;
-            }
-            if (!subscriptions.containsKey(s.topicName()) && subscriptions.size() >= MAX_SUBSCRIPTIONS) {
-                violation("SUBSCRIBE to '" + s.topicName() + "' would be subscription " + (MAX_SUBSCRIPTIONS + 1) + "; IoT Hub allows " + MAX_SUBSCRIPTIONS);
-                return;
-            }
-            subscriptions.put(s.topicName(), filter);
-            int qos = face.deviates(Deviation.MQTT_QOS2_GRANTED) ? s.qualityOfService().value() : Math.min(1, s.qualityOfService().value());
-            granted.add(qos);
-            // A module's client subscribes to its device's C2D topic too (Java does); C2D is for devices only: granted, never fed.
-            if (filter == Topics.Filter.DEVICE_BOUND && deviceBound == null && identity.moduleId() == null) {
-                deviceBound = new DeviceBoundPump(this, MqttQoS.valueOf(Math.min(1, qos)));
-            }
-            if (filter == Topics.Filter.TWIN_DESIRED) {
-                twin.subscribeDesired();
-            }
-        }
-        send(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                MqttMessageIdVariableHeader.from(subscribe.variableHeader().messageId()), new MqttSubAckPayload(granted)));
-        if (deviceBound != null) {
-            deviceBound.start();
-        }
-    }
-
-    private void unsubscribe(MqttUnsubscribeMessage unsubscribe) {
-        for (String topic : unsubscribe.payload().topics()) {
-            Topics.Filter removed = subscriptions.remove(topic);
-            if (removed == Topics.Filter.DEVICE_BOUND && deviceBound != null) {
-                deviceBound.stop();
-                deviceBound = null;
-            }
-            if (removed == Topics.Filter.TWIN_DESIRED) {
-                twin.close();
-            }
-        }
-        send(new MqttMessage(new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                MqttMessageIdVariableHeader.from(unsubscribe.variableHeader().messageId())));
-    }
-
     boolean subscribed(Topics.Filter filter) {
-        return subscriptions.containsValue(filter);
+        return subscriptions.subscribed(filter);
     }
 
     /** Writes and flushes one packet to the client, through the outgoing interceptors and the trace. */
@@ -362,12 +301,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
             face.sessions().remove(identity.clientId(), this);
             publisher.connectionLost();
         }
-        if (deviceBound != null) {
-            deviceBound.stop();
-        }
-        if (twin != null) {
-            twin.close();
-        }
+        subscriptions.close();
         if (control != null) {
             face.connections().remove(control);
         }

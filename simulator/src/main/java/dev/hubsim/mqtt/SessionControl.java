@@ -63,6 +63,11 @@ final class SessionControl implements HubConnection {
         session.claims.revokeDevice(deviceId, why);
     }
 
+    @Override
+    public void revokeModule(String deviceId, String moduleId, String why) {
+        session.claims.revokeModule(deviceId, moduleId, why);
+    }
+
     /** MQTT has no link credit: nothing to change. */
     @Override
     public int changeCredit(Predicate<String> address, String tracePath, int credit, boolean set) {

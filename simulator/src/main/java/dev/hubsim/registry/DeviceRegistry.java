@@ -20,8 +20,14 @@ public final class DeviceRegistry {
     private final List<Consumer<String>> removalListeners = new CopyOnWriteArrayList<>();
     /** Bumped on every change of a device, for its etag. */
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
+    private final ModuleRegistry modules;
 
     public DeviceRegistry(Collection<Device> initialDevices, Collection<SharedAccessPolicy> initialPolicies) {
+        this(initialDevices, initialPolicies, List.of());
+    }
+
+    public DeviceRegistry(Collection<Device> initialDevices, Collection<SharedAccessPolicy> initialPolicies, Collection<Module> initialModules) {
+        this.modules = new ModuleRegistry(initialModules);
         initialDevices.forEach(d -> {
             devices.put(d.deviceId(), d);
             versions.put(d.deviceId(), 1L);
@@ -35,6 +41,11 @@ public final class DeviceRegistry {
 
     public List<Device> devices() {
         return devices.values().stream().sorted(Comparator.comparing(Device::deviceId)).toList();
+    }
+
+    /** The devices' module identities. */
+    public ModuleRegistry modules() {
+        return modules;
     }
 
     public Optional<SharedAccessPolicy> policy(String name) {
@@ -57,6 +68,7 @@ public final class DeviceRegistry {
         Device removed = devices.remove(deviceId);
         if (removed != null) {
             versions.remove(deviceId);
+            modules.removeAllOf(deviceId);
             removalListeners.forEach(l -> l.accept(deviceId));
         }
         return Optional.ofNullable(removed);

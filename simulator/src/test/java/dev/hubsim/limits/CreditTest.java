@@ -64,6 +64,23 @@ class CreditTest {
     }
 
     @Test
+    void aWindowIsToppedUpOnceATenthIsUsedAndSettled() throws Exception {
+        LimitProfile profile = LimitProfile.iothub().withCredit(LinkKind.TELEMETRY, CreditPolicy.window(20));
+        try (HubSimulator hub = ImpLimitsTest.start(profile); AmqpTestClient client = device1(hub)) {
+            Sender sender = client.sender(client.session(), "t", "/devices/device1/messages/events");
+            client.await("the window's 20 credits", () -> client.credit(sender) == 20);
+            assertInstanceOf(Accepted.class, client.send(sender, telemetry("one")));
+            client.roundTrip();
+            assertEquals(19, client.credit(sender), "one used of twenty: not topped up yet");
+            assertInstanceOf(Accepted.class, client.send(sender, telemetry("two")));
+            client.await("topped up to 20 after the second (a tenth of 20)", () -> client.credit(sender) == 20);
+            long flows = hub.traces().query().path("/devices/device1/messages/events").type(TraceRecord.FrameType.FLOW)
+                    .direction(TraceRecord.Direction.OUT).list().size();
+            assertEquals(2, flows, "the initial grant and one top-up");
+        }
+    }
+
+    @Test
     void withManualCreditZeroTransfersWaitUntilCreditIsGrantedThenAllArriveInOrder() throws Exception {
         LimitProfile profile = LimitProfile.iothub().withCredit(LinkKind.TELEMETRY, CreditPolicy.manual(0));
         try (HubSimulator hub = ImpLimitsTest.start(profile); AmqpTestClient client = device1(hub)) {

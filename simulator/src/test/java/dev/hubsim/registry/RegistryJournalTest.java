@@ -36,6 +36,25 @@ class RegistryJournalTest {
     }
 
     @Test
+    void modulesSurviveARestartAndGoWithTheirDevice(@TempDir Path dir) {
+        try (HubSimulator hub = start(dir, true)) {
+            DeviceRegistry r = hub.hub().registry();
+            assertTrue(r.modules().module("device1", "module1").isPresent(), "the embedded hub has one module");
+            r.modules().put(new Module("device2", "made-live", KEY, KEY, "gen-2", null));
+            r.modules().put(new Module("device3", "goes-with-device3", KEY, KEY, "gen-3", null));
+            r.modules().remove("device1", "module1");
+            r.remove("device3");
+            assertTrue(r.modules().of("device3").isEmpty(), "deleting a device deletes its modules");
+        }
+        try (HubSimulator hub = start(dir, true)) {
+            DeviceRegistry r = hub.hub().registry();
+            assertEquals(new Module("device2", "made-live", KEY, KEY, "gen-2", null), r.modules().module("device2", "made-live").orElseThrow());
+            assertTrue(r.modules().module("device1", "module1").isEmpty(), "a module deletion survives");
+            assertTrue(r.modules().of("device3").isEmpty());
+        }
+    }
+
+    @Test
     void withoutPersistenceARestartStartsFromTheConfig(@TempDir Path dir) {
         try (HubSimulator hub = start(dir, false)) {
             hub.hub().registry().remove("device3");

@@ -35,6 +35,9 @@ public final class SpecsCommand implements Callable<Integer> {
     @Option(names = "--mqtts-port", paramLabel = "PORT", description = "MQTT-over-TLS port of the same host. Default: 8883")
     Integer mqttsPort;
 
+    @Option(names = "--https-port", paramLabel = "PORT", description = "HTTPS port of the service API (direct methods). Default: 443")
+    Integer httpsPort;
+
     @Option(names = "--trust-store", paramLabel = "FILE", description = "PKCS12 trust store for the endpoint's TLS (./hubsim's info file names it). Default: the JVM's.")
     String trustStore;
 
@@ -55,6 +58,7 @@ public final class SpecsCommand implements Callable<Integer> {
         settings.put("host", host);
         settings.put("port", port == null ? null : port.toString());
         settings.put("mqttsPort", mqttsPort == null ? null : mqttsPort.toString());
+        settings.put("httpsPort", httpsPort == null ? null : httpsPort.toString());
         settings.put("trustStore", trustStore);
         settings.put("trustStorePassword", trustStorePassword);
         settings.put("hubName", hubName);

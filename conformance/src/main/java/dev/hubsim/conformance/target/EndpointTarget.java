@@ -27,6 +27,7 @@ public final class EndpointTarget implements HubTarget {
 
     private final String hubName;
     private final int mqttsPort;
+    private int httpsPort = 443;
 
     private EndpointTarget(Endpoint endpoint, List<ConnectionString> devices, ConnectionString service, String hubName, int mqttsPort) {
         this.mqttsPort = mqttsPort;
@@ -65,7 +66,9 @@ public final class EndpointTarget implements HubTarget {
         int port = setting.apply("port") != null ? Integer.parseInt(setting.apply("port")) : 5671;
         SSLContext tls = setting.apply("trustStore") != null ? trust(Path.of(setting.apply("trustStore")), setting.apply("trustStorePassword")) : SSLContext.getDefault();
         int mqttsPort = setting.apply("mqttsPort") != null ? Integer.parseInt(setting.apply("mqttsPort")) : 8883;
-        return Optional.of(new EndpointTarget(new Endpoint(host, port, tls, service.hostName()), devices, service, setting.apply("hubName"), mqttsPort));
+        EndpointTarget target = new EndpointTarget(new Endpoint(host, port, tls, service.hostName()), devices, service, setting.apply("hubName"), mqttsPort);
+        target.httpsPort = setting.apply("httpsPort") != null ? Integer.parseInt(setting.apply("httpsPort")) : 443;
+        return Optional.of(target);
     }
 
     /** An SSLContext trusting the certificates of a PKCS12 trust store, with plain JDK calls. */
@@ -96,8 +99,15 @@ public final class EndpointTarget implements HubTarget {
     /** The same with the MQTT-over-TLS port. */
     public static HubTarget of(String description, String hubName, Endpoint endpoint, SSLContext trust, List<ConnectionString> devices,
                                ConnectionString service, SimulatorControl control, AutoCloseable onClose, int mqttsPort) {
+        return of(description, hubName, endpoint, trust, devices, service, control, onClose, mqttsPort, 443);
+    }
+
+    /** The same with the HTTPS port of the service API. */
+    public static HubTarget of(String description, String hubName, Endpoint endpoint, SSLContext trust, List<ConnectionString> devices,
+                               ConnectionString service, SimulatorControl control, AutoCloseable onClose, int mqttsPort, int httpsPort) {
         return new HubTarget() {
             public int mqttsPort() { return mqttsPort; }
+            public int httpsPort() { return httpsPort; }
             public SSLContext trust() { return trust; }
             public String describe() { return description; }
             public String hubName() { return hubName; }
@@ -134,6 +144,11 @@ public final class EndpointTarget implements HubTarget {
     @Override
     public int mqttsPort() {
         return mqttsPort;
+    }
+
+    @Override
+    public int httpsPort() {
+        return httpsPort;
     }
 
     @Override

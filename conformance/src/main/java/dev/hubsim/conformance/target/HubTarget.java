@@ -33,6 +33,11 @@ public interface HubTarget extends AutoCloseable {
     ConnectionString service();
 
     /** The MQTT-over-TLS port of the same host (8883, which the SDKs hard-code, unless the settings say otherwise). */
+    /** The port of the hub's HTTPS service API (direct methods), on the service's host. */
+    default int httpsPort() {
+        return 443;
+    }
+
     default int mqttsPort() {
         return 8883;
     }

@@ -65,6 +65,7 @@ public final class HubWorld {
     private final LimitChecks limits = new LimitChecks(this);
     private final TimeChecks times = new TimeChecks(this);
     private final MqttChecks mqtt = new MqttChecks(this);
+    private final MethodChecks methods = new MethodChecks(this);
 
     public HubWorld(HubTarget target, List<String> statementIds) {
         this.target = target;
@@ -99,6 +100,10 @@ public final class HubWorld {
 
     public MqttChecks mqtt() {
         return mqtt;
+    }
+
+    public MethodChecks methods() {
+        return methods;
     }
 
     private String evidence() {

@@ -97,7 +97,7 @@ public final class EmbeddedSimulator {
             return EndpointTarget.of(label, info.hubName(), endpoint, trust, devices, service, control, () -> {
                 control.closeSecondaries();
                 hub.close();
-            }, hub.mqttsPort());
+            }, hub.mqttsPort(), hub.httpsPort());
         } catch (Exception e) {
             hub.close();
             throw new IllegalStateException("cannot trust the embedded simulator's CA", e);
@@ -117,12 +117,13 @@ public final class EmbeddedSimulator {
                 "serviceConnectionString", info.policies().stream().filter(p -> p.name().equals("service")).findFirst().orElseThrow().connectionString(),
                 "port", Integer.toString(hub.amqpsPort()),
                 "mqttsPort", Integer.toString(hub.mqttsPort()),
+                "httpsPort", Integer.toString(hub.httpsPort()),
                 "trustStore", info.trustStore(),
                 "trustStorePassword", info.trustStorePassword(),
                 "hubName", info.hubName());
         HubTarget endpoint = EndpointTarget.fromSettings(settings::get).orElseThrow();
         return EndpointTarget.of(endpoint.describe(), endpoint.hubName(), endpoint.endpoint(), endpoint.trust(), endpoint.devices(), endpoint.service(),
-                null, hub::close, endpoint.mqttsPort());
+                null, hub::close, endpoint.mqttsPort(), endpoint.httpsPort());
     }
 
     private static final class Control implements SimulatorControl {

@@ -60,9 +60,6 @@ public final class AmqpErrors {
         return "Matching template not found for uri " + address;
     }
 
-    public static String modulesNotSimulated(String address) {
-        return "Module identities are not simulated; '" + address + "' names a module.";
-    }
 
     public static String noClaim(String address, String resource) {
         return "No claim on this connection covers '" + address + "': put a valid token for '" + resource

@@ -4,7 +4,10 @@ import dev.hubsim.throttling.Operation;
 
 import org.apache.qpid.proton.engine.Sender;
 
-/** {@code /devices/{id}/messages/devicebound}: a device's cloud-to-device receiver ({@link DeviceBoundLink}). */
+/**
+ * {@code /devices/{id}/messages/devicebound}: a device's cloud-to-device receiver ({@link DeviceBoundLink}); a module's
+ * attaches and stays empty ({@link ModuleDeviceBoundLink}).
+ */
 final class DeviceBoundLinks implements AttachHandler<HubPath.DeviceBound> {
     @Override
     public HubPath.DeviceBound match(Attach attach) {
@@ -23,6 +26,12 @@ final class DeviceBoundLinks implements AttachHandler<HubPath.DeviceBound> {
 
     @Override
     public void open(Attach attach, HubPath.DeviceBound path) {
+        if (path.moduleId() != null) {
+            ModuleDeviceBoundLink idle = new ModuleDeviceBoundLink(attach.host(), (Sender) attach.link());
+            attach.adopt(idle);
+            idle.open();
+            return;
+        }
         DeviceBoundLink link = new DeviceBoundLink(attach.host(), (Sender) attach.link(), attach.hub().c2d(), path.deviceId());
         attach.adopt(link);
         link.open();

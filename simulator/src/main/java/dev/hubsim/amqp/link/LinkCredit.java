@@ -55,8 +55,9 @@ public final class LinkCredit {
             return;
         }
         if (policy instanceof CreditPolicy.Window w) {
+            // Topped up once a tenth of the window is used, not per message: one flow frame for many (as Artemis does).
             int missing = w.size() - receiver.getCredit() - receiver.getUnsettled();
-            if (missing > 0) {
+            if (missing > 0 && missing >= Math.max(1, w.size() / 10)) {
                 grant(missing);
             }
         } else if (policy instanceof CreditPolicy.Bucket b) {

@@ -15,6 +15,7 @@ final class LinkKinds {
                 new EventHubOtherLinks(),
                 new CbsLinks(),
                 new TelemetryLinks(),
+                new MethodsLinks(),
                 new DeviceBoundLinks(),
                 new ServiceDeviceBoundLinks(),
                 new FeedbackLinks(),

@@ -39,9 +39,6 @@ final class LinkPolicy {
     }
 
     private LinkDecision deviceLink(Access.Device access, String address, ConnectionClaims claims) {
-        if (access.moduleId() != null) {
-            return new LinkDecision.Refused(Condition.NOT_ALLOWED, AmqpErrors.modulesNotSimulated(address));
-        }
         LinkDecision decision = claimed(Permission.DEVICE_CONNECT, access.resource(), address, claims);
         if (decision instanceof LinkDecision.Refused) {
             return decision;
@@ -52,6 +49,9 @@ final class LinkPolicy {
         }
         if (!device.get().enabled()) {
             return new LinkDecision.Refused(Condition.UNAUTHORIZED_ACCESS, HubErrors.deviceDisabled(access.deviceId()));
+        }
+        if (access.moduleId() != null && hub.registry().modules().module(access.deviceId(), access.moduleId()).isEmpty()) {
+            return new LinkDecision.Refused(Condition.NOT_FOUND, HubErrors.unknownModule(access.deviceId(), access.moduleId()));
         }
         return decision;
     }

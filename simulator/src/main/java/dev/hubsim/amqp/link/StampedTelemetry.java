@@ -15,16 +15,21 @@ import org.apache.qpid.proton.codec.DecoderImpl;
 import org.apache.qpid.proton.codec.EncoderImpl;
 import org.apache.qpid.proton.codec.ReadableBuffer;
 import org.apache.qpid.proton.codec.TypeConstructor;
+import org.apache.qpid.proton.codec.WritableBuffer;
 
+import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The stored bytes of a telemetry message: the device's header and its sections from properties on (properties,
  * application properties, body, footer) copied as they came, around a message-annotations section written anew with
  * the hub's stamp. Only that section is decoded (when the device sent one) and encoded; delivery annotations, which
  * are per hop, are dropped. Re-encoding the whole message instead cost a quarter of the D2C thread (README, Benchmarks).
+ * One instance per telemetry link: the stamp's entries that do not change from message to message (who sent it and
+ * how) are encoded once and kept.
  */
 final class StampedTelemetry {
     private static final Symbol DEVICE_ID = Symbol.valueOf(TelemetryAnnotations.CONNECTION_DEVICE_ID);
@@ -36,16 +41,20 @@ final class StampedTelemetry {
     private static final Symbol SEQUENCE_NUMBER = Symbol.valueOf(EventHubAnnotations.SEQUENCE_NUMBER);
     private static final Symbol OFFSET = Symbol.valueOf(EventHubAnnotations.OFFSET);
     private static final Symbol X_OPT_ENQUEUED_TIME = Symbol.valueOf(EventHubAnnotations.ENQUEUED_TIME);
-    /** Per event-loop thread: the new annotations section is written here, then copied into the stored array. */
+    /** The section's constructor: described (0x00), descriptor smallulong 0x72 (message-annotations), map32 (0xd1). */
+    private static final byte[] SECTION_START = {0x00, 0x53, 0x72, (byte) 0xd1};
+    /** Per event-loop thread: the changing part of the stamp is written here, then copied into the stored array. */
     private static final ThreadLocal<ByteBuf> SCRATCH = ThreadLocal.withInitial(() -> Unpooled.buffer(512));
 
-    private StampedTelemetry() {
-    }
+    /** The sender's entries, encoded (key, value, key, value...), and what they were made from. */
+    private String[] sender;
+    private byte[] senderEntries;
+    private int senderPairs;
 
     /**
      * @param message the encoded message as received, positioned at its first section; read, not kept
      */
-    static byte[] encode(ReadableBuffer message, TelemetryIngest.Stamp stamp) {
+    byte[] encode(ReadableBuffer message, TelemetryIngest.Stamp stamp) {
         int start = message.position();
         int headerEnd = start;
         int rest = -1;
@@ -76,26 +85,92 @@ final class StampedTelemetry {
         if (rest < 0) {
             rest = end;
         }
-        ByteBuf annotations = SCRATCH.get().clear();
         EncoderImpl encoder = TLSEncode.getEncoder();
-        encoder.setByteBuffer(new NettyWritable(annotations));
+        // The usual case, no annotations from the device: the sender's entries (kept) and the position's (written now).
+        byte[] prefix = deviceAnnotations == null ? senderEntries(encoder, stamp) : null;
+        ByteBuf scratch = SCRATCH.get().clear();
+        encoder.setByteBuffer(new NettyWritable(scratch));
         try {
-            encoder.writeObject(new MessageAnnotations(stamped(deviceAnnotations, stamp)));
+            if (prefix != null) {
+                writePositionEntries(encoder, stamp);
+            } else {
+                encoder.writeObject(new MessageAnnotations(stamped(deviceAnnotations, stamp)));
+            }
         } finally {
-            encoder.setByteBuffer((org.apache.qpid.proton.codec.WritableBuffer) null);
+            encoder.setByteBuffer((WritableBuffer) null);
         }
         int headerLength = headerEnd - start;
-        int annotationsLength = annotations.readableBytes();
-        byte[] stored = new byte[headerLength + annotationsLength + end - rest];
+        int written = scratch.readableBytes();
+        int sectionLength = prefix == null ? written : SECTION_START.length + 8 + prefix.length + written;
+        byte[] stored = new byte[headerLength + sectionLength + end - rest];
         message.position(start).get(stored, 0, headerLength);
-        annotations.readBytes(stored, headerLength, annotationsLength);
-        message.position(rest).get(stored, headerLength + annotationsLength, end - rest);
+        int at = headerLength;
+        if (prefix != null) {
+            System.arraycopy(SECTION_START, 0, stored, at, SECTION_START.length);
+            at = putInt(stored, at + SECTION_START.length, 4 + prefix.length + written); // map32 size: from the count on
+            at = putInt(stored, at, 2 * (senderPairs + 4)); // map32 count: keys and values
+            System.arraycopy(prefix, 0, stored, at, prefix.length);
+            at += prefix.length;
+        }
+        scratch.readBytes(stored, at, written);
+        message.position(rest).get(stored, headerLength + sectionLength, end - rest);
         return stored;
     }
 
-    /** The device's own annotations (if any) in their order, the hub's stamp over them; a device's module id goes. */
-    private static Map<Symbol, Object> stamped(Map<Symbol, Object> device, TelemetryIngest.Stamp stamp) {
-        Map<Symbol, Object> map = device == null ? new LinkedHashMap<>(16) : new LinkedHashMap<>(device);
+    /** device-id, module-id (for a module), auth-method, generation-id and message-source, encoded once per sender. */
+    private byte[] senderEntries(EncoderImpl encoder, TelemetryIngest.Stamp stamp) {
+        String[] now = {stamp.deviceId(), stamp.moduleId(), stamp.authMethod(), stamp.generationId(), stamp.messageSource()};
+        if (senderEntries == null || !Arrays.equals(sender, now)) {
+            ByteBuf entries = Unpooled.buffer(256);
+            encoder.setByteBuffer(new NettyWritable(entries));
+            try {
+                pair(encoder, DEVICE_ID, stamp.deviceId());
+                if (stamp.moduleId() != null) {
+                    pair(encoder, MODULE_ID, stamp.moduleId());
+                }
+                pair(encoder, AUTH_METHOD, stamp.authMethod());
+                pair(encoder, GENERATION_ID, stamp.generationId());
+                pair(encoder, MESSAGE_SOURCE, stamp.messageSource());
+            } finally {
+                encoder.setByteBuffer((WritableBuffer) null);
+            }
+            senderEntries = new byte[entries.readableBytes()];
+            entries.readBytes(senderEntries);
+            senderPairs = stamp.moduleId() != null ? 5 : 4;
+            sender = now;
+        }
+        return senderEntries;
+    }
+
+    private static void pair(EncoderImpl encoder, Symbol key, String value) {
+        encoder.writeSymbol(key);
+        encoder.writeString(value);
+    }
+
+    /** The entries {@link #senderEntries} does not hold: four, in the order {@link #stamped} gives them. */
+    private static void writePositionEntries(EncoderImpl encoder, TelemetryIngest.Stamp stamp) {
+        encoder.writeSymbol(SEQUENCE_NUMBER);
+        encoder.writeLong(stamp.sequenceNumber());
+        encoder.writeSymbol(OFFSET);
+        encoder.writeString(Long.toString(stamp.offset()));
+        // One instant for both: the hub's enqueued time is the Event Hub's.
+        encoder.writeSymbol(ENQUEUED_TIME);
+        encoder.writeTimestamp(stamp.enqueuedTime());
+        encoder.writeSymbol(X_OPT_ENQUEUED_TIME);
+        encoder.writeTimestamp(stamp.enqueuedTime());
+    }
+
+    private static int putInt(byte[] bytes, int at, int value) {
+        bytes[at] = (byte) (value >>> 24);
+        bytes[at + 1] = (byte) (value >>> 16);
+        bytes[at + 2] = (byte) (value >>> 8);
+        bytes[at + 3] = (byte) value;
+        return at + 4;
+    }
+
+    /** The device's own annotations in their order, the hub's stamp over them; a device's module id goes. */
+    static Map<Symbol, Object> stamped(Map<Symbol, Object> device, TelemetryIngest.Stamp stamp) {
+        Map<Symbol, Object> map = new LinkedHashMap<>(Objects.requireNonNullElse(device, Map.of()));
         map.put(DEVICE_ID, stamp.deviceId());
         if (stamp.moduleId() != null) {
             map.put(MODULE_ID, stamp.moduleId());
@@ -107,7 +182,6 @@ final class StampedTelemetry {
         map.put(MESSAGE_SOURCE, stamp.messageSource());
         map.put(SEQUENCE_NUMBER, stamp.sequenceNumber());
         map.put(OFFSET, Long.toString(stamp.offset()));
-        // One instant for both: the hub's enqueued time is the Event Hub's.
         Date enqueued = new Date(stamp.enqueuedTime());
         map.put(ENQUEUED_TIME, enqueued);
         map.put(X_OPT_ENQUEUED_TIME, enqueued);

@@ -40,6 +40,7 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
 
     private final LinkHost hubConnection;
     private final HubPath.DeviceTelemetry path;
+    private final StampedTelemetry stamper = new StampedTelemetry();
     /** Messages waiting out the throttle; while any wait, later ones queue behind them, so they are stored in order. */
     private int throttled;
 
@@ -157,13 +158,13 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
     }
 
     /** The message with the hub's stamp as its message annotations: the bytes the partition keeps. */
-    private static byte[] stamped(AMQPMessage message, TelemetryIngest.Stamp stamp) {
+    private byte[] stamped(AMQPMessage message, TelemetryIngest.Stamp stamp) {
         // With delivery annotations from the device, Artemis returns a pooled copy without them, ours to release;
         // otherwise a view of the received bytes.
         boolean copied = message.getDeliveryAnnotations() != null;
         ReadableBuffer received = message.getSendBuffer(1, null);
         try {
-            return StampedTelemetry.encode(received, stamp);
+            return stamper.encode(received, stamp);
         } finally {
             if (copied && received instanceof NettyReadable copy) {
                 copy.getByteBuf().release();

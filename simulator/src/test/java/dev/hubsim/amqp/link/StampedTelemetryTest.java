@@ -44,7 +44,7 @@ class StampedTelemetryTest {
         sent.setDeliveryAnnotations(new DeliveryAnnotations(Map.of(Symbol.valueOf("x-hop"), "dropped")));
         byte[] wire = Messages.encode(sent);
 
-        byte[] stored = StampedTelemetry.encode(buffer(wire, 0), DEVICE);
+        byte[] stored = new StampedTelemetry().encode(buffer(wire, 0), DEVICE);
 
         Message read = Messages.decode(stored);
         assertEquals(List.of("x-custom", "iothub-connection-device-id", "iothub-connection-auth-method", "iothub-connection-auth-generation-id",
@@ -83,12 +83,30 @@ class StampedTelemetryTest {
         System.arraycopy(wire, 0, padded, 7, wire.length);
         TelemetryIngest.Stamp module = new TelemetryIngest.Stamp("dev-1", "mod-2", "{}", "gen", 0, 0, 5);
 
-        Message read = Messages.decode(StampedTelemetry.encode(buffer(padded, 7), module));
+        Message read = Messages.decode(new StampedTelemetry().encode(buffer(padded, 7), module));
 
-        assertEquals("mod-2", read.getMessageAnnotations().getValue().get(Symbol.valueOf("iothub-connection-module-id")));
+        assertEquals(StampedTelemetry.stamped(null, module), read.getMessageAnnotations().getValue(),
+                "the same entries, values and types as a map encoded whole");
+        assertEquals(List.of("iothub-connection-device-id", "iothub-connection-module-id", "iothub-connection-auth-method",
+                "iothub-connection-auth-generation-id", "iothub-message-source", "x-opt-sequence-number", "x-opt-offset", "iothub-enqueuedtime",
+                "x-opt-enqueued-time"), read.getMessageAnnotations().getValue().keySet().stream().map(Symbol::toString).toList());
         assertEquals(0L, read.getMessageAnnotations().getValue().get(Symbol.valueOf("x-opt-sequence-number")));
         assertNull(read.getHeader());
         assertArrayEquals(new byte[]{1, 2, 3}, Messages.body(read));
+    }
+
+    @Test
+    void oneLinkStampsManyMessagesAndANewSenderIdentity() {
+        StampedTelemetry link = new StampedTelemetry();
+        Message sent = fullMessage();
+        byte[] wire = Messages.encode(sent);
+        for (long n = 0; n < 3; n++) {
+            TelemetryIngest.Stamp stamp = new TelemetryIngest.Stamp("dev-1", null, "{}", n < 2 ? "gen-1" : "gen-2", n, 100 * n, 1000 + n);
+            Message read = Messages.decode(link.encode(buffer(wire, 0), stamp));
+            assertEquals(StampedTelemetry.stamped(null, stamp), read.getMessageAnnotations().getValue(), "message " + n);
+            assertArrayEquals(Messages.body(sent), Messages.body(read));
+            assertEquals(sent.getApplicationProperties().getValue(), read.getApplicationProperties().getValue());
+        }
     }
 
     private static ReadableBuffer buffer(byte[] bytes, int position) {
