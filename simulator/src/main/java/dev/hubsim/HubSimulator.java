@@ -46,6 +46,7 @@ public final class HubSimulator implements AutoCloseable {
     private final EventHubEndpoint eventHub;
     private final EventHubView eventHubView;
     private final CloudToDeviceView cloudToDeviceView;
+    private final MethodsView methodsView;
     private final int amqpsPort;
     private final int amqpPort;
     private final int mqttsPort;
@@ -58,6 +59,7 @@ public final class HubSimulator implements AutoCloseable {
         this.eventHub = context.eventHub();
         this.eventHubView = new EventHubView(eventHub);
         this.cloudToDeviceView = new CloudToDeviceView(context.c2d());
+        this.methodsView = new MethodsView(context.methods());
         this.amqpsPort = parts.broker().port(HubBroker.AMQPS_ACCEPTOR);
         this.amqpPort = parts.broker().port(HubBroker.AMQP_ACCEPTOR);
         this.mqttsPort = parts.broker().port(parts.mqtt().tlsAcceptor());
@@ -161,6 +163,11 @@ public final class HubSimulator implements AutoCloseable {
     /** How many telemetry events the hub retains now, all partitions. */
     public long telemetryCount() {
         return eventHub.store().count();
+    }
+
+    /** Direct methods: invoke one on a connected device or module, and the calls the hub has seen. */
+    public MethodsView methods() {
+        return methodsView;
     }
 
     /** The built-in Event Hub-compatible endpoint: its settings, partitions and readers. */

@@ -49,7 +49,7 @@ public final class HttpsFace implements AutoCloseable {
         this.control = new ControlApi(owner);
         this.registry = new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling);
         this.modules = new ModulesApi(hub, tokens, connected);
-        this.methods = new MethodsApi(tokens, methods);
+        this.methods = new MethodsApi(tokens, methods, throttling);
         this.twins = new TwinApi(hub, tokens, twins, connected, queuedCloudToDevice);
         if (stubs != null) {
             httpFace();

@@ -20,6 +20,7 @@ final class LinkKinds {
                 new ServiceDeviceBoundLinks(),
                 new FeedbackLinks(),
                 new TwinLinks(),
+                new DeviceFeedbackLinks(),
                 new EventsRedirectLinks());
     }
 }
