@@ -47,7 +47,7 @@ public final class HttpsFace implements AutoCloseable {
         this.control = new ControlApi(owner);
         this.registry = new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling);
         this.modules = new ModulesApi(hub, tokens, connected);
-        this.methods = new MethodsApi(tokens, methods);
+        this.methods = new MethodsApi(tokens, methods, throttling);
         if (stubs != null) {
             httpFace();
         }
