@@ -41,6 +41,8 @@ final class MutationMatrix {
         expect(Deviation.PATHS_CASE_SENSITIVE, "HUB-LINK-002", "HUB-LINK-003");
         expect(Deviation.CROSS_DEVICE_CLAIM_ALLOWED, "HUB-ERR-001", "HUB-LINK-006");
         expect(Deviation.TOKEN_EXPIRY_NOT_DETACHING, "HUB-CBS-011", "HUB-TOK-002");
+        expect(Deviation.TOKEN_RENEWAL_IGNORED, "HUB-TOK-001");
+        expect(Deviation.SIZE_COUNTED_ENCODED, "HUB-C2D-008", "HUB-LIM-001", "HUB-LIM-002");
         expect(Deviation.TELEMETRY_WITHOUT_DEVICE_ID, "HUB-TEL-002", "HUB-TEL-003");
         expect(Deviation.TELEMETRY_APPLICATION_PROPERTIES_DROPPED, "HUB-TEL-003", "HUB-TEL-004");
         expect(Deviation.BATCH_AS_ONE_EVENT, "HUB-TEL-003");

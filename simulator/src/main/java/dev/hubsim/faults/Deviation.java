@@ -37,6 +37,10 @@ public enum Deviation {
     CROSS_DEVICE_CLAIM_ALLOWED,
     /** When a claim lapses, the links it opened stay attached (§3.7). */
     TOKEN_EXPIRY_NOT_DETACHING,
+    /** A put-token renewing a held audience is answered 200 but the claim keeps its first expiry (§3.7). */
+    TOKEN_RENEWAL_IGNORED,
+    /** Size limits count the whole encoded message, not the documented size, so a message of exactly 256 KB / 64 KB is refused. */
+    SIZE_COUNTED_ENCODED,
     // --- telemetry and the Event Hub-compatible endpoint (§5, §6, §8.2) ---
     /** The {@code amqp:link:redirect} of the hub's events paths leaves {@code address} out of its {@code info} map (§5.2). */
     REDIRECT_WITHOUT_ADDRESS,

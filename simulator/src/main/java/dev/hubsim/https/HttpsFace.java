@@ -48,7 +48,7 @@ public final class HttpsFace implements AutoCloseable {
         this.owner = new OwnerCheck(tokens);
         this.control = new ControlApi(owner);
         this.registry = new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling);
-        this.modules = new ModulesApi(hub, tokens, connected);
+        this.modules = new ModulesApi(hub, tokens, connected, throttling);
         this.methods = new MethodsApi(tokens, methods, throttling);
         this.twins = new TwinApi(hub, tokens, twins, connected, queuedCloudToDevice);
         if (stubs != null) {

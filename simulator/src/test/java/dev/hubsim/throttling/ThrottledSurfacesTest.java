@@ -125,6 +125,12 @@ class ThrottledSurfacesTest {
         assertEquals(429, injected.statusCode());
         assertEquals(429001, JSON.readTree(JSON.readTree(injected.body()).get("Message").asText()).get("errorCode").asInt());
         assertEquals(200, https("GET", "/devices/device2?api-version=2021-04-12", null).statusCode());
+
+        hub().faults().throttleNext("device2", Operation.REGISTRY, 1);
+        HttpResponse<String> modules = https("GET", "/devices/device2/modules?api-version=2021-04-12", null);
+        assertEquals(429, modules.statusCode(), "module registry operations are registry operations");
+        assertEquals(429001, JSON.readTree(JSON.readTree(modules.body()).get("Message").asText()).get("errorCode").asInt());
+        assertEquals(200, https("GET", "/devices/device2/modules?api-version=2021-04-12", null).statusCode());
     }
 
     @Test
