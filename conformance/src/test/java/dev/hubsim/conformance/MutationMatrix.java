@@ -59,6 +59,9 @@ final class MutationMatrix {
         expect(Deviation.IMP_LINK_LIMIT_OTHER_TEXT, "IMP-LIMIT-003");
         expect(Deviation.CREDIT_BEYOND_BUCKET, "IMP-CREDIT-001", "IMP-CREDIT-003");
         expect(Deviation.CREDIT_BUCKET_PER_LINK, "IMP-CREDIT-003");
+        expect(Deviation.TWIN_STATUS_AS_LONG, "HUB-TWIN-004");
+        expect(Deviation.TWIN_CORRELATION_ID_AS_STRING, "HUB-TWIN-003");
+        expect(Deviation.TWIN_PUSH_WITHOUT_VERSION, "HUB-TWIN-007");
         expect(Deviation.METHOD_CORRELATION_ID_AS_STRING, "HUB-MTH-001");
         expect(Deviation.METHOD_STATUS_ALWAYS_200, "HUB-MTH-002");
         expect(Deviation.METHOD_NOT_ONLINE_AS_TIMEOUT, "HUB-MTH-003");

@@ -78,6 +78,12 @@ public enum Deviation {
     CREDIT_BEYOND_BUCKET,
     /** Each link gets a credit bucket of its own, so N links of one agent hold N x 40 ("Each agent is ... restricted"). */
     CREDIT_BUCKET_PER_LINK,
+    /** Twin responses carry {@code status} as AMQP long instead of int (reference/iothub-twin-methods-mqtt.md §1.4). */
+    TWIN_STATUS_AS_LONG,
+    /** Twin responses carry the request's {@code correlation-id} as a string, whatever its type (§1.4). */
+    TWIN_CORRELATION_ID_AS_STRING,
+    /** Desired-property pushes leave {@code $version} out of their body (§1.5). */
+    TWIN_PUSH_WITHOUT_VERSION,
     /** MQTT: a refused CONNECT gets CONNACK 4 (bad user name or password) instead of 5 (reference iothub-twin-methods-mqtt.md §4.3). */
     MQTT_CONNACK_4_ON_REFUSAL,
     /** MQTT: a client id that is not the user name's device is taken from the user name and accepted (§4.2). */
