@@ -46,8 +46,8 @@ public final class HttpsFace implements AutoCloseable {
         this.owner = new OwnerCheck(tokens);
         this.control = new ControlApi(owner);
         this.registry = new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling);
-        this.modules = new ModulesApi(hub, tokens, connected);
-        this.methods = new MethodsApi(tokens, methods);
+        this.modules = new ModulesApi(hub, tokens, connected, throttling);
+        this.methods = new MethodsApi(tokens, methods, throttling);
         if (stubs != null) {
             httpFace();
         }

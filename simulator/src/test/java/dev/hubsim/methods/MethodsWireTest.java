@@ -195,6 +195,8 @@ class MethodsWireTest {
     @Test
     void aTestInvokesThroughTheJavaApiAndSeesTheRecordedCalls() throws Exception {
         HubSimulator hub = HUB.simulator();
+        invoke("/twins/nobody/methods", call("warm-up", "null", 30, 0)).get();
+        hub.reset();
         MethodsDevice device = attach("/devices/device1", hub.deviceToken("device1", Duration.ofHours(1)));
         CompletableFuture<dev.hubsim.MethodsView.MethodCall> call = CompletableFuture.supplyAsync(() -> {
             try {
@@ -210,6 +212,12 @@ class MethodsWireTest {
         dev.hubsim.MethodsView.MethodCall offline = hub.methods().invoke("device3", null, "blink", null, Duration.ofSeconds(30));
         assertEquals(new dev.hubsim.MethodsView.MethodCall("device3", null, "blink", false, 404, null, 404103), offline);
         assertEquals(List.of(answered, offline), hub.methods().calls());
+        HttpResponse<String> control = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + hub.httpsPort() + "/hubsim/methods"))
+                .header("Authorization", hub.policyToken("iothubowner", Duration.ofMinutes(1))).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode calls = JSON.readTree(control.body());
+        assertEquals(2, calls.size(), control.body());
+        assertEquals(202, calls.get(0).get("status").asInt());
+        assertEquals(404103, calls.get(1).get("errorCode").asInt(), "the control API lists the same calls");
     }
 
     static void assertError(HttpResponse<String> response, int status, String errorCode, Integer numeric) throws Exception {

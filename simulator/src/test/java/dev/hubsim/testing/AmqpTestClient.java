@@ -275,6 +275,17 @@ public final class AmqpTestClient implements AutoCloseable {
         return state;
     }
 
+    /** Sends bytes as they are, in the given message format (a batch: 0x80013700), and waits for the server's outcome. */
+    public DeliveryState sendEncoded(Sender sender, byte[] encoded, int messageFormat) {
+        await("credit on link '" + sender.getName() + "'", () -> sender.getCredit() > 0 || sender.getRemoteState() == EndpointState.CLOSED);
+        Delivery delivery = probe.send(sender, encoded, messageFormat);
+        await("the outcome of a transfer on '" + sender.getName() + "'", () -> delivery.getRemoteState() != null
+                || sender.getRemoteState() == EndpointState.CLOSED);
+        DeliveryState state = probe.outcome(delivery);
+        probe.settle(delivery);
+        return state;
+    }
+
     /** The credit the server has granted this sender and the client has not used. */
     public int credit(Sender sender) {
         return probe.credit(sender);

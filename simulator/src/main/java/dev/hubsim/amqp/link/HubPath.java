@@ -46,6 +46,14 @@ sealed interface HubPath {
     }
 
     /** {@code /messages/serviceBound/feedback}, the service's receiver of delivery feedback. */
+    /** {@code /messages/serviceBound/feedback} as a device's sender (seed iothub-amqp-support.md, device link paths). */
+    record DeviceFeedback(String address) implements HubPath {
+        @Override
+        public ResourceUri resource() {
+            return ResourceUri.path("messages", "serviceBound", "feedback");
+        }
+    }
+
     record ServiceFeedback(String address) implements HubPath {
         public ResourceUri resource() {
             return ResourceUri.path("messages", "serviceBound", "feedback");
@@ -103,8 +111,8 @@ sealed interface HubPath {
         if (s.size() == 2 && is(s, 0, "messages") && is(s, 1, "devicebound") && role == LinkRole.CLIENT_SENDER) {
             return new ServiceDeviceBound(address);
         }
-        if (s.size() == 3 && is(s, 0, "messages") && is(s, 1, "serviceBound") && is(s, 2, "feedback") && role == LinkRole.CLIENT_RECEIVER) {
-            return new ServiceFeedback(address);
+        if (s.size() == 3 && is(s, 0, "messages") && is(s, 1, "serviceBound") && is(s, 2, "feedback")) {
+            return role == LinkRole.CLIENT_RECEIVER ? new ServiceFeedback(address) : new DeviceFeedback(address);
         }
         if (s.size() >= 3 && is(s, 0, "messages") && is(s, 1, "events")) {
             if (s.size() == 3 && is(s, 2, "$management")) {

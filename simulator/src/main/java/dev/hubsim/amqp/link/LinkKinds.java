@@ -19,6 +19,7 @@ final class LinkKinds {
                 new DeviceBoundLinks(),
                 new ServiceDeviceBoundLinks(),
                 new FeedbackLinks(),
+                new DeviceFeedbackLinks(),
                 new EventsRedirectLinks());
     }
 }

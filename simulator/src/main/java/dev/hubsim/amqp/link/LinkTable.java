@@ -74,7 +74,7 @@ public final class LinkTable {
 
     /** The credit of a client sending link, by the profile's policy for its kind. */
     public LinkCredit credit(Receiver receiver, LinkKind kind) {
-        return credits.computeIfAbsent(receiver, r -> new LinkCredit(host, receiver, host.hub().limits().profile().credit(kind)));
+        return credits.computeIfAbsent(receiver, r -> new LinkCredit(host, receiver, kind, host.hub().limits().profile().credit(kind)));
     }
 
     /** The credit controls of the client sending links whose target address matches. */
@@ -94,6 +94,11 @@ public final class LinkTable {
      * How many bytes a delivery still in transit may hold on this link: request links ({@code $cbs}, {@code $management})
      * a request's worth; the others room for a whole message over the size limits, which is then Rejected as documented.
      */
+    /** A $cbs or $management request link: its max-message-size is a request's worth, checked on whole deliveries too. */
+    public boolean isRequestLink(Link link) {
+        return link.getContext() instanceof CbsRequestHandler || link.getContext() instanceof ManagementRequestHandler;
+    }
+
     public long partialCap(Link link) {
         if (link.getContext() instanceof CbsRequestHandler || link.getContext() instanceof ManagementRequestHandler) {
             return RequestLinkHandler.MAX_REQUEST_BYTES;
