@@ -119,7 +119,7 @@ final class Assembly {
         HubContext context = HubContext.create(hub, tokens, eventHubTokens, c2d, new TelemetryIngest(hub.registry(), store, limits), eventHub,
                 limits, throttling, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins,
                 new DirectMethods(hub.registry(), scheduler, connections::anyUsing, b.deviations));
-        MqttFace mqttFace = MqttFace.create(hub, tokens, c2d, context.telemetry(), twins, throttling, limits, traces, plan, connections, scheduler, b.clock,
+        MqttFace mqttFace = MqttFace.create(hub, tokens, c2d, context.telemetry(), twins, context.methods(), throttling, limits, traces, plan, connections, scheduler, b.clock,
                 maxTokenLifetime, b.openTimeout, b.deviations);
         HubBroker.OtherProtocol mqtt = new HubBroker.OtherProtocol(new MqttProtocolManagerFactory(mqttFace), MqttProtocolManagerFactory.PROTOCOL,
                 b.mqttsPort, b.mqttPort);
@@ -127,7 +127,7 @@ final class Assembly {
                 tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize)).with(mqtt);
         // Loaded once: the TLS acceptors get it through SharedSslContexts, the HTTPS front directly.
         tls.serverContext();
-        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth, throttling, context.methods());
+        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth, throttling, context.methods(), twins);
         try {
             broker.start();
         } catch (Exception e) {

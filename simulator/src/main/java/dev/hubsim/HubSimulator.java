@@ -180,6 +180,11 @@ public final class HubSimulator implements AutoCloseable {
         return cloudToDeviceView;
     }
 
+    /** Device and module twins: read them, change desired properties and tags as the back end would. */
+    public TwinsView twins() {
+        return new TwinsView(context.twins());
+    }
+
     /** Fault injection on this running simulator. */
     public Faults faults() {
         return parts.faults();

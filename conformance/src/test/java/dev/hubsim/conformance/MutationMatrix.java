@@ -41,6 +41,8 @@ final class MutationMatrix {
         expect(Deviation.PATHS_CASE_SENSITIVE, "HUB-LINK-002", "HUB-LINK-003");
         expect(Deviation.CROSS_DEVICE_CLAIM_ALLOWED, "HUB-ERR-001", "HUB-LINK-006");
         expect(Deviation.TOKEN_EXPIRY_NOT_DETACHING, "HUB-CBS-011", "HUB-TOK-002");
+        expect(Deviation.TOKEN_RENEWAL_IGNORED, "HUB-TOK-001");
+        expect(Deviation.SIZE_COUNTED_ENCODED, "HUB-C2D-008", "HUB-LIM-001", "HUB-LIM-002");
         expect(Deviation.TELEMETRY_WITHOUT_DEVICE_ID, "HUB-TEL-002", "HUB-TEL-003");
         expect(Deviation.TELEMETRY_APPLICATION_PROPERTIES_DROPPED, "HUB-TEL-003", "HUB-TEL-004");
         expect(Deviation.BATCH_AS_ONE_EVENT, "HUB-TEL-003");
@@ -57,6 +59,9 @@ final class MutationMatrix {
         expect(Deviation.IMP_LINK_LIMIT_OTHER_TEXT, "IMP-LIMIT-003");
         expect(Deviation.CREDIT_BEYOND_BUCKET, "IMP-CREDIT-001", "IMP-CREDIT-003");
         expect(Deviation.CREDIT_BUCKET_PER_LINK, "IMP-CREDIT-003");
+        expect(Deviation.TWIN_STATUS_AS_LONG, "HUB-TWIN-004");
+        expect(Deviation.TWIN_CORRELATION_ID_AS_STRING, "HUB-TWIN-003");
+        expect(Deviation.TWIN_PUSH_WITHOUT_VERSION, "HUB-TWIN-007");
         expect(Deviation.METHOD_CORRELATION_ID_AS_STRING, "HUB-MTH-001");
         expect(Deviation.METHOD_STATUS_ALWAYS_200, "HUB-MTH-002");
         expect(Deviation.METHOD_NOT_ONLINE_AS_TIMEOUT, "HUB-MTH-003");

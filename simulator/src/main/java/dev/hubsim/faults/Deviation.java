@@ -37,6 +37,10 @@ public enum Deviation {
     CROSS_DEVICE_CLAIM_ALLOWED,
     /** When a claim lapses, the links it opened stay attached (§3.7). */
     TOKEN_EXPIRY_NOT_DETACHING,
+    /** A put-token renewing a held audience is answered 200 but the claim keeps its first expiry (§3.7). */
+    TOKEN_RENEWAL_IGNORED,
+    /** Size limits count the whole encoded message, not the documented size, so a message of exactly 256 KB / 64 KB is refused. */
+    SIZE_COUNTED_ENCODED,
     // --- telemetry and the Event Hub-compatible endpoint (§5, §6, §8.2) ---
     /** The {@code amqp:link:redirect} of the hub's events paths leaves {@code address} out of its {@code info} map (§5.2). */
     REDIRECT_WITHOUT_ADDRESS,
@@ -74,6 +78,12 @@ public enum Deviation {
     CREDIT_BEYOND_BUCKET,
     /** Each link gets a credit bucket of its own, so N links of one agent hold N x 40 ("Each agent is ... restricted"). */
     CREDIT_BUCKET_PER_LINK,
+    /** Twin responses carry {@code status} as AMQP long instead of int (reference/iothub-twin-methods-mqtt.md §1.4). */
+    TWIN_STATUS_AS_LONG,
+    /** Twin responses carry the request's {@code correlation-id} as a string, whatever its type (§1.4). */
+    TWIN_CORRELATION_ID_AS_STRING,
+    /** Desired-property pushes leave {@code $version} out of their body (§1.5). */
+    TWIN_PUSH_WITHOUT_VERSION,
     /** MQTT: a refused CONNECT gets CONNACK 4 (bad user name or password) instead of 5 (reference iothub-twin-methods-mqtt.md §4.3). */
     MQTT_CONNACK_4_ON_REFUSAL,
     /** MQTT: a client id that is not the user name's device is taken from the user name and accepted (§4.2). */

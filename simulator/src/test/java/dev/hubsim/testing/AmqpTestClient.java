@@ -148,6 +148,13 @@ public final class AmqpTestClient implements AutoCloseable {
         return sender;
     }
 
+    /** Attaches a sender to {@code target} with link properties and waits for the server's Attach. */
+    public Sender sender(Session session, String name, String target, Map<Symbol, Object> properties) {
+        Sender sender = probe.sender(session, name, target, properties);
+        awaitAttachAnswer(sender);
+        return sender;
+    }
+
     /** Attaches a receiver on {@code source}, grants {@code credit}, waits for the server's Attach. */
     public Receiver receiver(Session session, String name, String source, int credit) {
         Source s = new Source();

@@ -66,7 +66,10 @@ final class CbsRequestHandler extends RequestLinkHandler {
                 connectWait = 0;
             }
         }
-        if (outcome.claim() != null) {
+        Claim granted = outcome.claim();
+        boolean renewalIgnored = granted != null && connection.hub().deviations().contains(Deviation.TOKEN_RENEWAL_IGNORED)
+                && connection.claims().held(ConnectionClaims.Endpoint.HUB).stream().anyMatch(c -> c.audience().equals(granted.audience()));
+        if (outcome.claim() != null && !renewalIgnored) {
             // The connection's claims take it, or refuse it once (too many claims).
             TokenVerdict held = connection.claims().put(outcome.eventHub() ? ConnectionClaims.Endpoint.EVENT_HUB : ConnectionClaims.Endpoint.HUB,
                     outcome.claim());

@@ -19,6 +19,7 @@ final class LinkKinds {
                 new DeviceBoundLinks(),
                 new ServiceDeviceBoundLinks(),
                 new FeedbackLinks(),
+                new TwinLinks(),
                 new DeviceFeedbackLinks(),
                 new EventsRedirectLinks());
     }

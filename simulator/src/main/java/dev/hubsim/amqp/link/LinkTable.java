@@ -41,6 +41,8 @@ public final class LinkTable {
     private final Set<Link> slotted = new HashSet<>();
     /** The connection's reply routes, one per request node ({@code $cbs}, {@code $management}). */
     private final Map<String, CbsReplies> replyRoutes = new HashMap<>();
+    /** State shared by links of one channel, by the kind's key. */
+    private final Map<String, Object> shared = new HashMap<>();
 
     /** @param slotRelease gives a link's per-client slot back when the link goes */
     public LinkTable(LinkHost host, Consumer<Link> slotRelease) {
@@ -70,6 +72,16 @@ public final class LinkTable {
     /** The reply route of a request node on this connection. */
     CbsReplies replyRoute(String node) {
         return replyRoutes.computeIfAbsent(node, n -> new CbsReplies(host));
+    }
+
+    /** A state several links of this connection share (a twin channel's pair), created on first use. */
+    @SuppressWarnings("unchecked")
+    <T> T shared(String key, java.util.function.Supplier<T> create) {
+        return (T) shared.computeIfAbsent(key, k -> create.get());
+    }
+
+    void forgetShared(String key) {
+        shared.remove(key);
     }
 
     /** The credit of a client sending link, by the profile's policy for its kind. */

@@ -97,7 +97,9 @@ final class ServiceDeviceBoundLink extends RequestLinkHandler {
         }
     }
 
-    private Answer enqueue(C2dMessage message) {
+    private Answer enqueue(C2dMessage sent) {
+        C2dMessage message = connection.hub().deviations().contains(dev.hubsim.faults.Deviation.SIZE_COUNTED_ENCODED)
+                ? new C2dMessage(sent.to(), sent.messageId(), sent.absoluteExpiryTime(), sent.ack(), sent.encoded(), sent.encoded().length) : sent;
         EnqueueResult result = c2d.enqueue(message);
         if (!(result instanceof EnqueueResult.Refused refused)) {
             return Answer.ACCEPTED;

@@ -169,7 +169,8 @@ final class TelemetryReceiver extends ProtonServerReceiverContext {
             return batch.stream().mapToLong(DocumentedSize::of).sum();
         }
         long encoded = message.getWholeMessageSize();
-        if (encoded <= hubConnection.hub().limits().value(LimitKind.D2C_MESSAGE_BYTES) || !(message instanceof AMQPMessage amqp)) {
+        if (encoded <= hubConnection.hub().limits().value(LimitKind.D2C_MESSAGE_BYTES) || !(message instanceof AMQPMessage amqp)
+                || hubConnection.hub().deviations().contains(Deviation.SIZE_COUNTED_ENCODED)) {
             return encoded;
         }
         return DocumentedSize.of(amqp.getProperties(), amqp.getApplicationProperties(), amqp.getBody());
