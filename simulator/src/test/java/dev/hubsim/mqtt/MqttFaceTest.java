@@ -374,6 +374,24 @@ class MqttFaceTest {
     }
 
     @Test
+    void theJavaSdksTwinSequenceIsAnswered() throws Exception {
+        MqttClient client = connected("d2");
+        BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(8);
+        lost(client, inbox);
+        client.subscribe("$iothub/twin/res/#", 1);
+        client.subscribe("$iothub/twin/PATCH/properties/desired/#", 1);
+        String rid = UUID.randomUUID().toString();
+        client.publish("$iothub/twin/PATCH/properties/reported/?$rid=" + rid, "{\"firmware\":\"2.0.1\"}".getBytes(StandardCharsets.UTF_8), 1, false);
+        String[] got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got, "PATCH answered");
+        String get = UUID.randomUUID().toString();
+        client.publish("$iothub/twin/GET/?$rid=" + get, new byte[0], 1, false);
+        got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got, "GET answered");
+        assertEquals("$iothub/twin/res/200/?$rid=" + get, got[0]);
+    }
+
+    @Test
     void aTwinRequestWithoutRidClosesTheConnection() throws Exception {
         MqttClient client = connected("d1");
         CompletableFuture<Throwable> lost = lost(client, new ArrayBlockingQueue<>(1));
