@@ -72,7 +72,9 @@ Feature: Cloud-to-device messages
       | with "iothub-ack" set to "sometimes" | com.microsoft:argument-error   |
 
   @HUB-C2D-008 @HUB-LIM-002 @MUST
-  Scenario: A cloud-to-device message one byte over 64 KB is rejected
+  Scenario: A cloud-to-device message of exactly 64 KB is queued; one byte more is rejected
+    When the service sends device1 a cloud-to-device message whose counted size is 65536 bytes
+    Then the service's transfer is settled "Accepted"
     When the service sends device1 a cloud-to-device message whose counted size is 65537 bytes
     Then the service's transfer is rejected with "amqp:link:message-size-exceeded"
 

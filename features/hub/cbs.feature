@@ -134,6 +134,15 @@ Feature: Claims-based security on $cbs
     Then the reply's "status-code" is 200
     And a sender to "/devices/{device1}/messages/events" attaches
 
+  # hubsim's guard (README: Reliability and security): counted as the AMQP layer counts, the whole encoded request.
+  @HUB-LIM-005 @SHOULD
+  Scenario: A $cbs request of exactly the advertised max-message-size is answered; one byte more detaches the $cbs sender
+    Then the hub's $cbs receiver advertises a max-message-size of 65536
+    When a put-token request whose encoded message is 65536 bytes is sent
+    Then the request is answered
+    When a put-token request whose encoded message is 65537 bytes is sent
+    Then the $cbs sender is detached with "amqp:link:message-size-exceeded"
+
   # Needs the simulator: the cloud hub's number is not published; IotHubMaxCbsTokenExceeded exists (reference §8.4, §8.6).
   # The target holds the same cap set lower (hubsim's default is 2,000), so the scenario stays short.
   @HUB-LIM-006 @SHOULD @simulator

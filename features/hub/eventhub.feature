@@ -79,6 +79,17 @@ Feature: Redirect to the Event Hub-compatible endpoint
     When 3 telemetry messages are sent on it
     Then exactly one partition grew, by 3 events
 
+  @HUB-TEL-003 @MUST
+  Scenario: A batch (message format 0x80013700) is stored as one event per message, each stamped and numbered on its own
+    Given the service has followed the redirect of "/messages/events/ConsumerGroups/$Default/Partitions/0" to the Event Hub-compatible endpoint
+    And the service has noted the last sequence number of every partition
+    And device1 is connected with SASL ANONYMOUS and has put a valid device1 token
+    And a sender to "/devices/{device1}/messages/events" is attached
+    When a batch of 3 telemetry messages is sent on it
+    Then the transfer is settled "Accepted"
+    And exactly one partition grew, by 3 events
+    And each of those events carries its own sequence number, one after the other, device1's stamp and what was sent
+
   Scenario Outline: A receiver starts where its selector filter says: <start>
     Given the service has followed the redirect of "/messages/events/ConsumerGroups/$Default/Partitions/0" to the Event Hub-compatible endpoint
     And the service has noted the last sequence number of every partition

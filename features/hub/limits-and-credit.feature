@@ -55,6 +55,14 @@ Feature: Limits and credit
     And a sender to "/devices/{device1}/messages/events" is attached
     Then the hub grants it exactly 40 credit
 
+  # Needs the simulator: see above. "Each agent is ... restricted": the bucket is the agent's, whatever links it opens.
+  @IMP-CREDIT-003 @MUST @simulator
+  Scenario: The 40 credits are the agent's, shared by all its links
+    Given the target plays the imp limit profile
+    When device1 opens 1 connections with SASL PLAIN
+    And device1 attaches 2 senders to "/devices/{device1}/messages/events"
+    Then its senders hold 40 credits between them, and no more 2 seconds later
+
   # Needs the simulator: see above. A timed scenario: about four seconds.
   @IMP-CREDIT-002 @MUST @simulator
   Scenario: Spent credit regenerates at two per second

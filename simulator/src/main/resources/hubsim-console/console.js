@@ -180,6 +180,7 @@
       case 'devices': guarded(refreshDevices); break;
       case 'trace': addTraceRecord(e.record); break;
       case 'watching': if (state.watchAck) state.watchAck(); break;
+      case 'twin': if (state.twin && e.twin === state.twin.deviceId + (state.twin.moduleId ? '/' + state.twin.moduleId : '')) guarded(reloadTwin); break;
       case 'refused': say('Live stream refused: ' + e.reason, true); break;
       default: break;
     }
@@ -194,6 +195,8 @@
     const body = $('devices').tBodies[0];
     body.replaceChildren(...devices.map(deviceRow));
     fillDeviceSelect($('c2d-device'), false);
+    if ($('twin-device')) fillDeviceSelect($('twin-device'), false);
+    fillDeviceSelect($('method-device'), false);
     fillDeviceSelect($('telemetry-device'), true);
   }
 
@@ -238,6 +241,7 @@
     const enabled = d.status === 'enabled';
     actions.append(
       button('Copy connection string', async () => copyConnectionString(d.deviceId), 'Copy the connection string of ' + d.deviceId),
+      button('Modules', async () => showModules(d.deviceId), 'Modules of ' + d.deviceId),
       button(enabled ? 'Disable' : 'Enable', async () => {
         const current = await registry('GET', d.deviceId);
         await registry('PUT', d.deviceId, { deviceId: d.deviceId, status: enabled ? 'disabled' : 'enabled', authentication: current.authentication }, { 'If-Match': '"' + current.etag + '"' });
@@ -267,6 +271,105 @@
       say('Connection string of ' + deviceId + ' copied');
     } catch (e) {
       say('Connection string of ' + deviceId + ' selected below (the clipboard is not available)');
+    }
+  }
+
+  async function showModules(deviceId) {
+    const modules = await api('GET', '/devices/' + encodeURIComponent(deviceId) + '/modules?api-version=' + API_VERSION);
+    const out = $('modules');
+    const table = document.createElement('table');
+    table.dataset.device = deviceId;
+    table.createCaption().textContent = 'Modules of ' + deviceId + (modules.length ? '' : ': none');
+    if (modules.length) table.createTHead().innerHTML = '<tr><th>Module</th><th>Connection</th><th>Actions</th></tr>';
+    const body = table.createTBody();
+    for (const m of modules) {
+      const tr = body.insertRow();
+      tr.dataset.module = m.moduleId;
+      const actions = document.createElement('td');
+      actions.append(button('Copy connection string', async () => {
+        const cs = 'HostName=' + state.hostName + ';DeviceId=' + deviceId + ';ModuleId=' + m.moduleId + ';SharedAccessKey=' + m.authentication.symmetricKey.primaryKey;
+        $('copied').value = cs;
+        $('copied').select();
+        say('Connection string of ' + deviceId + '/' + m.moduleId + ' selected below');
+      }, 'Copy the connection string of ' + deviceId + '/' + m.moduleId));
+      tr.append(cell(m.moduleId), cell(m.connectionState === 'Connected' ? 'connected' : 'disconnected'), actions);
+    }
+    out.replaceChildren(table);
+  }
+
+  // ---- twin and methods ----------------------------------------------------------------------------------------------
+
+  function twinPath(deviceId, moduleId) {
+    return '/twins/' + encodeURIComponent(deviceId) + (moduleId ? '/modules/' + encodeURIComponent(moduleId) : '');
+  }
+
+  function parseJson(text, what) {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new Error(what + ' is not JSON: ' + e.message);
+    }
+  }
+
+  async function loadTwin() {
+    const deviceId = $('twin-device').value;
+    if (!deviceId) throw new Error('choose a device');
+    const twin = await api('GET', twinPath(deviceId, $('twin-module').value.trim()) + '?api-version=' + API_VERSION);
+    showTwin(twin);
+  }
+
+  /** The shown twin changed on the hub (a device reported, a service patched): show its new state. */
+  async function reloadTwin() {
+    const t = state.twin;
+    showTwin(await api('GET', twinPath(t.deviceId, t.moduleId) + '?api-version=' + API_VERSION));
+  }
+
+  function showTwin(twin) {
+    state.twin = twin;
+    $('twin-json').textContent = JSON.stringify(twin, null, 2);
+    const p = twin.properties || {};
+    $('twin-version').textContent = (twin.moduleId ? twin.deviceId + '/' + twin.moduleId : twin.deviceId) + ': version ' + twin.version
+      + ', etag ' + twin.etag + ', desired $version ' + ((p.desired || {}).$version) + ', reported $version ' + ((p.reported || {}).$version);
+  }
+
+  async function updateDesired() {
+    const chosen = state.twin && state.twin.deviceId === $('twin-device').value && (state.twin.moduleId || '') === $('twin-module').value.trim();
+    if (!chosen) await loadTwin();
+    const patch = parseJson($('twin-desired').value, 'the desired patch');
+    const twin = state.twin;
+    try {
+      const updated = await api('PATCH', twinPath(twin.deviceId, twin.moduleId) + '?api-version=' + API_VERSION,
+        { properties: { desired: patch } }, { 'If-Match': '"' + twin.etag + '"' });
+      showTwin(updated);
+      say('Desired properties updated: $version ' + updated.properties.desired.$version);
+    } catch (e) {
+      if (e.status === 412) throw new Error('the twin changed since it was loaded: load it again (' + e.message + ')');
+      throw e;
+    }
+  }
+
+  async function invokeMethod() {
+    const deviceId = $('method-device').value;
+    if (!deviceId) throw new Error('choose a device');
+    const moduleId = $('method-module').value.trim();
+    const name = $('method-name').value.trim();
+    const request = { methodName: name, payload: parseJson($('method-payload').value || 'null', 'the payload'),
+      responseTimeoutInSeconds: Number($('method-response-timeout').value), connectTimeoutInSeconds: Number($('method-connect-timeout').value) };
+    const li = document.createElement('li');
+    li.className = 'method';
+    li.dataset.method = name;
+    li.textContent = new Date().toISOString().substring(11, 19) + ' ' + name + ' on ' + deviceId + (moduleId ? '/' + moduleId : '') + ': waiting';
+    $('method-results').prepend(li);
+    try {
+      const result = await api('POST', twinPath(deviceId, moduleId) + '/methods?api-version=' + API_VERSION, request);
+      li.dataset.status = result.status;
+      li.textContent = li.textContent.replace(/waiting$/, 'status ' + result.status);
+      li.append(Object.assign(document.createElement('pre'), { className: 'body', textContent: JSON.stringify(result.payload, null, 2) }));
+    } catch (e) {
+      li.dataset.status = 'error';
+      li.classList.add('error');
+      li.textContent = li.textContent.replace(/waiting$/, e.message);
+      if (e.status === 401) throw e;
     }
   }
 
@@ -541,7 +644,7 @@
 
   // ---- tabs ----------------------------------------------------------------------------------------------------------
 
-  const TABS = ['devices', 'telemetry', 'c2d', 'connections', 'faults', 'trace'];
+  const TABS = [...document.querySelectorAll('[role="tab"]')].map(t => t.id.substring('tab-'.length));
 
   function selectTab(name) {
     for (const t of TABS) {
@@ -602,6 +705,11 @@
       const r = await api('POST', '/hubsim/c2d/' + encodeURIComponent($('c2d-device').value) + '/purge');
       say(r.purged + ' purged');
     }));
+    if ($('twin-form')) {
+      $('twin-form').addEventListener('submit', e => { e.preventDefault(); guarded(loadTwin); });
+      $('twin-desired-form').addEventListener('submit', e => { e.preventDefault(); guarded(updateDesired); });
+    }
+    $('method-form').addEventListener('submit', e => { e.preventDefault(); guarded(invokeMethod); });
     $('fault-kind').addEventListener('change', showFaultFields);
     showFaultFields();
     $('fault-form').addEventListener('submit', e => { e.preventDefault(); guarded(applyFault); });

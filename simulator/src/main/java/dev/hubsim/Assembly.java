@@ -127,7 +127,7 @@ final class Assembly {
                 tls.keyStorePassword(), dir, b.persistent, b.idleTimeout, b.openTimeout, maxFrameSize)).with(mqtt);
         // Loaded once: the TLS acceptors get it through SharedSslContexts, the HTTPS front directly.
         tls.serverContext();
-        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth, throttling, context.methods());
+        HttpsFace https = new HttpsFace(b.stubs, hub, tokens, connections::anyUsing, c2d::depth, throttling, context.methods(), twins);
         try {
             broker.start();
         } catch (Exception e) {

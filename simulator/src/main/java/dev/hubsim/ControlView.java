@@ -56,6 +56,11 @@ final class ControlView implements ControlTarget {
     }
 
     @Override
+    public dev.hubsim.methods.DirectMethods methods() {
+        return context.methods();
+    }
+
+    @Override
     public ThrottlingView throttling() {
         return simulator.throttling();
     }
@@ -84,6 +89,11 @@ final class ControlView implements ControlTarget {
     @Override
     public void onTelemetry(Consumer<StoredEvent> listener) {
         context.eventHub().store().onAppend(listener);
+    }
+
+    @Override
+    public void onTwinChanged(Consumer<String> listener) {
+        context.twins().onChange(k -> listener.accept(k.moduleId() == null ? k.deviceId() : k.deviceId() + "/" + k.moduleId()));
     }
 
     @Override

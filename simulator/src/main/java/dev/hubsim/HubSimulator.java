@@ -46,6 +46,7 @@ public final class HubSimulator implements AutoCloseable {
     private final EventHubEndpoint eventHub;
     private final EventHubView eventHubView;
     private final CloudToDeviceView cloudToDeviceView;
+    private final MethodsView methodsView;
     private final int amqpsPort;
     private final int amqpPort;
     private final int mqttsPort;
@@ -58,6 +59,7 @@ public final class HubSimulator implements AutoCloseable {
         this.eventHub = context.eventHub();
         this.eventHubView = new EventHubView(eventHub);
         this.cloudToDeviceView = new CloudToDeviceView(context.c2d());
+        this.methodsView = new MethodsView(context.methods());
         this.amqpsPort = parts.broker().port(HubBroker.AMQPS_ACCEPTOR);
         this.amqpPort = parts.broker().port(HubBroker.AMQP_ACCEPTOR);
         this.mqttsPort = parts.broker().port(parts.mqtt().tlsAcceptor());
@@ -163,6 +165,11 @@ public final class HubSimulator implements AutoCloseable {
         return eventHub.store().count();
     }
 
+    /** Direct methods: invoke one on a connected device or module, and the calls the hub has seen. */
+    public MethodsView methods() {
+        return methodsView;
+    }
+
     /** The built-in Event Hub-compatible endpoint: its settings, partitions and readers. */
     public EventHubView eventHub() {
         return eventHubView;
@@ -171,6 +178,11 @@ public final class HubSimulator implements AutoCloseable {
     /** Cloud-to-device messaging: queue depths, purge, sending as a service, feedback waiting. */
     public CloudToDeviceView cloudToDevice() {
         return cloudToDeviceView;
+    }
+
+    /** Device and module twins: read them, change desired properties and tags as the back end would. */
+    public TwinsView twins() {
+        return new TwinsView(context.twins());
     }
 
     /** Fault injection on this running simulator. */

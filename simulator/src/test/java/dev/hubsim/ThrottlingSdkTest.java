@@ -6,6 +6,8 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubTooManyRequestsException;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.ExportedTrust;
@@ -108,5 +110,17 @@ class ThrottlingSdkTest {
         assertTrue(e.getMessage().contains("\"errorCode\":429001") && e.getMessage().contains("ThrottlingException"), e.getMessage());
         assertEquals("device2", registry.getDevice("device2").getDeviceId(), "the next call is served");
         assertEquals(1, HUB.simulator().throttling().throttled("device2", Operation.REGISTRY));
+    }
+
+    @Test
+    void theServiceSdkGetsItsTooManyRequestsExceptionOnAThrottledMethodCall() throws Exception {
+        SimulatorInfo info = HUB.simulator().info();
+        String service = info.policies().stream().filter(p -> p.name().equals("service")).findFirst().orElseThrow().connectionString();
+        DirectMethodsClient methods = new DirectMethodsClient(service);
+        HUB.simulator().faults().throttleNext("device3", Operation.METHOD, 1);
+        IotHubTooManyRequestsException e = assertThrows(IotHubTooManyRequestsException.class,
+                () -> methods.invoke("device3", "reboot", DirectMethodRequestOptions.builder().methodResponseTimeoutSeconds(5).build()));
+        assertTrue(e.getMessage().contains("429001") || e.getErrorCode() == 429001, e.getMessage());
+        assertEquals(1, HUB.simulator().throttling().throttled("device3", Operation.METHOD));
     }
 }

@@ -88,6 +88,11 @@ final class ConnectionSlots {
         return true;
     }
 
+    /** The client's usage (its counts and credit bucket), or null before the Open admitted it. */
+    Limits.Usage clientUsage() {
+        return clientUsage;
+    }
+
     /** A link slot: null when taken (or unlimited before the Open), else the refusal description, logged and traced. */
     String takeLink(Link link, String address) {
         if (clientUsage == null) {
@@ -95,6 +100,9 @@ final class ConnectionSlots {
         }
         if (limits.acquire(clientUsage, LimitKind.LINKS_PER_CLIENT, connection.id()) == Limits.Verdict.REFUSE) {
             String description = LimitKind.LINKS_PER_CLIENT.reached(limits.value(LimitKind.LINKS_PER_CLIENT));
+            if (connection.hub().deviations().contains(dev.hubsim.faults.Deviation.IMP_LINK_LIMIT_OTHER_TEXT)) {
+                description = "link limit exceeded (" + limits.value(LimitKind.LINKS_PER_CLIENT) + ")";
+            }
             LOG.info("refused link '{}' on connection {} from {}: {}", link.getName(), connection.id(), connection.getRemoteAddress(), description);
             traceRefusal(address, "link", description);
             return description;

@@ -41,6 +41,16 @@ final class DeliveryGuard {
         if (!(link instanceof Receiver receiver)) {
             return false;
         }
+        if (!delivery.isPartial() && connection.links().isRequestLink(link) && delivery.available() > connection.links().partialCap(link)) {
+            // A whole request over the max-message-size the request link advertises (it came in one read).
+            long cap = connection.links().partialCap(link);
+            String address = LinkTable.targetAddress(link);
+            String description = "A delivery on '" + address + "' is " + delivery.available() + " bytes, over the " + cap
+                    + " its max-message-size allows.";
+            LOG.info("detached link '{}' on connection {} from {}: {}", link.getName(), connection.id(), connection.getRemoteAddress(), description);
+            return violation(link, address, AmqpErrors.MESSAGE_SIZE_EXCEEDED, description,
+                    Map.of("violation", "delivery too large", "bytes", delivery.available()));
+        }
         if (delivery.isPartial() && delivery.available() > connection.links().partialCap(link)) {
             long cap = connection.links().partialCap(link);
             String address = LinkTable.targetAddress(link);

@@ -196,6 +196,11 @@ public final class HubConnectionContext extends AMQPConnectionContext implements
     }
 
     @Override
+    public dev.hubsim.limits.Limits.Usage clientUsage() {
+        return slots.clientUsage();
+    }
+
+    @Override
     public ConnectionClaims claims() {
         return claims;
     }
@@ -233,6 +238,9 @@ public final class HubConnectionContext extends AMQPConnectionContext implements
         ErrorCondition error = AmqpErrors.error(Condition.UNAUTHORIZED_ACCESS, description);
         if (claim.method() == Claim.Method.SASL_PLAIN) {
             close(error);
+            return;
+        }
+        if (hub().deviations().contains(dev.hubsim.faults.Deviation.TOKEN_EXPIRY_NOT_DETACHING)) {
             return;
         }
         links.boundTo(claim.audience()).forEach(link -> links.closeLink(link, error));

@@ -86,9 +86,8 @@ public final class CloudToDevice implements AutoCloseable {
 
     /** Checks and enqueues a message a service sent. */
     public EnqueueResult enqueue(C2dMessage message) {
-        byte[] encoded = message.encoded();
-        if (limits.check(LimitKind.C2D_MESSAGE_BYTES, encoded.length, "a cloud-to-device message") == Limits.Verdict.REFUSE) {
-            return refused(Condition.MESSAGE_SIZE_EXCEEDED, CloudToDeviceErrors.tooLarge(encoded.length, limits.value(LimitKind.C2D_MESSAGE_BYTES)));
+        if (limits.check(LimitKind.C2D_MESSAGE_BYTES, message.size(), "a cloud-to-device message") == Limits.Verdict.REFUSE) {
+            return refused(Condition.MESSAGE_SIZE_EXCEEDED, CloudToDeviceErrors.tooLarge(message.size(), limits.value(LimitKind.C2D_MESSAGE_BYTES)));
         }
         String to = message.to();
         if (to == null) {
@@ -119,7 +118,7 @@ public final class CloudToDevice implements AutoCloseable {
             return refused(Condition.ARGUMENT_ERROR, CloudToDeviceErrors.ackUnknown((String) ackValue));
         }
         Instant now = clock.instant();
-        StoredMessage stored = new StoredMessage(ids.incrementAndGet(), sequence.incrementAndGet(), encoded,
+        StoredMessage stored = new StoredMessage(ids.incrementAndGet(), sequence.incrementAndGet(), message.encoded(),
                 message.messageId(), target.deviceId(),
                 device.get().generationId(), now, expiry(message, now), ack);
         DeviceQueue queue = queue(target.deviceId());

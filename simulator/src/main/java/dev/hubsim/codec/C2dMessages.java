@@ -24,7 +24,7 @@ public final class C2dMessages {
         return new C2dMessage(message.getAddress(), message.getMessageId() == null ? null : message.getMessageId().toString(),
                 message.getProperties() == null || message.getProperties().getAbsoluteExpiryTime() == null ? null
                         : message.getProperties().getAbsoluteExpiryTime().toInstant(),
-                ack, encoded);
+                ack, encoded, DocumentedSize.of(message));
     }
 
     /** Encodes a built message and decodes it for the engine in one step. */

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The hub's news for the console's live streams: one listener on each hub hook, fanned out to the browsers connected
  * now. With no browser connected a hook costs one emptiness check. Events are JSON objects with a {@code type}:
- * {@code telemetry}, {@code feedback}, {@code trace} (records of the connection a browser watches), and the bare
+ * {@code telemetry}, {@code feedback}, {@code trace} (records of the connection a browser watches), {@code twin} (which
+ * twin changed), and the bare
  * {@code connections} and {@code devices} notices that tell a browser to fetch those lists again.
  */
 public final class ConsoleFeed {
@@ -50,6 +51,7 @@ public final class ConsoleFeed {
         hub.onRegistryChanged(() -> notice("devices", false));
         hub.onTelemetry(this::telemetry);
         hub.onFeedback(this::feedback);
+        hub.onTwinChanged(this::twin);
     }
 
     void add(Subscriber s) {
@@ -108,6 +110,14 @@ public final class ConsoleFeed {
         ObjectNode n = JSON.createObjectNode().put("type", "feedback");
         n.set("records", JSON.valueToTree(records));
         String json = write(n);
+        subscribers.forEach(s -> s.send(json));
+    }
+
+    private void twin(String key) {
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        String json = write(JSON.createObjectNode().put("type", "twin").put("twin", key));
         subscribers.forEach(s -> s.send(json));
     }
 

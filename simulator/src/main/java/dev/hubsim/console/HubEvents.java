@@ -26,4 +26,7 @@ public interface HubEvents {
 
     /** The records of each feedback message as the hub batches it for service receivers. */
     void onFeedback(Consumer<List<FeedbackRecord>> listener);
+
+    /** A twin changed: its device ID, or {@code deviceId/moduleId} for a module's. */
+    void onTwinChanged(Consumer<String> listener);
 }

@@ -2,16 +2,88 @@ package dev.hubsim.faults;
 
 /**
  * Deliberate departures from one documented statement each, for testing conformance kits: a kit run against a
- * simulator started with a deviation must fail the matching statement and no other. Never on by default; the CLI
- * does not offer them.
+ * simulator started with a deviation must fail the matching statements and no other. Never on by default; the CLI
+ * and the public builder do not offer them (TestHooks does). Each is a departure a real implementation could make.
  */
 public enum Deviation {
-    /** CBS replies carry {@code status-code} as AMQP long instead of int (reference/iothub-amqp.md §3.5, §3.6). */
+    // --- $cbs (reference/iothub-amqp.md §3) ---
+    /** CBS replies carry {@code status-code} as AMQP long instead of int (§3.5, §3.6). */
     CBS_STATUS_CODE_AS_LONG,
     /** CBS replies carry the request's {@code message-id} as a string {@code correlation-id}, whatever its type (§3.5). */
     CBS_CORRELATION_ID_AS_STRING,
+    /** A granted put-token is answered {@code status-description} "Ok" instead of "OK" (§3.5). */
+    CBS_DESCRIPTION_NOT_OK,
+    /** The reply to a put-token is sent before the request is settled (§3.5). */
+    CBS_REPLY_BEFORE_SETTLING,
+    /** A put-token of type {@code azure-devices.net:sastoken} is refused 401 (§3.3). */
+    CBS_AZURE_DEVICES_TYPE_REFUSED,
+    /** A put-token whose audience is URL-encoded is refused 401 (§3.4). */
+    CBS_ENCODED_AUDIENCE_REFUSED,
+    /** A put-token carrying {@code expiration} is answered 400 (§3.2). */
+    CBS_EXPIRATION_REFUSED,
+    // --- SAS tokens (§1) ---
+    /** Token field names are matched case-sensitively: {@code SR=}, {@code Sig=} ... are refused 401 (§1.1). */
+    SAS_FIELD_NAMES_CASE_SENSITIVE,
+    /** A token past its {@code se} is refused at once, without the clock-skew allowance (§1.1, §3.7). */
+    SAS_NO_CLOCK_SKEW,
+    // --- links (§4) ---
+    /** An unknown path's refusal attach carries the client's terminus instead of a null one (§4.7). */
+    UNKNOWN_PATH_WITH_TERMINUS,
+    /** An unknown path is refused with a description other than Edge Hub's "Matching template not found" (§4.7). */
+    UNKNOWN_PATH_OTHER_DESCRIPTION,
+    /** Path literals are matched case-sensitively (§4.2). */
+    PATHS_CASE_SENSITIVE,
+    /** A device claim opens another device's telemetry path (§1.3). */
+    CROSS_DEVICE_CLAIM_ALLOWED,
+    /** When a claim lapses, the links it opened stay attached (§3.7). */
+    TOKEN_EXPIRY_NOT_DETACHING,
+    /** A put-token renewing a held audience is answered 200 but the claim keeps its first expiry (§3.7). */
+    TOKEN_RENEWAL_IGNORED,
+    /** Size limits count the whole encoded message, not the documented size, so a message of exactly 256 KB / 64 KB is refused. */
+    SIZE_COUNTED_ENCODED,
+    // --- telemetry and the Event Hub-compatible endpoint (§5, §6, §8.2) ---
     /** The {@code amqp:link:redirect} of the hub's events paths leaves {@code address} out of its {@code info} map (§5.2). */
     REDIRECT_WITHOUT_ADDRESS,
+    /** Stored telemetry lacks the {@code iothub-connection-device-id} stamp (§6.1). */
+    TELEMETRY_WITHOUT_DEVICE_ID,
+    /** Stored telemetry loses the device's application properties (seed: send telemetry). */
+    TELEMETRY_APPLICATION_PROPERTIES_DROPPED,
+    /** A batch (format 0x80013700) is stored as one event, its first message, as hubsim did before (§8.2). */
+    BATCH_AS_ONE_EVENT,
+    /** The {@code x-opt-sequence-number} stamped on events counts in twos (§6.1). */
+    SEQUENCE_NUMBERS_SKIP,
+    /** {@code x-opt-offset} is stamped as an AMQP long instead of a string (§6.1). */
+    OFFSET_AS_LONG,
+    /** A selector filter's {@code >=} is read as {@code >} (§6.2). */
+    INCLUSIVE_FILTER_AS_EXCLUSIVE,
+    // --- cloud-to-device and feedback (§7) ---
+    /** The delivery tag is the lock token in big-endian (Java UUID) order, not .NET Guid order (§7.3). */
+    LOCK_TOKEN_BIG_ENDIAN,
+    /** {@code iothub-deliverycount} is an AMQP uint instead of a ubyte (§7.3). */
+    DELIVERY_COUNT_AS_UINT,
+    /** An abandoned message comes again with its delivery count unchanged (§7.4). */
+    DELIVERY_COUNT_NOT_RAISED,
+    /** The {@code subject} a service set does not reach the device (seed: receive C2D). */
+    C2D_SUBJECT_DROPPED,
+    /** A full device queue refuses with {@code com.microsoft:quota-exceeded} instead of {@code amqp:resource-limit-exceeded} (§8.4). */
+    C2D_QUEUE_FULL_OTHER_CONDITION,
+    /** Feedback records say {@code Completed} where IoT Hub says {@code Success} (§7.6). */
+    FEEDBACK_SUCCESS_AS_COMPLETED,
+    /** Feedback messages carry content type {@code application/json} (§7.6). */
+    FEEDBACK_PLAIN_JSON_CONTENT_TYPE,
+    // --- the imp profile (seeds/imp-amqp-object.txt) ---
+    /** The link limit's refusal says "link limit exceeded (64)" instead of "max link limit reached (64)". */
+    IMP_LINK_LIMIT_OTHER_TEXT,
+    /** A telemetry link's credit bucket holds one more than the profile says (41 of 40). */
+    CREDIT_BEYOND_BUCKET,
+    /** Each link gets a credit bucket of its own, so N links of one agent hold N x 40 ("Each agent is ... restricted"). */
+    CREDIT_BUCKET_PER_LINK,
+    /** Twin responses carry {@code status} as AMQP long instead of int (reference/iothub-twin-methods-mqtt.md §1.4). */
+    TWIN_STATUS_AS_LONG,
+    /** Twin responses carry the request's {@code correlation-id} as a string, whatever its type (§1.4). */
+    TWIN_CORRELATION_ID_AS_STRING,
+    /** Desired-property pushes leave {@code $version} out of their body (§1.5). */
+    TWIN_PUSH_WITHOUT_VERSION,
     /** MQTT: a refused CONNECT gets CONNACK 4 (bad user name or password) instead of 5 (reference iothub-twin-methods-mqtt.md §4.3). */
     MQTT_CONNACK_4_ON_REFUSAL,
     /** MQTT: a client id that is not the user name's device is taken from the user name and accepted (§4.2). */

@@ -113,6 +113,9 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
             if (method.equals("GET") && p[0].equals("throttling") && p.length == 1) {
                 return HubHttpErrors.json(200, Json.write(throttling(hub.throttling())));
             }
+            if (method.equals("GET") && p[0].equals("methods") && p.length == 1) {
+                return HubHttpErrors.json(200, Json.write(methodCalls(hub.methods())));
+            }
             if (method.equals("POST") && p[0].equals("reset")) {
                 hub.reset();
                 return HubHttpErrors.json(200, "{\"reset\":true}");
@@ -257,5 +260,28 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
             throw new IllegalArgumentException("the field '" + field + "' is required for this fault");
         }
         return value;
+    }
+
+    /** The recorded direct-method calls, oldest first: the device's status and payload, or the hub's error. */
+    private static com.fasterxml.jackson.databind.node.ArrayNode methodCalls(dev.hubsim.methods.DirectMethods methods) {
+        com.fasterxml.jackson.databind.node.ArrayNode out = Json.MAPPER.createArrayNode();
+        for (dev.hubsim.methods.DirectMethods.Call c : methods.calls()) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = out.addObject();
+            n.put("deviceId", c.target().deviceId());
+            n.put("moduleId", c.target().moduleId());
+            n.put("methodName", c.methodName());
+            n.put("requestId", c.requestId() == null ? null : c.requestId().toString());
+            if (c.outcome() instanceof dev.hubsim.methods.MethodOutcome.Answered a) {
+                n.put("answered", true);
+                n.put("status", a.status());
+                n.put("payload", new String(a.payload(), StandardCharsets.UTF_8));
+            } else if (c.outcome() instanceof dev.hubsim.methods.MethodOutcome.Failed f) {
+                n.put("answered", false);
+                n.put("status", f.httpStatus());
+                n.put("errorCode", f.code());
+                n.put("message", f.message());
+            }
+        }
+        return out;
     }
 }

@@ -35,6 +35,8 @@ final class HttpFace implements AutoCloseable {
                 .willReturn(WireMock.aResponse().withTransformers(MethodsApi.NAME)));
         wiremock.stubFor(WireMock.get(WireMock.urlPathEqualTo("/statistics/devices")).atPriority(10)
                 .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
+        wiremock.stubFor(WireMock.any(WireMock.urlPathMatching(TwinApi.PATH_PATTERN)).atPriority(10)
+                .willReturn(WireMock.aResponse().withTransformers(TwinApi.NAME)));
         wiremock.stubFor(WireMock.any(WireMock.urlPathMatching("/hubsim/(?!ui(/|$)).*")).atPriority(1)
                 .willReturn(WireMock.aResponse().withTransformers(ControlApi.NAME)));
         wiremock.stubFor(WireMock.any(WireMock.urlPathMatching(ConsoleAssets.PREFIX + "(/.*)?")).atPriority(1)

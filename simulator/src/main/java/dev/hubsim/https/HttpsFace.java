@@ -8,6 +8,7 @@ import dev.hubsim.console.ConsoleStream;
 import dev.hubsim.console.OwnerCheck;
 import dev.hubsim.registry.Hub;
 import dev.hubsim.throttling.Throttling;
+import dev.hubsim.twin.Twins;
 
 import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
@@ -28,6 +29,7 @@ public final class HttpsFace implements AutoCloseable {
     private final Path stubs;
     private final ControlApi control;
     private final RegistryApi registry;
+    private final TwinApi twins;
     private final ModulesApi modules;
     private final MethodsApi methods;
     private final OwnerCheck owner;
@@ -41,13 +43,14 @@ public final class HttpsFace implements AutoCloseable {
      * @param methods             direct methods, invoked over {@code POST /twins/{id}[/modules/{mid}]/methods}
      */
     public HttpsFace(Path stubs, Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice,
-                     Throttling throttling, DirectMethods methods) {
+                     Throttling throttling, DirectMethods methods, Twins twins) {
         this.stubs = stubs;
         this.owner = new OwnerCheck(tokens);
         this.control = new ControlApi(owner);
         this.registry = new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling);
-        this.modules = new ModulesApi(hub, tokens, connected);
-        this.methods = new MethodsApi(tokens, methods);
+        this.modules = new ModulesApi(hub, tokens, connected, throttling);
+        this.methods = new MethodsApi(tokens, methods, throttling);
+        this.twins = new TwinApi(hub, tokens, twins, connected, queuedCloudToDevice);
         if (stubs != null) {
             httpFace();
         }
@@ -64,7 +67,7 @@ public final class HttpsFace implements AutoCloseable {
     private synchronized CompletableFuture<HttpFace> httpFace() {
         if (http == null) {
             http = CompletableFuture.supplyAsync(() -> {
-                HttpFace face = new HttpFace(stubs, List.of(registry, modules, methods, control, new ConsoleAssets()));
+                HttpFace face = new HttpFace(stubs, List.of(registry, modules, methods, control, new ConsoleAssets(), twins));
                 face.start();
                 return face;
             });

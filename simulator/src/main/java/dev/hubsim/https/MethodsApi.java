@@ -1,5 +1,10 @@
 package dev.hubsim.https;
 
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Refusal;
+import dev.hubsim.throttling.Throttling;
+import java.util.concurrent.TimeUnit;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
@@ -33,10 +38,12 @@ final class MethodsApi implements ResponseDefinitionTransformerV2 {
 
     private final TokenValidator tokens;
     private final DirectMethods methods;
+    private final Throttling throttling;
 
-    MethodsApi(TokenValidator tokens, DirectMethods methods) {
+    MethodsApi(TokenValidator tokens, DirectMethods methods, Throttling throttling) {
         this.tokens = tokens;
         this.methods = methods;
+        this.throttling = throttling;
     }
 
     @Override
@@ -77,8 +84,17 @@ final class MethodsApi implements ResponseDefinitionTransformerV2 {
         }
         JsonNode payload = body.has("payload") ? body.get("payload") : null;
         byte[] payloadBytes = payload == null ? null : Json.write(payload).getBytes(StandardCharsets.UTF_8);
+        // Metered in 4 KB units of payload (reference/iothub-twin-methods-mqtt.md §7.1); each call a message for the quota.
+        int size = payloadBytes == null ? 0 : payloadBytes.length;
+        long wait = throttling.admit(Operation.METHOD, target.deviceId(), Math.max(1, (size + 4095) / 4096), Math.max(1, size));
+        if (wait < 0) {
+            Refusal throttled = Throttling.refusal(wait);
+            return HubHttpErrors.errorWithCode(throttled.httpStatus(), throttled.errorName(), throttled.errorCode(), throttled.describe(Operation.METHOD));
+        }
         MethodOutcome outcome;
         try {
+            // Traffic shaping: the call goes to the device when its turn at the tier's rate comes (the HTTP call is held open anyway).
+            TimeUnit.NANOSECONDS.sleep(wait);
             outcome = methods.invoke(target, body.path("methodName").asText(null), payloadBytes, response, connect).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

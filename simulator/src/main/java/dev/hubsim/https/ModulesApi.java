@@ -1,5 +1,8 @@
 package dev.hubsim.https;
 
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Throttling;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,7 +35,10 @@ final class ModulesApi implements ResponseDefinitionTransformerV2 {
     private final TokenValidator tokens;
     private final Predicate<String> connected;
 
-    ModulesApi(Hub hub, TokenValidator tokens, Predicate<String> connected) {
+    private final Throttling throttling;
+
+    ModulesApi(Hub hub, TokenValidator tokens, Predicate<String> connected, Throttling throttling) {
+        this.throttling = throttling;
         this.hub = hub;
         this.tokens = tokens;
         this.connected = connected;
@@ -60,6 +66,14 @@ final class ModulesApi implements ResponseDefinitionTransformerV2 {
         }
         String[] s = path.split("/");
         String deviceId = PercentEncoding.decode(s[2]);
+        long wait = throttling.admit(Operation.REGISTRY, deviceId, 1, 0);
+        if (wait < 0) {
+            return RegistryApi.throttled(wait);
+        }
+        return RegistryApi.shaped(serve(request, method, s, deviceId), wait);
+    }
+
+    private ResponseDefinition serve(Request request, String method, String[] s, String deviceId) {
         if (hub.registry().device(deviceId).isEmpty()) {
             return HubHttpErrors.error(404, "DeviceNotFound", "Device '" + deviceId + "' is not registered");
         }

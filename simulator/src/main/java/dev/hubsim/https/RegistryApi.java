@@ -80,13 +80,22 @@ final class RegistryApi implements ResponseDefinitionTransformerV2 {
         String deviceId = parts.length >= 3 && parts[1].equals("devices") ? PercentEncoding.decode(parts[2]) : null;
         long wait = throttling.admit(Operation.REGISTRY, deviceId, 1, 0);
         if (wait < 0) {
-            Refusal throttled = Throttling.refusal(wait);
-            LOG.info("registry {} {} throttled: {}", method, path, throttled.errorName());
-            return HubHttpErrors.coded(throttled.httpStatus(), throttled.errorCode(), throttled.errorName(), throttled.describe(Operation.REGISTRY));
+            LOG.info("registry {} {} throttled: {}", method, path, Throttling.refusal(wait).errorName());
+            return throttled(wait);
         }
-        ResponseDefinition response = serve(request, path, method);
-        // Traffic shaping: the answer comes when the operation's turn at the tier's rate comes.
-        return wait == 0 ? response : ResponseDefinitionBuilder.like(response).withFixedDelay((int) Math.min(Integer.MAX_VALUE, wait / 1_000_000)).build();
+        return shaped(serve(request, path, method), wait);
+    }
+
+    /** A registry operation's refusal by the throttle: IoT Hub's 429 (or 403) with the numeric code in the nested form. */
+    static ResponseDefinition throttled(long answer) {
+        Refusal refusal = Throttling.refusal(answer);
+        return HubHttpErrors.coded(refusal.httpStatus(), refusal.errorCode(), refusal.errorName(), refusal.describe(Operation.REGISTRY));
+    }
+
+    /** Traffic shaping: the answer comes when the operation's turn at the tier's rate comes. */
+    static ResponseDefinition shaped(ResponseDefinition response, long waitNanos) {
+        return waitNanos == 0 ? response
+                : ResponseDefinitionBuilder.like(response).withFixedDelay((int) Math.min(Integer.MAX_VALUE, waitNanos / 1_000_000)).build();
     }
 
     private ResponseDefinition serve(Request request, String path, String method) {

@@ -29,6 +29,19 @@ public final class Limits implements LimitsView {
         final AtomicInteger sessions = new AtomicInteger();
         final AtomicInteger links = new AtomicInteger();
         final AtomicInteger perAddress = new AtomicInteger();
+        private final Map<LinkKind, CreditBucket> buckets = new EnumMap<>(LinkKind.class);
+
+        /**
+         * The client's credit bucket for one link kind, shared by all its links of that kind; made at first use and
+         * kept while the client holds a connection (a client that comes back after closing all starts full).
+         */
+        public synchronized CreditBucket bucket(LinkKind kind, CreditPolicy.Bucket policy) {
+            return buckets.computeIfAbsent(kind, k -> new CreditBucket(policy.capacity(), policy.perSecond()));
+        }
+
+        synchronized void dropBuckets() {
+            buckets.clear();
+        }
 
         AtomicInteger counter(LimitKind kind) {
             return switch (kind) {
@@ -96,7 +109,9 @@ public final class Limits implements LimitsView {
     }
 
     public void release(Usage client, LimitKind kind) {
-        client.counter(kind).decrementAndGet();
+        if (client.counter(kind).decrementAndGet() == 0 && kind == LimitKind.CONNECTIONS_PER_CLIENT) {
+            client.dropBuckets();
+        }
     }
 
     /** Checks a size or depth: {@code observed} is what the new item would make it. */

@@ -15,6 +15,8 @@ import dev.hubsim.registry.Permission;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+
 /**
  * Device-to-cloud messages into the hub, whatever the face: the size limit, the claim and the device checked for each
  * message (a claim may lapse or a device be disabled after attach), the anti-spoofing stamp (reference/iothub-amqp.md
@@ -79,6 +81,15 @@ public final class TelemetryIngest {
      * @param address the link or topic the message came on, for the refusal text
      */
     public Result ingest(ConnectionClaims claims, String deviceId, String moduleId, ResourceUri resource, String address, Encoder encoder) {
+        return ingest(claims, deviceId, moduleId, resource, address, List.of(encoder));
+    }
+
+    /**
+     * The same for the messages of one batch: one check of claim and device, then each message stored as its own
+     * event, in order; the result names the last.
+     */
+    public Result ingest(ConnectionClaims claims, String deviceId, String moduleId, ResourceUri resource, String address,
+                         List<Encoder> encoders) {
         Claim claim = claims.covering(ConnectionClaims.Endpoint.HUB, Permission.DEVICE_CONNECT, resource).orElse(null);
         Device device = registry.device(deviceId).orElse(null);
         if (claim == null || device == null || !device.enabled()) {
@@ -89,8 +100,11 @@ public final class TelemetryIngest {
         String authMethod = claim.authMethodJson();
         String generationId = device.generationId();
         try {
-            StoredEvent event = store.partitionFor(deviceId).append(deviceId, (sequence, offset, time) ->
-                    encoder.encode(new Stamp(deviceId, moduleId, authMethod, generationId, sequence, offset, time)));
+            StoredEvent event = null;
+            for (Encoder encoder : encoders) {
+                event = store.partitionFor(deviceId).append(deviceId, (sequence, offset, time) ->
+                        encoder.encode(new Stamp(deviceId, moduleId, authMethod, generationId, sequence, offset, time)));
+            }
             return new Result.Stored(event);
         } catch (RuntimeException e) {
             LOG.warn("could not store telemetry of device '{}': {}", deviceId, e.toString());

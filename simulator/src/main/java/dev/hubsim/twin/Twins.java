@@ -30,6 +30,7 @@ public final class Twins {
     private final TwinStore store;
     private final Map<TwinKey, Twin> twins = new HashMap<>();
     private final Map<TwinKey, List<Consumer<DesiredPatch>>> subscribers = new HashMap<>();
+    private final List<Consumer<TwinKey>> changeListeners = new CopyOnWriteArrayList<>();
 
     /** @param exists whether the registry holds the device (or module) a twin would belong to */
     public Twins(Predicate<TwinKey> exists, Clock clock, TwinStore store) {
@@ -187,7 +188,13 @@ public final class Twins {
     private TwinState changed(Twin twin) {
         twin.version++;
         save();
+        changeListeners.forEach(l -> l.accept(twin.key));
         return twin.state();
+    }
+
+    /** Called with the key of every twin that changed (tags, desired or reported), under the twins' lock: hand it on. */
+    public void onChange(Consumer<TwinKey> listener) {
+        changeListeners.add(listener);
     }
 
     private void notify(Twin twin, ObjectNode applied) {

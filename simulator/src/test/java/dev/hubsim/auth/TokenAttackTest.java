@@ -32,6 +32,7 @@ import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -198,7 +199,7 @@ class TokenAttackTest {
         assertEquals(Symbol.valueOf("amqp:unauthorized-access"), error.getCondition(), path + ": " + error.getDescription());
     }
 
-    /** A put-token larger than the request cap: the $cbs link is detached before the whole token is even read. */
+    /** A put-token larger than the request cap: the $cbs link is detached and the token never read. */
     @Test
     void aTokenOverTheRequestCapDetachesTheCbsLinkAndGrantsNothing() throws Exception {
         try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous(), 4096)
@@ -215,8 +216,44 @@ class TokenAttackTest {
             client.sendAsync(cbs, m);
             ErrorCondition error = client.awaitClosed(cbs);
             assertEquals(Symbol.valueOf("amqp:link:message-size-exceeded"), error.getCondition());
-            assertTrue(error.getDescription().startsWith("A delivery on '$cbs' grew past 65536 bytes"), error.getDescription());
+            // Detached while partial, or, when every frame came in one read, as soon as the whole delivery is there.
+            assertTrue(error.getDescription().startsWith("A delivery on '$cbs' grew past 65536 bytes")
+                    || error.getDescription().endsWith("over the 65536 its max-message-size allows."), error.getDescription());
             assertNothingGranted(client, events("dev-a"));
         }
+    }
+
+    /** A whole request one byte over the $cbs receiver's max-message-size (65,536), read at once (a 128 KiB frame). */
+    @Test
+    void aWholeRequestOneByteOverTheCbsMaxMessageSizeDetachesTheLinkAndOneAtItIsAnswered() throws Exception {
+        try (AmqpTestClient client = AmqpTestClient.tls(hub().amqpsPort(), hub().tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
+            Session session = client.session();
+            Sender cbs = client.sender(session, "cbs-sender", "$cbs");
+            org.apache.qpid.proton.engine.Receiver replies = client.receiver(session, "cbs-receiver", "$cbs", 10);
+            assertEquals(org.apache.qpid.proton.amqp.UnsignedLong.valueOf(65536), cbs.getRemoteMaxMessageSize());
+            assertInstanceOf(org.apache.qpid.proton.amqp.messaging.Accepted.class, client.send(cbs, paddedRequest(65536)), "at the limit");
+            assertTrue(client.receive(replies) != null, "answered");
+            client.sendAsync(cbs, paddedRequest(65537));
+            ErrorCondition error = client.awaitClosed(cbs);
+            assertEquals(Symbol.valueOf("amqp:link:message-size-exceeded"), error.getCondition());
+            assertEquals("A delivery on '$cbs' is 65537 bytes, over the 65536 its max-message-size allows.", error.getDescription());
+        }
+    }
+
+    private static org.apache.qpid.proton.message.Message paddedRequest(int encodedBytes) {
+        org.apache.qpid.proton.message.Message m = org.apache.qpid.proton.Proton.message();
+        m.setMessageId(UUID.randomUUID());
+        m.setApplicationProperties(new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(
+                Map.of("operation", "put-token", "type", CbsClient.SAS_TOKEN_TYPE, "name", HOST + "/devices/dev-a")));
+        int padding = 0;
+        for (int i = 0; i < 8; i++) {
+            m.setBody(new AmqpValue("x".repeat(padding)));
+            int length = AmqpTestClient.encodeForTest(m).length;
+            if (length == encodedBytes) {
+                return m;
+            }
+            padding += encodedBytes - length;
+        }
+        throw new IllegalStateException("cannot pad to " + encodedBytes);
     }
 }

@@ -9,7 +9,7 @@ import dev.hubsim.config.HubConfig;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.AmqpTestClient.Received;
-import dev.hubsim.testing.EncodedSize;
+import dev.hubsim.testing.CountedSize;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedByte;
@@ -256,11 +256,11 @@ class CloudToDeviceLifecycleTest {
     }
 
     @Test
-    void aMessageOf64KiBEncodedIsAcceptedAndOneByteMoreIsRejected() throws Exception {
+    void aMessageOf64KiBCountedAsDocumentedIsAcceptedAndOneByteMoreIsRejected() throws Exception {
         int limit = 64 * 1024; // "Maximum cloud-to-device message size: 64 KB" (reference/iothub-amqp.md §7.5, §8.1)
         String atLimit = id();
-        assertInstanceOf(Accepted.class, clients.send(EncodedSize.pad(C2dClients.c2d("c2d-11", atLimit, null, ""), limit)), "exactly at the limit");
-        Rejected rejected = assertInstanceOf(Rejected.class, clients.send(EncodedSize.pad(C2dClients.c2d("c2d-11", id(), null, ""), limit + 1)));
+        assertInstanceOf(Accepted.class, clients.send(CountedSize.pad(C2dClients.c2d("c2d-11", atLimit, null, ""), limit)), "exactly at the limit");
+        Rejected rejected = assertInstanceOf(Rejected.class, clients.send(CountedSize.pad(C2dClients.c2d("c2d-11", id(), null, ""), limit + 1)));
         assertEquals(Symbol.valueOf("amqp:link:message-size-exceeded"), rejected.getError().getCondition());
         assertEquals("The cloud-to-device message is 65537 bytes; the hub accepts at most 65536.", rejected.getError().getDescription());
         assertEquals(1, hub.cloudToDevice().depth("c2d-11"), "only the one at the limit is queued");

@@ -1,5 +1,7 @@
 package dev.hubsim.console;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.connections.ConnectionInfo;
@@ -9,7 +11,10 @@ import dev.hubsim.testing.CbsClient;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Properties;
+import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
@@ -49,6 +54,7 @@ class ConsoleBrowserTest {
             .configure(b -> b.cloudToDevice(C2dSettings.hubDefaults().withFeedbackInterval(Duration.ofMillis(200))))
             .build();
     private static final String EVENTS = "/devices/device1/messages/events";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static Browser browser;
 
     private AmqpTestClient device;
@@ -266,6 +272,62 @@ class ConsoleBrowserTest {
         browser.wait.until(ExpectedConditions.alertIsPresent()).accept();
         browser.wait.until(ExpectedConditions.numberOfElementsToBe(row, 0));
         assertTrue(hub.hub().registry().device(id).isEmpty());
+    }
+
+    @Test
+    void aDirectMethodIsInvokedAndItsAnswerShown() throws Exception {
+        // A device that answers methods over AMQP, as the SDKs' method links do.
+        AmqpTestClient client = connectDevice1();
+        String address = "/devices/device1/methods/devicebound";
+        Source source = new Source();
+        source.setAddress(address);
+        Receiver requests = client.receiver(client.session(), "requests", source,
+                Map.of(Symbol.valueOf("com.microsoft:channel-correlation-id"), "methods:" + UUID.randomUUID()), null, 10);
+        Sender answers = client.sender(client.session(), "answers", address);
+        tab("methods");
+        new Select(browser.driver.findElement(By.id("method-device"))).selectByValue("device1");
+        WebElement name = browser.driver.findElement(By.id("method-name"));
+        name.clear();
+        name.sendKeys("reboot");
+        WebElement payload = browser.driver.findElement(By.id("method-payload"));
+        payload.clear();
+        payload.sendKeys("{\"delay\":3}");
+        browser.driver.findElement(By.id("method-invoke")).click();
+        Message request = client.receive(requests);
+        assertEquals("reboot", request.getApplicationProperties().getValue().get("IoThub-methodname"));
+        assertEquals("{\"delay\":3}", new String(((Data) request.getBody()).getValue().getArray(), StandardCharsets.UTF_8).trim());
+        Message answer = Proton.message();
+        Properties properties = new Properties();
+        properties.setCorrelationId(request.getCorrelationId());
+        answer.setProperties(properties);
+        answer.setApplicationProperties(new ApplicationProperties(Map.of("IoThub-status", 201)));
+        answer.setBody(new Data(AmqpTestClient.binary("{\"rebooting\":true}")));
+        assertTrue(client.send(answers, answer) instanceof Accepted);
+        WebElement result = waitFor("#method-results li[data-method='reboot'][data-status='201']");
+        assertTrue(result.getText().contains("\"rebooting\": true"), result.getText());
+        browser.screenshot("methods");
+    }
+
+    @Test
+    void aDevicesModulesAreListedWithTheirConnectionStrings() {
+        HubSimulator hub = HUB.simulator();
+        click("#devices tr[data-device='device1'] button[aria-label^='Modules']");
+        WebElement module = waitFor("#modules table[data-device='device1'] tr[data-module='module1']");
+        click("#modules tr[data-module='module1'] button");
+        browser.wait.until(ExpectedConditions.attributeToBe(By.id("copied"), "value",
+                "HostName=" + hub.hub().primaryHostName() + ";DeviceId=device1;ModuleId=module1;SharedAccessKey="
+                        + hub.hub().registry().modules().module("device1", "module1").orElseThrow().primaryKey()));
+        assertTrue(module.getText().startsWith("module1"));
+    }
+
+    private static java.net.http.HttpResponse<String> service(String method, String path, String body) throws Exception {
+        HubSimulator hub = HUB.simulator();
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:" + hub.httpsPort() + path
+                        + "?api-version=2021-04-12"))
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", hub.policyToken("service", Duration.ofMinutes(5))).header("Content-Type", "application/json");
+        return java.net.http.HttpClient.newBuilder().sslContext(hub.tls().clientContext()).build().send(b.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     /** Clicks by selector in the page, so a table redrawn by a live notice in between cannot leave a stale element. */

@@ -192,6 +192,34 @@ class MethodsWireTest {
         assertEquals(JSON.readTree("{\"status\":204,\"payload\":null}"), JSON.readTree(next.get().body()));
     }
 
+    @Test
+    void aTestInvokesThroughTheJavaApiAndSeesTheRecordedCalls() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        invoke("/twins/nobody/methods", call("warm-up", "null", 30, 0)).get();
+        hub.reset();
+        MethodsDevice device = attach("/devices/device1", hub.deviceToken("device1", Duration.ofHours(1)));
+        CompletableFuture<dev.hubsim.MethodsView.MethodCall> call = CompletableFuture.supplyAsync(() -> {
+            try {
+                return hub.methods().invoke("device1", null, "blink", "{\"times\":2}", Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Message request = device.nextRequest();
+        device.answer(request.getCorrelationId(), 202, "{\"ok\":true}");
+        dev.hubsim.MethodsView.MethodCall answered = call.get();
+        assertEquals(new dev.hubsim.MethodsView.MethodCall("device1", null, "blink", true, 202, "{\"ok\":true}", 0), answered);
+        dev.hubsim.MethodsView.MethodCall offline = hub.methods().invoke("device3", null, "blink", null, Duration.ofSeconds(30));
+        assertEquals(new dev.hubsim.MethodsView.MethodCall("device3", null, "blink", false, 404, null, 404103), offline);
+        assertEquals(List.of(answered, offline), hub.methods().calls());
+        HttpResponse<String> control = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + hub.httpsPort() + "/hubsim/methods"))
+                .header("Authorization", hub.policyToken("iothubowner", Duration.ofMinutes(1))).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode calls = JSON.readTree(control.body());
+        assertEquals(2, calls.size(), control.body());
+        assertEquals(202, calls.get(0).get("status").asInt());
+        assertEquals(404103, calls.get(1).get("errorCode").asInt(), "the control API lists the same calls");
+    }
+
     static void assertError(HttpResponse<String> response, int status, String errorCode, Integer numeric) throws Exception {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals(errorCode, response.headers().firstValue("iothub-errorcode").orElse(null), response.body());

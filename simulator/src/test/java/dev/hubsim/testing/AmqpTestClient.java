@@ -148,6 +148,13 @@ public final class AmqpTestClient implements AutoCloseable {
         return sender;
     }
 
+    /** Attaches a sender to {@code target} with link properties and waits for the server's Attach. */
+    public Sender sender(Session session, String name, String target, Map<Symbol, Object> properties) {
+        Sender sender = probe.sender(session, name, target, properties);
+        awaitAttachAnswer(sender);
+        return sender;
+    }
+
     /** Attaches a receiver on {@code source}, grants {@code credit}, waits for the server's Attach. */
     public Receiver receiver(Session session, String name, String source, int credit) {
         Source s = new Source();
@@ -268,6 +275,17 @@ public final class AmqpTestClient implements AutoCloseable {
     public DeliveryState send(Sender sender, Message message) {
         await("credit on link '" + sender.getName() + "'", () -> sender.getCredit() > 0 || sender.getRemoteState() == EndpointState.CLOSED);
         Delivery delivery = probe.send(sender, message);
+        await("the outcome of a transfer on '" + sender.getName() + "'", () -> delivery.getRemoteState() != null
+                || sender.getRemoteState() == EndpointState.CLOSED);
+        DeliveryState state = probe.outcome(delivery);
+        probe.settle(delivery);
+        return state;
+    }
+
+    /** Sends bytes as they are, in the given message format (a batch: 0x80013700), and waits for the server's outcome. */
+    public DeliveryState sendEncoded(Sender sender, byte[] encoded, int messageFormat) {
+        await("credit on link '" + sender.getName() + "'", () -> sender.getCredit() > 0 || sender.getRemoteState() == EndpointState.CLOSED);
+        Delivery delivery = probe.send(sender, encoded, messageFormat);
         await("the outcome of a transfer on '" + sender.getName() + "'", () -> delivery.getRemoteState() != null
                 || sender.getRemoteState() == EndpointState.CLOSED);
         DeliveryState state = probe.outcome(delivery);

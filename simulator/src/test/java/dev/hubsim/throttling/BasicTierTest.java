@@ -47,6 +47,11 @@ class BasicTierTest {
             assertEquals(Symbol.valueOf("amqp:not-allowed"), refused.getCondition());
             assertTrue(refused.getDescription().startsWith("OperationNotAvailableInCurrentTier (403010): cloud-to-device sends"), refused.getDescription());
 
+            Receiver methods = device.receiver(device.session(), "methods", "/devices/device1/methods/devicebound", 10);
+            ErrorCondition noMethods = device.awaitClosed(methods);
+            assertEquals(Symbol.valueOf("amqp:not-allowed"), noMethods.getCondition());
+            assertTrue(noMethods.getDescription().startsWith("OperationNotAvailableInCurrentTier (403010): direct methods"), noMethods.getDescription());
+
             new CbsClient(service).putToken(UUID.randomUUID(), "127.0.0.1", hub().policyToken("service", Duration.ofHours(1)));
             Sender outbox = service.sender(service.session(), "s", "/messages/devicebound");
             assertEquals(Symbol.valueOf("amqp:not-allowed"), service.awaitClosed(outbox).getCondition());

@@ -125,6 +125,29 @@ class ThrottledSurfacesTest {
         assertEquals(429, injected.statusCode());
         assertEquals(429001, JSON.readTree(JSON.readTree(injected.body()).get("Message").asText()).get("errorCode").asInt());
         assertEquals(200, https("GET", "/devices/device2?api-version=2021-04-12", null).statusCode());
+
+        hub().faults().throttleNext("device2", Operation.REGISTRY, 1);
+        HttpResponse<String> modules = https("GET", "/devices/device2/modules?api-version=2021-04-12", null);
+        assertEquals(429, modules.statusCode(), "module registry operations are registry operations");
+        assertEquals(429001, JSON.readTree(JSON.readTree(modules.body()).get("Message").asText()).get("errorCode").asInt());
+        assertEquals(200, https("GET", "/devices/device2/modules?api-version=2021-04-12", null).statusCode());
+    }
+
+    @Test
+    void aThrottledDirectMethodIs429AndOverTheQuota403002() throws Exception {
+        hub().faults().throttleNext("device2", Operation.METHOD, 1);
+        String call = "{\"methodName\":\"reboot\",\"payload\":{},\"responseTimeoutInSeconds\":5}";
+        HttpResponse<String> throttled = https("POST", "/twins/device2/methods?api-version=2021-04-12", call);
+        assertEquals(429, throttled.statusCode(), throttled.body());
+        assertEquals(429001, JSON.readTree(throttled.body()).get("errorCode").asInt(), throttled.body());
+        assertEquals("ThrottlingException", throttled.headers().firstValue("iothub-errorcode").orElse(null));
+        assertEquals(404, https("POST", "/twins/device2/methods?api-version=2021-04-12", call).statusCode(),
+                "the next call goes to the hub, which finds device2 offline");
+        hub().faults().exhaustDailyQuota();
+        HttpResponse<String> overQuota = https("POST", "/twins/device2/methods?api-version=2021-04-12", call);
+        assertEquals(403, overQuota.statusCode());
+        assertEquals(403002, JSON.readTree(overQuota.body()).get("errorCode").asInt(), overQuota.body());
+        assertEquals(2, hub().throttling().throttled("device2", Operation.METHOD));
     }
 
     @Test

@@ -124,6 +124,11 @@ public class CbsSteps {
         world().cbs().sendRequestOfSize(bytes);
     }
 
+    @Then("the request is answered")
+    public void answered() {
+        world().cbs().expectAnswered();
+    }
+
     @Then("the $cbs sender is detached with {string}")
     public void cbsDetached(String condition) {
         world().cbs().expectCbsSenderDetached(condition);

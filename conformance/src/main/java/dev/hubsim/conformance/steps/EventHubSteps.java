@@ -55,6 +55,16 @@ public class EventHubSteps {
         world().eventHub().sendSeveral(count);
     }
 
+    @When("a batch of {int} telemetry messages is sent on it")
+    public void sendBatch(int count) {
+        world().links().sendBatch(count);
+    }
+
+    @Then("each of those events carries its own sequence number, one after the other, {actor}'s stamp and what was sent")
+    public void eachStampedAndNumbered(String actor) {
+        world().eventHub().expectEachStampedAndNumbered(actor);
+    }
+
     @Then("exactly one partition grew, by {int} events")
     public void onePartitionGrew(int count) {
         world().eventHub().expectOnePartitionWith(count);

@@ -63,6 +63,11 @@ public class LimitSteps {
         world().limits().attachSenders(count, address);
     }
 
+    @Then("its senders hold {int} credits between them, and no more {int} seconds later")
+    public void sharedCredit(int total, int seconds) throws InterruptedException {
+        world().limits().expectSharedCredit(total, seconds);
+    }
+
     @When("{actor} spends the credit it was granted")
     public void spends(String actor) {
         world().limits().spendCredit();

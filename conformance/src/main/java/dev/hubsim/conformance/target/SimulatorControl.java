@@ -57,4 +57,7 @@ public interface SimulatorControl {
 
     /** Empties a device's cloud-to-device queue, as the hub's purge operation does; returns how many went. */
     int purge(String deviceId);
+
+    /** Merges {@code json} into the device's desired properties, as the back end's twin PATCH does. */
+    void patchDesired(String deviceId, String json);
 }

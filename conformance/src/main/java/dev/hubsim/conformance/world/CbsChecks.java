@@ -164,6 +164,13 @@ public final class CbsChecks {
                 "reply correlation-id", Verdicts.typed(requestMessageId), Verdicts.typed(reply.correlationId()));
     }
 
+    /** The request was read and answered: a reply correlated with it arrived (its type is HUB-CBS-005's concern). */
+    public void expectAnswered() {
+        Object correlation = reply == null ? null : reply.correlationId();
+        w.verdicts.expect(correlation != null && String.valueOf(correlation).equals(String.valueOf(requestMessageId)),
+                "reply to the request", "one correlated with " + requestMessageId, String.valueOf(correlation));
+    }
+
     // --- many claims on one connection --------------------------------------------------------------------------
 
     /** Puts a service token for as many distinct audiences under the hub's host as the target admits, all at once. */

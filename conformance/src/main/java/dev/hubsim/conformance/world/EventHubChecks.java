@@ -4,6 +4,7 @@ import dev.hubsim.probe.Endpoint;
 import dev.hubsim.probe.EventHubProbe;
 import dev.hubsim.probe.ProbeConnection.Received;
 import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.message.Message;
@@ -143,8 +144,33 @@ public final class EventHubChecks {
         List<Message> sent = w.links().sentTelemetry;
         for (int i = 0; i < count; i++) {
             Received r = next(receiver);
+            events.add(r);
             w.verdicts.expectEqual("message-id of event " + (i + 1) + " in partition " + partition, sent.get(sent.size() - count + i).getMessageId(),
                     r.message().getMessageId());
+        }
+    }
+
+    /**
+     * The events read by {@link #expectOnePartitionWith} each carry their own place in the partition (sequence numbers
+     * one after another), the hub's stamp of the sending device, and their own body and application properties.
+     */
+    public void expectEachStampedAndNumbered(String actor) {
+        List<Message> sent = w.links().sentTelemetry;
+        Long previous = null;
+        for (int i = 0; i < events.size(); i++) {
+            Message event = events.get(i).message();
+            Map<Symbol, Object> a = event.getMessageAnnotations() == null ? Map.of() : event.getMessageAnnotations().getValue();
+            Object sequence = a.get(Symbol.valueOf("x-opt-sequence-number"));
+            w.verdicts.expect(sequence instanceof Long n && (previous == null || n == previous + 1), "x-opt-sequence-number of event " + (i + 1),
+                    previous == null ? "a long" : "the previous event's + 1 = " + (previous + 1), Verdicts.typed(sequence));
+            previous = sequence instanceof Long n ? n : previous;
+            w.verdicts.expectEqual("iothub-connection-device-id of event " + (i + 1), w.device(actor).deviceId(),
+                    a.get(Symbol.valueOf("iothub-connection-device-id")));
+            Message original = sent.get(sent.size() - events.size() + i);
+            String differences = CloudToDeviceChecks.differences(original, event);
+            w.verdicts.expect(differences.isEmpty(), "properties of event " + (i + 1), "as sent in the batch", differences);
+            w.verdicts.expectEqual("body of event " + (i + 1), ((Data) original.getBody()).getValue(),
+                    event.getBody() instanceof Data d ? d.getValue() : event.getBody());
         }
     }
 

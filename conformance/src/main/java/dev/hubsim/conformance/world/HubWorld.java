@@ -64,6 +64,7 @@ public final class HubWorld {
     private final EventHubChecks eventHub = new EventHubChecks(this);
     private final LimitChecks limits = new LimitChecks(this);
     private final TimeChecks times = new TimeChecks(this);
+    private final TwinChecks twins = new TwinChecks(this);
     private final MqttChecks mqtt = new MqttChecks(this);
     private final MethodChecks methods = new MethodChecks(this);
 
@@ -96,6 +97,10 @@ public final class HubWorld {
 
     public TimeChecks times() {
         return times;
+    }
+
+    public TwinChecks twins() {
+        return twins;
     }
 
     public MqttChecks mqtt() {

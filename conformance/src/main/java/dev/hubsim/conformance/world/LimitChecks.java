@@ -17,6 +17,7 @@ import java.util.UUID;
  */
 public final class LimitChecks {
     private final HubWorld w;
+    private final List<org.apache.qpid.proton.engine.Sender> sendersAttached = new ArrayList<>();
     private final List<ProbeConnection> plainConnections = new ArrayList<>();
     private final List<Session> sessionsBegun = new ArrayList<>();
     private ProbeConnection lastExtra;
@@ -116,7 +117,29 @@ public final class LimitChecks {
         for (int i = 0; i < count; i++) {
             w.links().attachSender(address);
             w.verdicts.expect(w.attach.attached(), "attach of sender " + (i + 1) + " to " + w.expand(address), "attached", HubWorld.describe(w.attach));
+            sendersAttached.add(w.sender);
         }
+    }
+
+    /**
+     * The senders attached together hold {@code total} credits once granted, and still {@code total} after watching
+     * {@code seconds} more: unused credit is held credit, so a bucket of the agent's does not refill past it, while a
+     * bucket per link would have granted {@code total} to each.
+     */
+    public void expectSharedCredit(int total, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + ProbeConnection.TIMEOUT.toNanos();
+        while (heldCredit() < total && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        // Watching for credit that must not come: the window is the observation.
+        Thread.sleep(seconds * 1000L);
+        List<Integer> each = sendersAttached.stream().map(s -> w.connection().credit(s)).toList();
+        w.verdicts.expect(heldCredit() == total, "credit held by the agent's " + sendersAttached.size() + " senders after " + seconds + " s",
+                total + " between them", heldCredit() + " " + each);
+    }
+
+    private int heldCredit() {
+        return sendersAttached.stream().mapToInt(s -> w.connection().credit(s)).sum();
     }
 
     /**

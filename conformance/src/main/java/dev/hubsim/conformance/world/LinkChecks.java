@@ -1,5 +1,6 @@
 package dev.hubsim.conformance.world;
 
+import dev.hubsim.probe.ProbeConnection;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -93,6 +94,30 @@ public final class LinkChecks {
         MessageSizes.bodyForCountedSize(message, bytes);
         send(message);
     }
+
+    /**
+     * Sends {@code count} telemetry messages as one batch (message format 0x80013700, reference/iothub-amqp.md §8.2):
+     * each message encoded whole into a Data section of the container, as the .NET SDK's SendEventBatchAsync does.
+     */
+    public void sendBatch(int count) {
+        java.io.ByteArrayOutputStream container = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            Message message = Proton.message();
+            message.setMessageId(UUID.randomUUID().toString());
+            message.setApplicationProperties(new ApplicationProperties(new LinkedHashMap<>(Map.of("position-in-batch", Integer.toString(i + 1)))));
+            message.setBody(new Data(new Binary(("batched message " + (i + 1)).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            sentTelemetry.add(message);
+            Message section = Proton.message();
+            section.setBody(new Data(new Binary(ProbeConnection.encode(message))));
+            byte[] encoded = ProbeConnection.encode(section);
+            container.write(encoded, 0, encoded.length);
+        }
+        Delivery delivery = w.connection().send(w.sender, container.toByteArray(), BATCH_FORMAT);
+        w.transferOutcome(w.connection().awaitOutcome(delivery));
+    }
+
+    /** AMQPNET's AmqpBatchedMessageFormat. */
+    private static final int BATCH_FORMAT = 0x80013700;
 
     void send(Message message) {
         sentTelemetry.add(message);

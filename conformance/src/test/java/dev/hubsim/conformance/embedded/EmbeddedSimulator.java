@@ -220,6 +220,11 @@ public final class EmbeddedSimulator {
             return hub.cloudToDevice().purge(deviceId);
         }
 
+        @Override
+        public void patchDesired(String deviceId, String json) {
+            hub.twins().patchDesired(deviceId, json);
+        }
+
         void closeSecondaries() {
             constrained.close();
             quotaExhausted.close();

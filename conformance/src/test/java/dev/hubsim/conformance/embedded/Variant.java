@@ -23,6 +23,21 @@ public record Variant(String name, Set<Deviation> deviations, UnaryOperator<Limi
         return new Variant(name, Set.of(), change);
     }
 
+    /**
+     * Several departures on one simulator: their deviations together and their profile changes one after the other.
+     * Only for departures whose statements are disjoint (see MutationMatrix.groups).
+     */
+    public static Variant together(java.util.List<Variant> parts) {
+        Set<Deviation> all = EnumSet.noneOf(Deviation.class);
+        UnaryOperator<LimitProfile> change = UnaryOperator.identity();
+        for (Variant v : parts) {
+            all.addAll(v.deviations());
+            UnaryOperator<LimitProfile> before = change;
+            change = p -> v.profileChange().apply(before.apply(p));
+        }
+        return new Variant(String.join(" + ", parts.stream().map(Variant::name).toList()), all, change);
+    }
+
     LimitProfile apply(LimitProfile profile) {
         return profileChange.apply(profile);
     }

@@ -12,6 +12,10 @@ sealed interface Access {
     record Device(String deviceId, String moduleId, ResourceUri resource) implements Access {
     }
 
+    /** DeviceConnect over any device: a path of the hub's that names no device ({@code /messages/serviceBound/feedback}). */
+    record AnyDevice() implements Access {
+    }
+
     /** ServiceConnect over this hub path. */
     record Service(ResourceUri resource) implements Access {
     }

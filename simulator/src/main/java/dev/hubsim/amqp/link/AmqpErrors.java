@@ -55,6 +55,10 @@ public final class AmqpErrors {
         return out;
     }
 
+    public static String noDeviceClaim(String address) {
+        return "No device claim on this connection covers '" + address + "': put a valid device token on $cbs first, or connect with SASL PLAIN.";
+    }
+
     /** Edge Hub's text for an address no template matches (reference/iothub-amqp.md §4.7). */
     public static String unknownAddress(String address) {
         return "Matching template not found for uri " + address;

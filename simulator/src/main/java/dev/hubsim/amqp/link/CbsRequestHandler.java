@@ -53,7 +53,8 @@ final class CbsRequestHandler extends RequestLinkHandler {
             connection.flush();
             return;
         }
-        CbsNode.Outcome outcome = connection.hub().cbs().handle(request);
+        CbsNode.Outcome outcome = CbsDepartures.apply(connection.hub().deviations(), request, connection.hub().cbs().handle(request),
+                connection.hub().clock().instant());
         long connectWait = 0;
         if (outcome.claim() != null && !outcome.eventHub() && outcome.claim().kind() == Claim.Kind.DEVICE_KEY) {
             // A device's token is its connection to the hub: throttled as new device connections (renewals too).
@@ -65,7 +66,10 @@ final class CbsRequestHandler extends RequestLinkHandler {
                 connectWait = 0;
             }
         }
-        if (outcome.claim() != null) {
+        Claim granted = outcome.claim();
+        boolean renewalIgnored = granted != null && connection.hub().deviations().contains(Deviation.TOKEN_RENEWAL_IGNORED)
+                && connection.claims().held(ConnectionClaims.Endpoint.HUB).stream().anyMatch(c -> c.audience().equals(granted.audience()));
+        if (outcome.claim() != null && !renewalIgnored) {
             // The connection's claims take it, or refuse it once (too many claims).
             TokenVerdict held = connection.claims().put(outcome.eventHub() ? ConnectionClaims.Endpoint.EVENT_HUB : ConnectionClaims.Endpoint.HUB,
                     outcome.claim());
@@ -82,10 +86,18 @@ final class CbsRequestHandler extends RequestLinkHandler {
             LOG.info("put-token refused ({}) from {} for audience '{}': {}", refused.statusCode(), connection.getRemoteAddress(),
                     outcome.request() == null ? "?" : outcome.request().audience(), refused.description());
         }
+        if (connection.hub().deviations().contains(Deviation.CBS_REPLY_BEFORE_SETTLING)) {
+            reply(outcome.reply(), connectWait);
+            connection.flush();
+        }
         delivery.disposition(Accepted.getInstance());
         delivery.settle();
         connection.links().credit(receiver, LinkKind.CBS).settled();
-        reply(outcome.reply(), connectWait);
+        if (!connection.hub().deviations().contains(Deviation.CBS_REPLY_BEFORE_SETTLING)) {
+            reply(outcome.reply(), connectWait);
+        } else {
+            connection.flush();
+        }
     }
 
     /** Sends the reply, after the connection throttle's wait (nanoseconds) or the delayed-replies fault, whichever is longer. */
@@ -122,6 +134,9 @@ final class CbsRequestHandler extends RequestLinkHandler {
         Set<Deviation> deviations = connection.hub().deviations();
         if (deviations.contains(Deviation.CBS_STATUS_CODE_AS_LONG)) {
             props.put(CbsNode.STATUS_CODE, ((Number) props.get(CbsNode.STATUS_CODE)).longValue());
+        }
+        if (deviations.contains(Deviation.CBS_DESCRIPTION_NOT_OK) && "OK".equals(props.get(CbsNode.STATUS_DESCRIPTION))) {
+            props.put(CbsNode.STATUS_DESCRIPTION, "Ok");
         }
         if (deviations.contains(Deviation.CBS_CORRELATION_ID_AS_STRING) && reply.getCorrelationId() != null) {
             reply.setCorrelationId(reply.getCorrelationId().toString());

@@ -36,12 +36,12 @@ final class DeviceBoundLink extends LeasingSenderLink<Lease> {
 
     @Override
     protected byte[] encode(Lease lease) {
-        return DeviceBoundMessage.render(lease);
+        return C2dDepartures.deviceBound(DeviceBoundMessage.render(lease), connection.hub().deviations());
     }
 
     @Override
     protected byte[] deliveryTag(Lease lease) {
-        return DeviceBoundMessage.deliveryTag(lease.lockToken());
+        return C2dDepartures.deliveryTag(DeviceBoundMessage.deliveryTag(lease.lockToken()), lease.lockToken(), connection.hub().deviations());
     }
 
     @Override

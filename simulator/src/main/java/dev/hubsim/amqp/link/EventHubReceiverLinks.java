@@ -57,6 +57,10 @@ final class EventHubReceiverLinks implements AttachHandler<EventHubPath.Partitio
             return;
         }
         EventHubEndpoint.ReceiverDecision.Open open = (EventHubEndpoint.ReceiverDecision.Open) decision;
+        if (attach.hub().deviations().contains(dev.hubsim.faults.Deviation.INCLUSIVE_FILTER_AS_EXCLUSIVE) && open.start().inclusive()) {
+            open = new EventHubEndpoint.ReceiverDecision.Open(open.partition(),
+                    new dev.hubsim.eventhub.StartPosition(open.start().kind(), open.start().value(), false), open.claim());
+        }
         boolean runtimeMetric = sender.getRemoteDesiredCapabilities() != null
                 && Arrays.asList(sender.getRemoteDesiredCapabilities()).contains(EventHubSender.RUNTIME_METRIC);
         EventHubSender handler = new EventHubSender(attach.host(), sender, open.partition(), endpoint.receivers(), runtimeMetric);

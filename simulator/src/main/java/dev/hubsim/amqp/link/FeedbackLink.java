@@ -27,7 +27,7 @@ final class FeedbackLink extends LeasingSenderLink<FeedbackQueue.Taken> {
 
     @Override
     protected byte[] encode(FeedbackQueue.Taken item) {
-        return item.encoded();
+        return C2dDepartures.feedback(item.encoded(), connection.hub().deviations());
     }
 
     @Override

@@ -46,6 +46,14 @@ sealed interface HubPath {
     }
 
     /** {@code /messages/serviceBound/feedback}, the service's receiver of delivery feedback. */
+    /** {@code /messages/serviceBound/feedback} as a device's sender (seed iothub-amqp-support.md, device link paths). */
+    record DeviceFeedback(String address) implements HubPath {
+        @Override
+        public ResourceUri resource() {
+            return ResourceUri.path("messages", "serviceBound", "feedback");
+        }
+    }
+
     record ServiceFeedback(String address) implements HubPath {
         public ResourceUri resource() {
             return ResourceUri.path("messages", "serviceBound", "feedback");
@@ -78,6 +86,13 @@ sealed interface HubPath {
         }
     }
 
+    /** {@code /devices/{id}[/modules/{mid}]/twin}: both links of a device's (or module's) twin channel. */
+    record Twin(String address, String deviceId, String moduleId) implements HubPath {
+        public ResourceUri resource() {
+            return deviceResource(deviceId, moduleId);
+        }
+    }
+
     /** Anything the hub does not serve for this link role. */
     record Unknown(String address) implements HubPath {
         public ResourceUri resource() {
@@ -103,8 +118,8 @@ sealed interface HubPath {
         if (s.size() == 2 && is(s, 0, "messages") && is(s, 1, "devicebound") && role == LinkRole.CLIENT_SENDER) {
             return new ServiceDeviceBound(address);
         }
-        if (s.size() == 3 && is(s, 0, "messages") && is(s, 1, "serviceBound") && is(s, 2, "feedback") && role == LinkRole.CLIENT_RECEIVER) {
-            return new ServiceFeedback(address);
+        if (s.size() == 3 && is(s, 0, "messages") && is(s, 1, "serviceBound") && is(s, 2, "feedback")) {
+            return role == LinkRole.CLIENT_RECEIVER ? new ServiceFeedback(address) : new DeviceFeedback(address);
         }
         if (s.size() >= 3 && is(s, 0, "messages") && is(s, 1, "events")) {
             if (s.size() == 3 && is(s, 2, "$management")) {
@@ -114,13 +129,16 @@ sealed interface HubPath {
                 return new ServiceEvents(address, s.get(3), s.get(5));
             }
         }
-        if (s.size() >= 4 && is(s, 0, "devices")) {
+        if (s.size() >= 3 && is(s, 0, "devices")) {
             String device = PercentEncoding.decode(s.get(1));
             String module = null;
             List<String> rest = s.subList(2, s.size());
             if (rest.size() >= 2 && is(rest, 0, "modules")) {
                 module = PercentEncoding.decode(rest.get(1));
                 rest = rest.subList(2, rest.size());
+            }
+            if (rest.size() == 1 && is(rest, 0, "twin")) {
+                return new Twin(address, device, module);
             }
             if (rest.size() == 2 && is(rest, 0, "messages")) {
                 if (is(rest, 1, "events") && role == LinkRole.CLIENT_SENDER) {

@@ -1,6 +1,10 @@
 package dev.hubsim.amqp.link;
 
+import dev.hubsim.faults.Deviation;
+import dev.hubsim.limits.CreditBucket;
 import dev.hubsim.limits.CreditPolicy;
+import dev.hubsim.limits.Limits;
+import dev.hubsim.limits.LinkKind;
 import org.apache.qpid.proton.engine.Receiver;
 
 import java.util.concurrent.ScheduledFuture;
@@ -14,15 +18,19 @@ public final class LinkCredit {
     private final LinkHost connection;
     private final Receiver receiver;
     private volatile CreditPolicy policy;
+    private final LinkKind kind;
     private long granted;
-    private double bucketBalance;
-    private long lastRefillNanos;
+    /** The client's bucket, shared by its links (a bucket of the link's own when the client is not known). */
+    private CreditBucket bucket;
+    /** The link's credit as last seen: what went since was used by transfers. */
+    private int lastCredit;
     private ScheduledFuture<?> ticker;
     private boolean closed;
 
-    LinkCredit(LinkHost connection, Receiver receiver, CreditPolicy policy) {
+    LinkCredit(LinkHost connection, Receiver receiver, LinkKind kind, CreditPolicy policy) {
         this.connection = connection;
         this.receiver = receiver;
+        this.kind = kind;
         this.policy = policy;
     }
 
@@ -36,8 +44,11 @@ public final class LinkCredit {
             if (policy instanceof CreditPolicy.Window w) {
                 grant(w.size());
             } else if (policy instanceof CreditPolicy.Bucket b) {
-                grant(b.capacity());
-                lastRefillNanos = System.nanoTime();
+                Limits.Usage client = connection.clientUsage();
+                bucket = client == null || connection.hub().deviations().contains(Deviation.CREDIT_BUCKET_PER_LINK)
+                        ? new CreditBucket(b.capacity(), b.perSecond()) : client.bucket(kind, b);
+                grant(bucket.take(b.capacity()) + (connection.hub().deviations().contains(Deviation.CREDIT_BEYOND_BUCKET) ? 1 : 0));
+                lastCredit = receiver.getCredit();
                 startTicker(b);
             } else if (policy instanceof CreditPolicy.Manual m) {
                 grant(m.initial());
@@ -60,17 +71,11 @@ public final class LinkCredit {
             if (missing > 0 && missing >= Math.max(1, w.size() / 10)) {
                 grant(missing);
             }
-        } else if (policy instanceof CreditPolicy.Bucket b) {
-            long now = System.nanoTime();
-            bucketBalance += (now - lastRefillNanos) / 1e9 * b.perSecond();
-            lastRefillNanos = now;
-            int room = b.capacity() - receiver.getCredit();
-            bucketBalance = Math.min(bucketBalance, Math.max(0, room));
-            int whole = (int) bucketBalance;
-            if (whole > 0) {
-                bucketBalance -= whole;
-                grant(whole);
-            }
+        } else if (policy instanceof CreditPolicy.Bucket b && bucket != null) {
+            int credit = receiver.getCredit();
+            bucket.returned(Math.max(0, lastCredit - credit));
+            grant(bucket.take(b.capacity() - credit));
+            lastCredit = receiver.getCredit();
         }
     }
 
@@ -88,6 +93,10 @@ public final class LinkCredit {
         onEventLoop(() -> {
             policy = CreditPolicy.manual(credits);
             stopTicker();
+            if (bucket != null) {
+                bucket.returned(lastCredit);
+                bucket = null;
+            }
             // What the client holds: granted minus what arrived, i.e. the engine's credit minus deliveries not yet read.
             int held = receiver.getCredit() - receiver.getQueued();
             int delta = credits - held;
@@ -138,6 +147,11 @@ public final class LinkCredit {
         onEventLoop(() -> {
             closed = true;
             stopTicker();
+            if (bucket != null) {
+                // What the link held unused goes back to the client's room (the bucket then refills at its rate).
+                bucket.returned(lastCredit);
+                bucket = null;
+            }
         });
     }
 

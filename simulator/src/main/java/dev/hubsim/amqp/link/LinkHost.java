@@ -21,6 +21,11 @@ public interface LinkHost {
 
     ConnectionClaims claims();
 
+    /** The connected client's usage (its limit counts and credit bucket), or null while it is not yet known. */
+    default dev.hubsim.limits.Limits.Usage clientUsage() {
+        return null;
+    }
+
     LinkTable links();
 
     /** Runs on the connection's event loop, later; callable from any thread. */

@@ -19,6 +19,8 @@ final class LinkKinds {
                 new DeviceBoundLinks(),
                 new ServiceDeviceBoundLinks(),
                 new FeedbackLinks(),
+                new TwinLinks(),
+                new DeviceFeedbackLinks(),
                 new EventsRedirectLinks());
     }
 }

@@ -27,6 +27,11 @@ final class LinkPolicy {
         if (access instanceof Access.Device device) {
             return deviceLink(device, address, claims);
         }
+        if (access instanceof Access.AnyDevice) {
+            return claims.held(ConnectionClaims.Endpoint.HUB).stream().filter(c -> c.permissions().contains(Permission.DEVICE_CONNECT))
+                    .findFirst().<LinkDecision>map(LinkDecision.Allowed::new)
+                    .orElseGet(() -> new LinkDecision.Refused(Condition.UNAUTHORIZED_ACCESS, AmqpErrors.noDeviceClaim(address)));
+        }
         if (access instanceof Access.Service service) {
             return claimed(Permission.SERVICE_CONNECT, service.resource(), address, claims);
         }

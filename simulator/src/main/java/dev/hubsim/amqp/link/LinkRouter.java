@@ -45,12 +45,17 @@ public final class LinkRouter {
             attach.refuse(Symbol.valueOf(fault.condition()), fault.description(), AmqpErrors.info(fault.info()));
             return;
         }
-        for (AttachHandler<?> kind : kinds) {
-            if (tryKind(kind, attach, slots)) {
-                return;
+        if (!LinkDepartures.caseSensitiveMiss(attach)) {
+            for (AttachHandler<?> kind : kinds) {
+                if (tryKind(kind, attach, slots)) {
+                    return;
+                }
             }
         }
-        refuse(attach, LinkPolicy.unknown(attach.address()));
+        LinkDecision.Refused unknown = LinkPolicy.unknown(attach.address());
+        if (!LinkDepartures.refuseUnknown(attach, unknown)) {
+            refuse(attach, unknown);
+        }
     }
 
     private <P> boolean tryKind(AttachHandler<P> kind, Attach attach, LinkSlots slots) throws Exception {
@@ -58,7 +63,8 @@ public final class LinkRouter {
         if (path == null) {
             return false;
         }
-        LinkDecision decision = policy.decide(kind.access(path), attach.address(), attach.host().claims());
+        LinkDecision decision = LinkDepartures.decide(attach, kind.access(path),
+                policy.decide(kind.access(path), attach.address(), attach.host().claims()));
         if (decision instanceof LinkDecision.Refused refused) {
             refuse(attach, refused);
             return true;

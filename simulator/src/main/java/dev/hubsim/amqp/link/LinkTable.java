@@ -41,6 +41,8 @@ public final class LinkTable {
     private final Set<Link> slotted = new HashSet<>();
     /** The connection's reply routes, one per request node ({@code $cbs}, {@code $management}). */
     private final Map<String, CbsReplies> replyRoutes = new HashMap<>();
+    /** State shared by links of one channel, by the kind's key. */
+    private final Map<String, Object> shared = new HashMap<>();
 
     /** @param slotRelease gives a link's per-client slot back when the link goes */
     public LinkTable(LinkHost host, Consumer<Link> slotRelease) {
@@ -72,9 +74,19 @@ public final class LinkTable {
         return replyRoutes.computeIfAbsent(node, n -> new CbsReplies(host));
     }
 
+    /** A state several links of this connection share (a twin channel's pair), created on first use. */
+    @SuppressWarnings("unchecked")
+    <T> T shared(String key, java.util.function.Supplier<T> create) {
+        return (T) shared.computeIfAbsent(key, k -> create.get());
+    }
+
+    void forgetShared(String key) {
+        shared.remove(key);
+    }
+
     /** The credit of a client sending link, by the profile's policy for its kind. */
     public LinkCredit credit(Receiver receiver, LinkKind kind) {
-        return credits.computeIfAbsent(receiver, r -> new LinkCredit(host, receiver, host.hub().limits().profile().credit(kind)));
+        return credits.computeIfAbsent(receiver, r -> new LinkCredit(host, receiver, kind, host.hub().limits().profile().credit(kind)));
     }
 
     /** The credit controls of the client sending links whose target address matches. */
@@ -94,6 +106,11 @@ public final class LinkTable {
      * How many bytes a delivery still in transit may hold on this link: request links ({@code $cbs}, {@code $management})
      * a request's worth; the others room for a whole message over the size limits, which is then Rejected as documented.
      */
+    /** A $cbs or $management request link: its max-message-size is a request's worth, checked on whole deliveries too. */
+    public boolean isRequestLink(Link link) {
+        return link.getContext() instanceof CbsRequestHandler || link.getContext() instanceof ManagementRequestHandler;
+    }
+
     public long partialCap(Link link) {
         if (link.getContext() instanceof CbsRequestHandler || link.getContext() instanceof ManagementRequestHandler) {
             return RequestLinkHandler.MAX_REQUEST_BYTES;

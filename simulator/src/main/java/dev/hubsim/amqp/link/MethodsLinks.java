@@ -1,5 +1,7 @@
 package dev.hubsim.amqp.link;
 
+import dev.hubsim.throttling.Operation;
+
 import dev.hubsim.auth.PercentEncoding;
 import dev.hubsim.auth.ResourceUri;
 import dev.hubsim.methods.MethodTarget;
@@ -40,6 +42,12 @@ final class MethodsLinks implements AttachHandler<MethodsLinks.Path> {
             return null;
         }
         return new Path(address, new MethodTarget(PercentEncoding.decode(s.get(1)), module ? PercentEncoding.decode(s.get(3)) : null));
+    }
+
+    /** A basic tier has no direct methods: the device's method links are refused (403010). */
+    @Override
+    public Operation tierOperation() {
+        return Operation.METHOD;
     }
 
     @Override

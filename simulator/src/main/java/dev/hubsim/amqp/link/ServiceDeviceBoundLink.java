@@ -97,10 +97,17 @@ final class ServiceDeviceBoundLink extends RequestLinkHandler {
         }
     }
 
-    private Answer enqueue(C2dMessage message) {
+    private Answer enqueue(C2dMessage sent) {
+        C2dMessage message = connection.hub().deviations().contains(dev.hubsim.faults.Deviation.SIZE_COUNTED_ENCODED)
+                ? new C2dMessage(sent.to(), sent.messageId(), sent.absoluteExpiryTime(), sent.ack(), sent.encoded(), sent.encoded().length) : sent;
         EnqueueResult result = c2d.enqueue(message);
-        return result instanceof EnqueueResult.Refused refused ? new Answer(AmqpErrors.symbol(refused.condition()), refused.description())
-                : Answer.ACCEPTED;
+        if (!(result instanceof EnqueueResult.Refused refused)) {
+            return Answer.ACCEPTED;
+        }
+        Condition condition = refused.condition() == Condition.RESOURCE_LIMIT_EXCEEDED
+                && connection.hub().deviations().contains(dev.hubsim.faults.Deviation.C2D_QUEUE_FULL_OTHER_CONDITION)
+                ? Condition.QUOTA_EXCEEDED : refused.condition();
+        return new Answer(AmqpErrors.symbol(condition), refused.description());
     }
 
     /** The answer, at once or after the delayed-dispositions fault's delay. */
