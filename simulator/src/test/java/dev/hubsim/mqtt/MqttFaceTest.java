@@ -345,6 +345,19 @@ class MqttFaceTest {
     }
 
     @Test
+    void aDesiredChangeIsPushedWithItsVersionToASubscribedDevice() throws Exception {
+        MqttClient client = connected("d1");
+        BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(4);
+        lost(client, inbox);
+        client.subscribe("$iothub/twin/PATCH/properties/desired/#", 1);
+        dev.hubsim.twin.TwinState state = HUB.simulator().twins().patchDesired("d1", "{\"interval\":30}");
+        String[] push = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(push, "the desired change was pushed");
+        assertEquals("$iothub/twin/PATCH/properties/desired/?$version=" + state.desiredVersion(), push[0]);
+        assertTrue(push[1].contains("\"interval\":30") && push[1].contains("\"$version\":" + state.desiredVersion()), push[1]);
+    }
+
+    @Test
     void twinGetAndReportedPatchAnswerOnTheResponseTopicWithRidFirstAndTheNewVersion() throws Exception {
         MqttClient client = connected("d2");
         BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(8);
