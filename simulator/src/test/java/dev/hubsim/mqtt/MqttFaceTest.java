@@ -351,6 +351,19 @@ class MqttFaceTest {
     }
 
     @Test
+    void aDesiredChangeIsPushedWithItsVersionToASubscribedDevice() throws Exception {
+        MqttClient client = connected("d1");
+        BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(4);
+        lost(client, inbox);
+        client.subscribe("$iothub/twin/PATCH/properties/desired/#", 1);
+        dev.hubsim.twin.TwinState state = HUB.simulator().twins().patchDesired("d1", "{\"interval\":30}");
+        String[] push = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(push, "the desired change was pushed");
+        assertEquals("$iothub/twin/PATCH/properties/desired/?$version=" + state.desiredVersion(), push[0]);
+        assertTrue(push[1].contains("\"interval\":30") && push[1].contains("\"$version\":" + state.desiredVersion()), push[1]);
+    }
+
+    @Test
     void twinGetAndReportedPatchAnswerOnTheResponseTopicWithRidFirstAndTheNewVersion() throws Exception {
         MqttClient client = connected("d2");
         BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(8);
@@ -377,6 +390,24 @@ class MqttFaceTest {
         assertNotNull(got);
         assertEquals("$iothub/twin/res/400/?$rid=r4", got[0]);
         assertTrue(got[1].contains("\"errorCode\"") && got[1].contains("\"message\""), got[1]);
+    }
+
+    @Test
+    void theJavaSdksTwinSequenceIsAnswered() throws Exception {
+        MqttClient client = connected("d2");
+        BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(8);
+        lost(client, inbox);
+        client.subscribe("$iothub/twin/res/#", 1);
+        client.subscribe("$iothub/twin/PATCH/properties/desired/#", 1);
+        String rid = UUID.randomUUID().toString();
+        client.publish("$iothub/twin/PATCH/properties/reported/?$rid=" + rid, "{\"firmware\":\"2.0.1\"}".getBytes(StandardCharsets.UTF_8), 1, false);
+        String[] got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got, "PATCH answered");
+        String get = UUID.randomUUID().toString();
+        client.publish("$iothub/twin/GET/?$rid=" + get, new byte[0], 1, false);
+        got = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(got, "GET answered");
+        assertEquals("$iothub/twin/res/200/?$rid=" + get, got[0]);
     }
 
     @Test
