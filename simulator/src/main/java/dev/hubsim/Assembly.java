@@ -119,7 +119,7 @@ final class Assembly {
         HubContext context = HubContext.create(hub, tokens, eventHubTokens, c2d, new TelemetryIngest(hub.registry(), store, limits), eventHub,
                 limits, throttling, traces, plan, connections, scheduler, b.clock, maxTokenLifetime, b.deviations, b.openTimeout, twins,
                 new DirectMethods(hub.registry(), scheduler, connections::anyUsing, b.deviations));
-        MqttFace mqttFace = MqttFace.create(hub, tokens, c2d, context.telemetry(), twins, throttling, limits, traces, plan, connections, scheduler, b.clock,
+        MqttFace mqttFace = MqttFace.create(hub, tokens, c2d, context.telemetry(), twins, context.methods(), throttling, limits, traces, plan, connections, scheduler, b.clock,
                 maxTokenLifetime, b.openTimeout, b.deviations);
         HubBroker.OtherProtocol mqtt = new HubBroker.OtherProtocol(new MqttProtocolManagerFactory(mqttFace), MqttProtocolManagerFactory.PROTOCOL,
                 b.mqttsPort, b.mqttPort);

@@ -59,6 +59,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
     private SessionControl control;
     private TelemetryPublisher publisher;
     TwinRequests twin;
+    MethodRequests methods;
     private final Subscriptions subscriptions = new Subscriptions(this);
     private boolean closing;
 
@@ -178,6 +179,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
         trace.addIdentity(who.clientId());
         publisher = new TelemetryPublisher(this, connect);
         twin = new TwinRequests(this);
+        methods = new MethodRequests(this);
         int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
         int serverKeepAlive = keepAlive == 0 ? MAX_SERVER_KEEP_ALIVE_SECONDS : Math.min(MAX_SERVER_KEEP_ALIVE_SECONDS, (keepAlive * 3 + 1) / 2);
         channel.pipeline().addBefore(channel.pipeline().context(this).name(), "mqtt-keep-alive", new IdleStateHandler(serverKeepAlive, 0, 0));
@@ -231,7 +233,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
     private void refuse(MqttConnectReturnCode refusal, String reason) {
         MqttConnectReturnCode code = refusal == MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED && face.deviates(Deviation.MQTT_CONNACK_4_ON_REFUSAL)
                 ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD : refusal;
-        LOG.info("MQTT CONNECT from {} refused ({}): {}", channel.remoteAddress(), code.byteValue(), reason);
+        LOG.info("MQTT CONNECT from {} refused ({}): {}", channel.remoteAddress(), code.byteValue() & 0xff, reason);
         trace.record(TraceRecord.Direction.LOCAL, TraceRecord.FrameType.VIOLATION, -1, null, Map.of("refused", reason));
         MqttConnAckMessage connack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
         record(TraceRecord.Direction.OUT, MqttMessageType.CONNACK, connack);

@@ -6,6 +6,7 @@ import dev.hubsim.connections.Connections;
 import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.limits.Limits;
+import dev.hubsim.methods.DirectMethods;
 import dev.hubsim.registry.Hub;
 import dev.hubsim.telemetry.TelemetryIngest;
 import dev.hubsim.throttling.Throttling;
@@ -27,7 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param maxTokenLifetime a connection's claim lasts at most this long (null: the token's own expiry)
  * @param openTimeout      how long a socket may take from its first bytes to a CONNECT
  */
-public record MqttFace(Hub hub, TokenValidator tokens, CloudToDevice c2d, TelemetryIngest telemetry, Twins twins, Throttling throttling,
+public record MqttFace(Hub hub, TokenValidator tokens, CloudToDevice c2d, TelemetryIngest telemetry, Twins twins, DirectMethods methods, Throttling throttling,
                        Limits limits, Traces traces,
                        FaultPlan faults, Connections connections, ScheduledExecutorService scheduler, Clock clock,
                        Duration maxTokenLifetime, Duration openTimeout, Set<Deviation> deviations, Map<String, DeviceSession> sessions) {
@@ -37,11 +38,11 @@ public record MqttFace(Hub hub, TokenValidator tokens, CloudToDevice c2d, Teleme
         return deviations.contains(deviation);
     }
 
-    public static MqttFace create(Hub hub, TokenValidator tokens, CloudToDevice c2d, TelemetryIngest telemetry, Twins twins,
+    public static MqttFace create(Hub hub, TokenValidator tokens, CloudToDevice c2d, TelemetryIngest telemetry, Twins twins, DirectMethods methods,
                                   Throttling throttling, Limits limits, Traces traces,
                                   FaultPlan faults, Connections connections, ScheduledExecutorService scheduler, Clock clock,
                                   Duration maxTokenLifetime, Duration openTimeout, Set<Deviation> deviations) {
-        return new MqttFace(hub, tokens, c2d, telemetry, twins, throttling, limits, traces, faults, connections, scheduler, clock, maxTokenLifetime,
+        return new MqttFace(hub, tokens, c2d, telemetry, twins, methods, throttling, limits, traces, faults, connections, scheduler, clock, maxTokenLifetime,
                 openTimeout, Set.copyOf(deviations), new ConcurrentHashMap<>());
     }
 }

@@ -72,6 +72,7 @@ final class Subscriptions {
                 }
             }
             case TWIN_DESIRED -> session.twin.subscribeDesired();
+            case METHOD_REQUESTS -> session.methods.subscribe();
             default -> {
                 // twin responses go out only while subscribed (TwinRequests asks); module inputs are Edge's
             }
@@ -98,6 +99,7 @@ final class Subscriptions {
                 }
             }
             case TWIN_DESIRED -> session.twin.close();
+            case METHOD_REQUESTS -> session.methods.close();
             default -> {
             }
         }
@@ -120,6 +122,7 @@ final class Subscriptions {
         filters.clear();
         if (session.twin != null) {
             session.twin.close();
+            session.methods.close();
         }
     }
 }

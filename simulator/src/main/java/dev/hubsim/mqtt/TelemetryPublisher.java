@@ -57,6 +57,16 @@ final class TelemetryPublisher {
             session.violation("PUBLISH with QoS 2 to '" + topic + "' (IoT Hub closes the connection)");
             return;
         }
+        if (MethodRequests.isResponse(topic)) {
+            if (!session.methods.respond(topic, ByteBufUtil.getBytes(publish.payload()))) {
+                session.violation("PUBLISH to '" + topic + "', which is not $iothub/methods/res/{status}/?$rid={request id}");
+                return;
+            }
+            if (qos == MqttQoS.AT_LEAST_ONCE) {
+                session.send(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+            }
+            return;
+        }
         if (TwinRequests.isTwinTopic(topic)) {
             int packetId = publish.variableHeader().packetId();
             boolean served = session.twin.request(topic, ByteBufUtil.getBytes(publish.payload()), () -> {

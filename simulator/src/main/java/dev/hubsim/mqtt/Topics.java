@@ -19,6 +19,8 @@ final class Topics {
     private final String deviceBoundFilter;
     private final String deviceBoundPrefix;
     private final String inputsFilter;
+    /** The Java ModuleClient subscribes to its module's own C2D topic: granted, never fed (C2D is for devices). */
+    private final String moduleDeviceBoundFilter;
 
     /** @param moduleId null for a device's own connection */
     Topics(String deviceId, String moduleId) {
@@ -26,6 +28,7 @@ final class Topics {
         this.deviceBoundPrefix = "devices/" + deviceId + "/messages/devicebound/";
         this.deviceBoundFilter = deviceBoundPrefix + "#";
         this.inputsFilter = moduleId == null ? null : prefix + "inputs/#";
+        this.moduleDeviceBoundFilter = moduleId == null ? null : prefix + "messages/devicebound/#";
     }
 
     /** The filter's kind, or null when this device may not subscribe to it. */
@@ -33,7 +36,7 @@ final class Topics {
         if (topicFilter.equals(deviceBoundFilter)) {
             return Filter.DEVICE_BOUND;
         }
-        if (topicFilter.equals(inputsFilter)) {
+        if (topicFilter.equals(inputsFilter) || topicFilter.equals(moduleDeviceBoundFilter)) {
             return Filter.MODULE_INPUTS;
         }
         return switch (topicFilter) {

@@ -321,6 +321,30 @@ class MqttFaceTest {
     }
 
     @Test
+    void aDirectMethodReachesAnMqttDeviceAndItsAnswerReachesTheCaller() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        MqttClient client = connected("d1");
+        BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(4);
+        lost(client, inbox);
+        client.subscribe("$iothub/methods/POST/#", 1);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(hub.tls().clientContext()).build();
+        java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> call = http.sendAsync(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("https://127.0.0.1:" + hub.httpsPort() + "/twins/d1/methods?api-version=2021-04-12"))
+                .header("Authorization", hub.policyToken("service", Duration.ofMinutes(10))).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"methodName\":\"reboot\",\"responseTimeoutInSeconds\":30,\"payload\":{\"delay\":3}}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        String[] request = inbox.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(request, "the method request arrived");
+        assertTrue(request[0].matches("\\$iothub/methods/POST/reboot/\\?\\$rid=[0-9a-f-]{36}"), request[0]);
+        assertEquals("{\"delay\":3}", request[1]);
+        String rid = request[0].substring(request[0].indexOf("$rid=") + 5);
+        client.publish("$iothub/methods/res/201/?$rid=" + rid, "{\"done\":true}".getBytes(StandardCharsets.UTF_8), 0, false);
+        java.net.http.HttpResponse<String> response = call.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().contains("\"status\":201") && response.body().contains("\"done\":true"), response.body());
+    }
+
+    @Test
     void twinGetAndReportedPatchAnswerOnTheResponseTopicWithRidFirstAndTheNewVersion() throws Exception {
         MqttClient client = connected("d2");
         BlockingQueue<String[]> inbox = new ArrayBlockingQueue<>(8);

@@ -152,7 +152,14 @@ class MqttSdkTest {
             reported.put("firmware", "2.0.1");
             ReportedPropertiesUpdateResponse response = client.updateReportedProperties(reported);
             assertNotNull(response.getVersion(), "the new reported $version");
-            Twin twin = client.getTwin();
+            Twin twin;
+            try {
+                twin = client.getTwin();
+            } catch (Exception e) {
+                throw new AssertionError("getTwin failed; the hub's MQTT trace of " + device.deviceId() + ":\n"
+                        + HUB.simulator().traces().query().identity(device.deviceId()).list().stream()
+                        .map(dev.hubsim.trace.TraceRecord::toText).collect(java.util.stream.Collectors.joining("\n")), e);
+            }
             assertEquals("2.0.1", twin.getReportedProperties().get("firmware"));
             assertEquals(response.getVersion(), twin.getReportedProperties().getVersion());
         } finally {

@@ -108,6 +108,28 @@ class MqttWireTest {
     }
 
     @Test
+    void aModuleConnectsWithItsOwnTokenAndPublishesAsTheModule() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        String user = hub.hub().primaryHostName() + "/device1/module1/?api-version=2021-04-12";
+        try (Socket s = open()) {
+            s.getOutputStream().write(connect("MQTT", 4, 60, "device1/module1", user, hub.moduleToken("device1", "module1", Duration.ofHours(1))));
+            assertArrayEquals(new byte[]{0x20, 0x02, 0x00, 0x00}, read(s.getInputStream(), 4), "CONNACK accepted");
+            // QoS 1 PUBLISH on the module's telemetry topic (Java appends a '/' after the bag)
+            ByteArrayOutputStream p = new ByteArrayOutputStream();
+            string(p, "devices/device1/modules/module1/messages/events/k=v/");
+            p.write(0);
+            p.write(7);
+            p.writeBytes("from-module".getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().write(packet(0x32, p.toByteArray()));
+            assertArrayEquals(new byte[]{0x40, 0x02, 0x00, 0x07}, read(s.getInputStream(), 4), "PUBACK");
+        }
+        dev.hubsim.RecordedTelemetry t = hub.telemetry("device1").stream()
+                .filter(r -> new String(r.body(), StandardCharsets.UTF_8).equals("from-module")).findFirst().orElseThrow();
+        assertEquals("module1", t.annotations().get("iothub-connection-module-id"));
+        assertEquals("v", t.applicationProperties().get("k"));
+    }
+
+    @Test
     void mqtt31GetsReturnCodeOneAndMqtt5TheUnsupportedVersionReasonCode() throws Exception {
         HubSimulator hub = HUB.simulator();
         String user = hub.hub().primaryHostName() + "/device1/?api-version=2021-04-12";
