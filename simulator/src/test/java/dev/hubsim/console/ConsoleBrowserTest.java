@@ -275,6 +275,27 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void theTwinsDesiredPropertiesAreEditedAndItsChangesShownLive() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        tab("twin");
+        new Select(browser.driver.findElement(By.id("twin-device"))).selectByValue("device1");
+        browser.driver.findElement(By.id("twin-load")).click();
+        browser.wait.until(ExpectedConditions.textMatches(By.id("twin-version"), java.util.regex.Pattern.compile("^device1: version \\d+")));
+        WebElement desired = browser.driver.findElement(By.id("twin-desired"));
+        desired.clear();
+        desired.sendKeys("{\"telemetryInterval\": 7}");
+        browser.driver.findElement(By.id("twin-update")).click();
+        browser.wait.until(ExpectedConditions.textMatches(By.id("message"), java.util.regex.Pattern.compile("Desired properties updated")));
+        JsonNode twin = JSON.readTree(service("GET", "/twins/device1", null).body());
+        assertEquals(7, twin.path("properties").path("desired").path("telemetryInterval").asInt(), twin.toString());
+        assertTrue(browser.driver.findElement(By.id("twin-json")).getText().contains("\"telemetryInterval\": 7"));
+        // A change made elsewhere shows up without a reload.
+        assertEquals(200, service("PATCH", "/twins/device1", "{\"properties\":{\"desired\":{\"mode\":\"eco\"}}}").statusCode());
+        browser.wait.until(ExpectedConditions.textMatches(By.id("twin-json"), java.util.regex.Pattern.compile("\"mode\": \"eco\"")));
+        browser.screenshot("twin");
+    }
+
+    @Test
     void aDirectMethodIsInvokedAndItsAnswerShown() throws Exception {
         // A device that answers methods over AMQP, as the SDKs' method links do.
         AmqpTestClient client = connectDevice1();
