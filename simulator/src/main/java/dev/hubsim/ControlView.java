@@ -71,8 +71,8 @@ final class ControlView implements ControlTarget {
     }
 
     @Override
-    public void onTrace(Consumer<TraceRecord> listener) {
-        context.traces().addListener(listener);
+    public void onTrace(Consumer<TraceRecord> listener, java.util.function.BooleanSupplier wanted) {
+        context.traces().addListener(listener, wanted);
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class ConsoleFeed {
         if (!bound.compareAndSet(false, true)) {
             return;
         }
-        hub.onTrace(this::trace);
+        hub.onTrace(this::trace, () -> !subscribers.isEmpty());
         hub.onConnectionsChanged(() -> notice("connections", true));
         hub.onRegistryChanged(() -> notice("devices", false));
         hub.onTelemetry(this::telemetry);

@@ -12,8 +12,8 @@ import java.util.function.Consumer;
  * lock: they hand the news on and never block.
  */
 public interface HubEvents {
-    /** Every trace record as it is written. */
-    void onTrace(Consumer<TraceRecord> listener);
+    /** Every trace record as it is written, while {@code wanted} says so (records are expanded only for a taker). */
+    void onTrace(Consumer<TraceRecord> listener, java.util.function.BooleanSupplier wanted);
 
     /** A connection came or went. */
     void onConnectionsChanged(Runnable listener);

@@ -33,10 +33,10 @@ public final class ConnectionLog implements ConnectionTrace {
     private final Deque<Recorded> records = new ArrayDeque<>();
     private final Set<String> identities = new LinkedHashSet<>();
     private long dropped;
-    private final List<Consumer<TraceRecord>> listeners;
+    private final List<Traces.Listener> listeners;
     private volatile boolean open = true;
 
-    ConnectionLog(String connectionId, String remoteAddress, int capacity, AtomicLong sequence, Clock clock, List<Consumer<TraceRecord>> listeners) {
+    ConnectionLog(String connectionId, String remoteAddress, int capacity, AtomicLong sequence, Clock clock, List<Traces.Listener> listeners) {
         this.listeners = listeners;
         this.connectionId = connectionId;
         this.remoteAddress = remoteAddress;
@@ -86,10 +86,13 @@ public final class ConnectionLog implements ConnectionTrace {
             records.removeFirst();
             dropped++;
         }
-        if (!listeners.isEmpty()) {
-            TraceRecord expanded = expanded(records.peekLast());
-            for (Consumer<TraceRecord> listener : listeners) {
-                listener.accept(expanded);
+        TraceRecord expanded = null;
+        for (Traces.Listener listener : listeners) {
+            if (listener.wanted().getAsBoolean()) {
+                if (expanded == null) {
+                    expanded = expanded(records.peekLast());
+                }
+                listener.listener().accept(expanded);
             }
         }
     }

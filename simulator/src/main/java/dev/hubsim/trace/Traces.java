@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -25,7 +26,7 @@ public final class Traces implements TraceView {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, ConnectionLog> traces = new LinkedHashMap<>();
-    private final List<Consumer<TraceRecord>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     public Traces(boolean enabled, int recordsPerConnection, int closedKept, Clock clock) {
         this.enabled = enabled;
@@ -59,7 +60,18 @@ public final class Traces implements TraceView {
      * listener only hands the record on (the console's live stream), it never blocks.
      */
     public void addListener(Consumer<TraceRecord> listener) {
-        listeners.add(listener);
+        addListener(listener, () -> true);
+    }
+
+    /**
+     * As {@link #addListener(Consumer)}, for a listener that often wants nothing (the console with no browser
+     * watching): records are kept compact and expanded for it only while {@code wanted} says so.
+     */
+    public void addListener(Consumer<TraceRecord> listener, BooleanSupplier wanted) {
+        listeners.add(new Listener(listener, wanted));
+    }
+
+    record Listener(Consumer<TraceRecord> listener, BooleanSupplier wanted) {
     }
 
     @Override

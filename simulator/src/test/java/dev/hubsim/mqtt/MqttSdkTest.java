@@ -167,6 +167,28 @@ class MqttSdkTest {
         }
     }
 
+    @Test
+    void aDesiredChangeReachesTheDeviceSdkOverMqtt() throws Exception {
+        SimulatorInfo.DeviceEntry device = HUB.simulator().info().devices().get(0);
+        DeviceClient client = device(device, IotHubClientProtocol.MQTT);
+        BlockingQueue<Twin> pushes = new ArrayBlockingQueue<>(4);
+        try {
+            client.open(true);
+            client.subscribeToDesiredProperties((twin, context) -> pushes.add(twin), null);
+            Waits.until("the device subscribed to desired changes", () -> HUB.simulator().twins().subscribers(device.deviceId()) > 0);
+            long version = HUB.simulator().twins().patchDesired(device.deviceId(), "{\"interval\":30}").desiredVersion();
+            Twin pushed = pushes.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            while (pushed != null && !pushed.getDesiredProperties().containsKey("interval")) {
+                pushed = pushes.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS); // a callback the SDK made before the change
+            }
+            assertNotNull(pushed, "the desired change was pushed");
+            assertEquals(30, ((Number) pushed.getDesiredProperties().get("interval")).intValue());
+            assertEquals(version, pushed.getDesiredProperties().getVersion().longValue());
+        } finally {
+            client.close();
+        }
+    }
+
     /**
      * An AMQP service talking to an MQTT device: the service SDK's messages arrive with their properties, and every
      * result the device's callback returns completes the message (the SDK acknowledges over MQTT whatever the result,

@@ -38,6 +38,7 @@ class MqttThrottlingTest {
 
     private static MqttClient connected(String deviceId, BlockingQueue<String[]> inbox, CompletableFuture<Throwable> lost) throws Exception {
         MqttClient client = new MqttClient("ssl://127.0.0.1:" + hub().mqttsPort(), deviceId, new MemoryPersistence());
+        client.setTimeToWait(30_000); // Paho waits for ever by default: a lost token fails the test instead of hanging the build
         client.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
