@@ -50,7 +50,7 @@ public final class HttpsFace implements AutoCloseable {
         this.registry = new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling);
         this.modules = new ModulesApi(hub, tokens, connected, throttling);
         this.methods = new MethodsApi(tokens, methods, throttling);
-        this.twins = new TwinApi(hub, tokens, twins, connected, queuedCloudToDevice);
+        this.twins = new TwinApi(hub, tokens, twins, connected, queuedCloudToDevice, throttling);
         if (stubs != null) {
             httpFace();
         }

@@ -1,5 +1,9 @@
 package dev.hubsim.https;
 
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Refusal;
+import dev.hubsim.throttling.Throttling;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
@@ -42,7 +46,11 @@ final class TwinApi implements ResponseDefinitionTransformerV2 {
     private final Predicate<String> connected;
     private final ToIntFunction<String> queuedCloudToDevice;
 
-    TwinApi(Hub hub, TokenValidator tokens, Twins twins, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice) {
+    private final Throttling throttling;
+
+    TwinApi(Hub hub, TokenValidator tokens, Twins twins, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice,
+            Throttling throttling) {
+        this.throttling = throttling;
         this.hub = hub;
         this.tokens = tokens;
         this.twins = twins;
@@ -80,6 +88,16 @@ final class TwinApi implements ResponseDefinitionTransformerV2 {
         String[] s = request.getUrl().split("\\?", 2)[0].split("/");
         TwinKey key = s.length >= 5 ? TwinKey.module(PercentEncoding.decode(s[2]), PercentEncoding.decode(s[4]))
                 : TwinKey.device(PercentEncoding.decode(s[2]));
+        Operation op = write ? Operation.TWIN_UPDATE : Operation.TWIN_READ;
+        long wait = throttling.admit(op, key.deviceId(), 1, 0);
+        if (wait < 0) {
+            Refusal throttled = Throttling.refusal(wait);
+            return HubHttpErrors.coded(throttled.httpStatus(), throttled.errorCode(), throttled.errorName(), throttled.describe(op));
+        }
+        return RegistryApi.shaped(serve(request, method, key), wait);
+    }
+
+    private ResponseDefinition serve(Request request, String method, TwinKey key) {
         try {
             return switch (method) {
                 case "GET" -> ok(twins.get(key));

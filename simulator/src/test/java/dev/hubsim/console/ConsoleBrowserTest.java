@@ -7,6 +7,7 @@ import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.connections.ConnectionInfo;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.CbsClient;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
@@ -97,7 +98,7 @@ class ConsoleBrowserTest {
 
     private AmqpTestClient connectDevice1() throws Exception {
         HubSimulator hub = HUB.simulator();
-        device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen();
+        device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen();
         new CbsClient(device).putToken(UUID.randomUUID(), "127.0.0.1/devices/device1", hub.deviceToken("device1", Duration.ofHours(1)));
         return device;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.HubSimulator;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
+import dev.hubsim.probe.SaslChoice;
 import dev.hubsim.testing.CbsClient;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Data;
@@ -139,7 +140,7 @@ class ConsoleStreamTest {
         Stream owner = Stream.open();
         owner.send("{\"authorization\":\"" + hub.policyToken("iothubowner", Duration.ofMinutes(5)) + "\"}");
         assertTrue(owner.next("ready").has("expiresAt"));
-        try (AmqpTestClient device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             new CbsClient(device).putToken(UUID.randomUUID(), "127.0.0.1/devices/device2", hub.deviceToken("device2", Duration.ofHours(1)));
             Sender sender = device.sender(device.session(), "events", EVENTS);
             device.send(sender, telemetry("before-login"));
@@ -183,7 +184,7 @@ class ConsoleStreamTest {
         HubSimulator hub = HUB.simulator();
         String owner = hub.policyToken("iothubowner", Duration.ofMinutes(5));
         String closedId;
-        try (AmqpTestClient device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), AmqpTestClient.SaslMode.anonymous()).awaitOpen()) {
+        try (AmqpTestClient device = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslChoice.anonymous()).awaitOpen()) {
             new CbsClient(device).putToken(UUID.randomUUID(), "127.0.0.1/devices/device3", hub.deviceToken("device3", Duration.ofHours(1)));
             closedId = hub.connections().stream().filter(c -> c.identities().contains("device3")).findFirst().orElseThrow().id();
             JsonNode live = find(JSON.readTree(get("/hubsim/traces", owner).body()), closedId);

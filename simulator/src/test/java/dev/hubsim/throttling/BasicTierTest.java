@@ -52,6 +52,12 @@ class BasicTierTest {
             assertEquals(Symbol.valueOf("amqp:not-allowed"), noMethods.getCondition());
             assertTrue(noMethods.getDescription().startsWith("OperationNotAvailableInCurrentTier (403010): direct methods"), noMethods.getDescription());
 
+            Sender twin = device.sender(device.session(), "twin", "/devices/device1/twin",
+                    java.util.Map.of(Symbol.valueOf("com.microsoft:channel-correlation-id"), "twin:" + UUID.randomUUID()));
+            ErrorCondition noTwin = device.awaitClosed(twin);
+            assertEquals(Symbol.valueOf("amqp:not-allowed"), noTwin.getCondition());
+            assertTrue(noTwin.getDescription().startsWith("OperationNotAvailableInCurrentTier (403010): twin reads"), noTwin.getDescription());
+
             new CbsClient(service).putToken(UUID.randomUUID(), "127.0.0.1", hub().policyToken("service", Duration.ofHours(1)));
             Sender outbox = service.sender(service.session(), "s", "/messages/devicebound");
             assertEquals(Symbol.valueOf("amqp:not-allowed"), service.awaitClosed(outbox).getCondition());

@@ -1,5 +1,7 @@
 package dev.hubsim.amqp.link;
 
+import dev.hubsim.throttling.Operation;
+
 import dev.hubsim.limits.LinkKind;
 import dev.hubsim.twin.TwinKey;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -15,6 +17,12 @@ import java.util.Map;
  */
 final class TwinLinks implements AttachHandler<HubPath.Twin> {
     static final Symbol CHANNEL_CORRELATION_ID = Symbol.valueOf("com.microsoft:channel-correlation-id");
+
+    /** A basic tier has no twins: the twin links are refused (403010). */
+    @Override
+    public Operation tierOperation() {
+        return Operation.TWIN_READ;
+    }
 
     @Override
     public HubPath.Twin match(Attach attach) {

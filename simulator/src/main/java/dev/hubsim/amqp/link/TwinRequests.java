@@ -1,5 +1,10 @@
 package dev.hubsim.amqp.link;
 
+import dev.hubsim.throttling.Operation;
+import dev.hubsim.throttling.Refusal;
+import dev.hubsim.throttling.Throttling;
+import java.util.concurrent.TimeUnit;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.limits.LinkKind;
@@ -51,10 +56,31 @@ final class TwinRequests extends RequestLinkHandler {
                 delivery.disposition(Accepted.getInstance());
             }
             delivery.settle();
-            channel.send(answer(request));
+            throttled(request);
         }
         connection.links().credit(receiver, LinkKind.CBS).settled();
         connection.flush();
+    }
+
+    /**
+     * GET and PATCH are twin reads and updates for the tier's throttle: answered at once, when their turn comes, or with
+     * status 429 (a basic tier: 403) and IoT Hub's code (reference/iothub-twin-methods-mqtt.md §7.2).
+     */
+    private void throttled(Message request) {
+        String operation = TwinMessages.annotation(request, TwinMessages.OPERATION);
+        Operation op = "GET".equals(operation) ? Operation.TWIN_READ : "PATCH".equals(operation) ? Operation.TWIN_UPDATE : null;
+        long wait = op == null ? 0 : connection.hub().throttling().admit(op, channel.key().deviceId(), 1, 0);
+        if (wait < 0) {
+            Refusal refusal = Throttling.refusal(wait);
+            channel.send(refused(request.getCorrelationId(), refusal.httpStatus(), refusal.errorCode(), refusal.describe(op)));
+        } else if (wait > 0) {
+            connection.hub().scheduler().schedule(() -> connection.runLater(() -> {
+                channel.send(answer(request));
+                connection.flush();
+            }), wait, TimeUnit.NANOSECONDS);
+        } else {
+            channel.send(answer(request));
+        }
     }
 
     private Message answer(Message request) {
