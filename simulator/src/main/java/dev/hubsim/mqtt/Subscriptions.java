@@ -1,6 +1,7 @@
 package dev.hubsim.mqtt;
 
 import dev.hubsim.faults.Deviation;
+import dev.hubsim.throttling.Operation;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
@@ -17,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * A connection's subscriptions: the device's own filters only (anything else closes the connection rather than
  * answering SUBACK 0x80), at most five, QoS granted min(asked, 1); each starts what feeds it (C2D leases, desired
@@ -25,6 +29,7 @@ import java.util.Map;
 final class Subscriptions {
     /** "A device can only subscribe to five topics at a time" (DOCS). */
     static final int MAX_SUBSCRIPTIONS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
 
     private final DeviceSession session;
     private final Map<String, Topics.Filter> filters = new LinkedHashMap<>();
@@ -46,6 +51,14 @@ final class Subscriptions {
                 session.violation("SUBSCRIBE to '" + s.topicName() + "', which client '" + session.identity.clientId() + "' may not subscribe to");
                 return;
             }
+            Operation needs = needs(filter);
+            if (needs != null && !session.face.throttling().offers(needs)) {
+                // A basic tier lacks the feature: this subscription fails (SUBACK 0x80), the connection keeps serving the rest.
+                LOG.info("MQTT SUBSCRIBE of '{}' to '{}' refused: OperationNotAvailableInCurrentTier (403010): {} are not offered by {}",
+                        session.identity.clientId(), s.topicName(), needs.noun(), session.face.throttling().settings().describe());
+                granted.add(0x80);
+                continue;
+            }
             if (!filters.containsKey(s.topicName()) && filters.size() >= MAX_SUBSCRIPTIONS) {
                 session.violation("SUBSCRIBE to '" + s.topicName() + "' would be subscription " + (MAX_SUBSCRIPTIONS + 1) + "; IoT Hub allows " + MAX_SUBSCRIPTIONS);
                 return;
@@ -61,6 +74,17 @@ final class Subscriptions {
         if (deviceBound != null) {
             deviceBound.start();
         }
+    }
+
+    /** The tier feature a filter feeds from, or null when every tier offers it. */
+    private static Operation needs(Topics.Filter filter) {
+        return switch (filter) {
+            case DEVICE_BOUND -> Operation.C2D_SEND;
+            case TWIN_DESIRED -> Operation.TWIN_READ;
+            case METHOD_REQUESTS -> Operation.METHOD;
+            // twin answers stay subscribable: a basic tier's twin requests are answered 403010 on them
+            case TWIN_RESPONSES, MODULE_INPUTS -> null;
+        };
     }
 
     private void start(Topics.Filter filter, int qos) {
