@@ -12,6 +12,18 @@ final class HttpAuth {
     private HttpAuth() {
     }
 
+    /** The registry's check: PUT and DELETE need RegistryWrite, every other method RegistryRead. */
+    static ResponseDefinition checkRegistry(Request request, TokenValidator tokens) {
+        String method = request.getMethod().getName();
+        boolean write = method.equals("PUT") || method.equals("DELETE");
+        return check(request, tokens, write ? Permission.REGISTRY_WRITE : Permission.REGISTRY_READ);
+    }
+
+    /** The request's path, without its query. */
+    static String path(Request request) {
+        return request.getUrl().split("\\?", 2)[0];
+    }
+
     /** Null when the request may go on; else the 401 answer saying why. */
     static ResponseDefinition check(Request request, TokenValidator tokens, Permission needed) {
         String header = request.getHeader("Authorization");

@@ -16,7 +16,6 @@ import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.registry.Hub;
 import dev.hubsim.registry.Module;
 import dev.hubsim.registry.ModuleRegistry;
-import dev.hubsim.registry.Permission;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -57,10 +56,9 @@ final class ModulesApi implements ResponseDefinitionTransformerV2 {
     @Override
     public ResponseDefinition transform(ServeEvent serveEvent) {
         Request request = serveEvent.getRequest();
-        String path = request.getUrl().split("\\?", 2)[0];
+        String path = HttpAuth.path(request);
         String method = request.getMethod().getName();
-        boolean write = method.equals("PUT") || method.equals("DELETE");
-        ResponseDefinition refusal = HttpAuth.check(request, tokens, write ? Permission.REGISTRY_WRITE : Permission.REGISTRY_READ);
+        ResponseDefinition refusal = HttpAuth.checkRegistry(request, tokens);
         if (refusal != null) {
             return refusal;
         }

@@ -13,7 +13,6 @@ import dev.hubsim.auth.PercentEncoding;
 import dev.hubsim.auth.TokenValidator;
 import dev.hubsim.registry.Device;
 import dev.hubsim.registry.DeviceStatus;
-import dev.hubsim.registry.Permission;
 import dev.hubsim.throttling.Operation;
 import dev.hubsim.throttling.Refusal;
 import dev.hubsim.throttling.Throttling;
@@ -69,10 +68,9 @@ final class RegistryApi implements ResponseDefinitionTransformerV2 {
     @Override
     public ResponseDefinition transform(ServeEvent serveEvent) {
         Request request = serveEvent.getRequest();
-        String path = request.getUrl().split("\\?", 2)[0];
+        String path = HttpAuth.path(request);
         String method = request.getMethod().getName();
-        boolean write = method.equals("PUT") || method.equals("DELETE");
-        ResponseDefinition refusal = HttpAuth.check(request, tokens, write ? Permission.REGISTRY_WRITE : Permission.REGISTRY_READ);
+        ResponseDefinition refusal = HttpAuth.checkRegistry(request, tokens);
         if (refusal != null) {
             return refusal;
         }
