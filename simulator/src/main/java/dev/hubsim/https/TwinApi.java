@@ -144,12 +144,7 @@ final class TwinApi implements ResponseDefinitionTransformerV2 {
     }
 
     private ResponseDefinition authorise(Request request, boolean write) {
-        ResponseDefinition service = HttpAuth.check(request, tokens, Permission.SERVICE_CONNECT);
-        if (service == null) {
-            return null;
-        }
-        ResponseDefinition registry = HttpAuth.check(request, tokens, write ? Permission.REGISTRY_WRITE : Permission.REGISTRY_READ);
-        return registry == null ? null : service;
+        return HttpAuth.checkAny(request, tokens, Permission.SERVICE_CONNECT, write ? Permission.REGISTRY_WRITE : Permission.REGISTRY_READ);
     }
 
     private ResponseDefinition ok(TwinState twin) {
@@ -157,7 +152,7 @@ final class TwinApi implements ResponseDefinitionTransformerV2 {
     }
 
     /** The twin as the service API shows it (reference §3.1): identity and registry fields, tags, properties. */
-    private ObjectNode toJson(TwinState twin) {
+    ObjectNode toJson(TwinState twin) {
         TwinKey key = twin.key();
         Optional<Device> device = hub.registry().device(key.deviceId());
         ObjectNode n = Json.MAPPER.createObjectNode();
