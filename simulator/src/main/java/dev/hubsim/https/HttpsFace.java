@@ -47,12 +47,12 @@ public final class HttpsFace implements AutoCloseable {
                      Throttling throttling, DirectMethods methods, Twins twins) {
         this.stubs = stubs;
         this.owner = new OwnerCheck(tokens);
-        this.control = new ControlApi(owner);
         this.registry = new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling);
         this.modules = new ModulesApi(hub, tokens, connected, throttling);
         this.methods = new MethodsApi(tokens, methods, throttling);
         this.twins = new TwinApi(hub, tokens, twins, connected, queuedCloudToDevice, throttling);
         this.query = new QueryApi(hub, tokens, twins, this.twins::toJson);
+        this.control = new ControlApi(owner, new TwinControl(twins, this.twins::toJson), new MethodControl(methods));
         if (stubs != null) {
             httpFace();
         }

@@ -105,12 +105,17 @@ final class TwinApi implements ResponseDefinitionTransformerV2 {
                 default -> HubHttpErrors.error(405, "InvalidOperation", method + " is not allowed on a twin; use GET, PATCH or PUT");
             };
         } catch (TwinException e) {
-            return switch (e.reason()) {
-                case NOT_FOUND -> HubHttpErrors.error(404, key.isModule() ? "ModuleNotFound" : "DeviceNotFound", e.getMessage());
-                case PRECONDITION_FAILED -> HubHttpErrors.error(412, "PreconditionFailed", e.getMessage());
-                case INVALID -> HubHttpErrors.error(400, "ArgumentInvalid", e.getMessage());
-            };
+            return refused(e, key);
         }
+    }
+
+    /** The REST answer to a refused twin operation: 404 DeviceNotFound / ModuleNotFound, 412 or 400 ArgumentInvalid. */
+    static ResponseDefinition refused(TwinException e, TwinKey key) {
+        return switch (e.reason()) {
+            case NOT_FOUND -> HubHttpErrors.error(404, key.isModule() ? "ModuleNotFound" : "DeviceNotFound", e.getMessage());
+            case PRECONDITION_FAILED -> HubHttpErrors.error(412, "PreconditionFailed", e.getMessage());
+            case INVALID -> HubHttpErrors.error(400, "ArgumentInvalid", e.getMessage());
+        };
     }
 
     private ResponseDefinition change(Request request, TwinKey key, boolean replace) {
