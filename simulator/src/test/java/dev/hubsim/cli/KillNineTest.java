@@ -303,11 +303,9 @@ class KillNineTest {
         assertTrue(load.held.values().stream().anyMatch(c -> c == 1), "a once-abandoned message was held: its count 1 must survive");
     }
 
-    static SimulatorProcess start(Path config, Path data, Path info, String... more) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--data-dir", data.toString(), "--persistent",
-                "--amqps-port", "0", "--mqtts-port", "0", "--amqp-port", "0", "--https-port", "0", "--info-file", info.toString()));
-        args.addAll(List.of(more));
-        SimulatorProcess cli = new SimulatorProcess(args.toArray(String[]::new));
+    static SimulatorProcess start(Path config, Path data, Path info) throws Exception {
+        SimulatorProcess cli = new SimulatorProcess("--config", config.toString(), "--data-dir", data.toString(), "--persistent",
+                "--amqps-port", "0", "--mqtts-port", "0", "--amqp-port", "0", "--https-port", "0", "--info-file", info.toString());
         cli.awaitLine("hubsim ready", START_TIMEOUT);
         return cli;
     }

@@ -36,8 +36,6 @@ class TwinKillNineTest {
     private static final long SEED = Long.getLong("hubsim.kill9.seed", System.nanoTime());
     /** The desired patch after which the module is created. */
     private static final int MODULE_AFTER = 5;
-    /** With user stubs (none here) the REST face starts with the process, in the background, not on the first request. */
-    private static final String STUBS = "--stubs";
 
     /** One stream of patches: how many were sent, the last one answered, the highest version an answer carried. */
     private static final class Stream {
@@ -85,7 +83,6 @@ class TwinKillNineTest {
         Path data = dir.resolve("data");
         Path config = dir.resolve("hub.yaml");
         Files.writeString(config, CONFIG);
-        Path stubs = Files.createDirectories(dir.resolve("stubs"));
         Stream reported = new Stream();
         Stream desired = new Stream();
         AtomicReference<String> moduleKey = new AtomicReference<>();
@@ -94,7 +91,7 @@ class TwinKillNineTest {
         long streamMillis;
         long restFaceMillis;
         long started = System.nanoTime();
-        try (SimulatorProcess cli = KillNineTest.start(config, data, dir.resolve("info-1.json"), STUBS, stubs.toString())) {
+        try (SimulatorProcess cli = KillNineTest.start(config, data, dir.resolve("info-1.json"))) {
             SimulatorInfo info = SimulatorInfo.readFrom(dir.resolve("info-1.json"));
             long warm = System.nanoTime();
             // The REST face starts on its first request: both streams then run together from their start.
@@ -128,7 +125,7 @@ class TwinKillNineTest {
         }
 
         long restarted = System.nanoTime();
-        try (SimulatorProcess cli = KillNineTest.start(config, data, dir.resolve("info-2.json"), STUBS, stubs.toString())) {
+        try (SimulatorProcess cli = KillNineTest.start(config, data, dir.resolve("info-2.json"))) {
             long restartMillis = (System.nanoTime() - restarted) / 1_000_000;
             SimulatorInfo info = SimulatorInfo.readFrom(dir.resolve("info-2.json"));
             HttpResponse<String> got = KillNineTest.registry(info, "GET", "/twins/device1", null);
