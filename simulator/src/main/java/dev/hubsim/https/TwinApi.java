@@ -149,12 +149,7 @@ final class TwinApi implements ResponseDefinitionTransformerV2 {
     }
 
     private ResponseDefinition authorise(Request request, boolean write) {
-        ResponseDefinition service = HttpAuth.check(request, tokens, Permission.SERVICE_CONNECT);
-        if (service == null) {
-            return null;
-        }
-        ResponseDefinition registry = HttpAuth.check(request, tokens, write ? Permission.REGISTRY_WRITE : Permission.REGISTRY_READ);
-        return registry == null ? null : service;
+        return HttpAuth.checkAny(request, tokens, Permission.SERVICE_CONNECT, write ? Permission.REGISTRY_WRITE : Permission.REGISTRY_READ);
     }
 
     private ResponseDefinition ok(TwinState twin) {
