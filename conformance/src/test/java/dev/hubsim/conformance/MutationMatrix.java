@@ -66,7 +66,7 @@ final class MutationMatrix {
         expect(Deviation.TWIN_PRESETTLED_PUT_UNANSWERED, "HUB-TWIN-010", "HUB-TWIN-011");
         expect(Deviation.TWIN_REPEATED_PUT_REFUSED, "HUB-TWIN-011");
         expect(Deviation.TWIN_NULL_VERSION_REFUSED, "HUB-TWIN-012");
-        expect(Deviation.METHOD_CORRELATION_ID_AS_STRING, "HUB-MTH-001", "HUB-MTH-006");
+        expect(Deviation.METHOD_CORRELATION_ID_AS_STRING, "HUB-MTH-001", "HUB-MTH-006", "HUB-MTH-007");
         expect(Deviation.METHOD_CORRELATION_ID_NOT_RFC4122, "HUB-MTH-006");
         expect(Deviation.METHOD_REQUEST_WITHOUT_BODY, "HUB-MTH-007");
         expect(Deviation.METHOD_PRESETTLED_ANSWER_DROPPED, "HUB-MTH-008");
