@@ -56,11 +56,6 @@ final class ControlView implements ControlTarget {
     }
 
     @Override
-    public dev.hubsim.methods.DirectMethods methods() {
-        return context.methods();
-    }
-
-    @Override
     public ThrottlingView throttling() {
         return simulator.throttling();
     }

@@ -60,4 +60,9 @@ public final class MethodsView {
     public List<MethodCall> calls() {
         return methods.calls().stream().map(c -> MethodCall.of(c.target(), c.methodName(), c.outcome())).toList();
     }
+
+    /** Forgets the finished calls, as {@code DELETE /hubsim/methods/calls} does; returns how many there were. */
+    public int clearCalls() {
+        return methods.reset();
+    }
 }

@@ -35,9 +35,19 @@ public final class TwinsView {
         return twins.patch(TwinKey.device(deviceId), null, parse(json), null);
     }
 
+    /** Merges {@code json} into a module's desired properties; its module client gets the change if subscribed. */
+    public TwinState patchDesired(String deviceId, String moduleId, String json) {
+        return twins.patch(TwinKey.module(deviceId, moduleId), null, parse(json), null);
+    }
+
     /** Merges {@code json} into the device's tags. */
     public TwinState patchTags(String deviceId, String json) {
         return twins.patch(TwinKey.device(deviceId), parse(json), null, null);
+    }
+
+    /** Merges {@code json} into a module's tags. */
+    public TwinState patchTags(String deviceId, String moduleId, String json) {
+        return twins.patch(TwinKey.module(deviceId, moduleId), parse(json), null, null);
     }
 
     /** How many twin channels are subscribed to the device's desired changes now. */

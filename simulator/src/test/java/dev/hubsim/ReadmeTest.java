@@ -17,7 +17,8 @@ class ReadmeTest {
     private static final Pattern SNIPPET = Pattern.compile("// README:begin (\\S+)\\R(.*?)\\R\\s*// README:end \\1", Pattern.DOTALL);
 
     @ParameterizedTest
-    @ValueSource(strings = {"AzureSdkTest.java", "EventHubSdkTest.java", "methods/MethodsSdkTest.java", "twin/TwinSdkTest.java"})
+    @ValueSource(strings = {"AzureSdkTest.java", "EventHubSdkTest.java", "methods/MethodsSdkTest.java", "twin/TwinSdkTest.java", "https/ControlTwinsMethodsTest.java",
+            "twin/QuerySdkTest.java"})
     void theReadmeQuotesTheSdkExamplesExactly(String testFile) throws Exception {
         String source = Files.readString(Path.of("src/test/java/dev/hubsim/" + testFile));
         Matcher m = SNIPPET.matcher(source);

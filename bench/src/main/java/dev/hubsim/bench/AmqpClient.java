@@ -262,7 +262,14 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
 
     /** Event loop only: an unsettled sender to {@code address}. */
     static Sender sender(Session session, String name, String address, LinkHandler handler) {
+        return sender(session, name, address, null, handler);
+    }
+
+    /** Event loop only: the same with link properties (the hub's twin and methods links need a channel id). */
+    static Sender sender(Session session, String name, String address, java.util.Map<org.apache.qpid.proton.amqp.Symbol, Object> properties,
+                         LinkHandler handler) {
         Sender sender = session.sender(name);
+        sender.setProperties(properties);
         Target target = new Target();
         target.setAddress(address);
         sender.setTarget(target);
@@ -276,7 +283,14 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
 
     /** Event loop only: a receiver on {@code source} with this much credit. */
     static Receiver receiver(Session session, String name, Source source, int credit, LinkHandler handler) {
+        return receiver(session, name, source, null, credit, handler);
+    }
+
+    /** Event loop only: the same with link properties. */
+    static Receiver receiver(Session session, String name, Source source, java.util.Map<org.apache.qpid.proton.amqp.Symbol, Object> properties,
+                             int credit, LinkHandler handler) {
         Receiver receiver = session.receiver(name);
+        receiver.setProperties(properties);
         receiver.setSource(source);
         receiver.setTarget(new Target());
         receiver.setSenderSettleMode(SenderSettleMode.UNSETTLED);

@@ -21,6 +21,9 @@ import java.util.List;
 final class BareArtemis implements AutoCloseable {
     static final String TLS = "amqps";
     static final String TCP = "amqp";
+    static final String IN_VM = "invm";
+    /** The in-VM acceptor's server id: one such broker per JVM at a time. */
+    static final int IN_VM_SERVER_ID = 7;
 
     private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
     private final ActiveMQServer server;
@@ -30,6 +33,11 @@ final class BareArtemis implements AutoCloseable {
      *                 certificate); null for no TLS acceptor
      */
     BareArtemis(Path dataDir, Path keyStore, String keyStorePassword, boolean tcp, List<String> queues) throws Exception {
+        this(dataDir, keyStore, keyStorePassword, tcp, queues, false);
+    }
+
+    /** @param inVm also an in-VM acceptor, for responders inside the broker's JVM ({@link CoreResponder}) */
+    BareArtemis(Path dataDir, Path keyStore, String keyStorePassword, boolean tcp, List<String> queues, boolean inVm) throws Exception {
         ConfigurationImpl config = new ConfigurationImpl();
         config.setName("bare-artemis");
         config.setPersistenceEnabled(false);
@@ -51,6 +59,9 @@ final class BareArtemis implements AutoCloseable {
         }
         if (tcp) {
             config.addAcceptorConfiguration(TCP, "tcp://127.0.0.1:0?" + common);
+        }
+        if (inVm) {
+            config.addAcceptorConfiguration(IN_VM, "vm://" + IN_VM_SERVER_ID);
         }
         for (String queue : queues) {
             config.addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST).setDurable(false));

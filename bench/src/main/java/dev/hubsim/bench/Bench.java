@@ -31,16 +31,17 @@ import java.util.stream.IntStream;
  * The benchmark driver: each figure of the simulator against a stock Artemis baseline in the same run, rounds
  * alternating (the baseline first in every other round), median and spread (min-max) per figure.
  * {@code mvn -B -Pbench -pl bench -am verify -DskipTests}; {@code -Dbench.quick=true} for a short check of the harness,
- * {@code -Dbench.only=d2c,startup,storm,c2d,eventhub,throttle} to pick sections.
+ * {@code -Dbench.only=d2c,startup,storm,c2d,eventhub,throttle,twin,methods,mqtt} to pick sections.
  */
 public final class Bench {
     static final String D2C_QUEUE = "bench.d2c";
     static final String C2D_QUEUE = "bench.c2d";
     static final String FEEDBACK_QUEUE = "bench.feedback";
     static final String EH_QUEUE = "bench.eventhub";
+    static final String DEFAULT_SECTIONS = "d2c,startup,storm,c2d,eventhub,throttle,twin,methods,mqtt";
 
     final boolean quick = Boolean.getBoolean("bench.quick");
-    final Set<String> only = Set.of(System.getProperty("bench.only", "d2c,startup,storm,c2d,eventhub,throttle").split(","));
+    final Set<String> only = Set.of(System.getProperty("bench.only", DEFAULT_SECTIONS).split(","));
     final Path out = Path.of(System.getProperty("bench.out", "target"));
     final Report report = new Report();
     final EventLoopGroup group = new NioEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory(ServerCpu.CLIENT_THREADS));
@@ -73,6 +74,10 @@ public final class Bench {
         List<HubConfig.DeviceSpec> devices = IntStream.range(0, 8).mapToObj(i -> new HubConfig.DeviceSpec("bench-" + i, null, null, null))
                 .collect(Collectors.toCollection(ArrayList::new));
         devices.add(new HubConfig.DeviceSpec("c2d-device", null, null, null));
+        for (String id : List.of(TwinRoundTrip.DEVICE, MethodRoundTrip.DEVICE, MqttBench.DEVICE)) {
+            devices.add(new HubConfig.DeviceSpec(id, null, null, null));
+        }
+        IntStream.range(0, MqttBench.CONNECT_DEVICES).forEach(i -> devices.add(new HubConfig.DeviceSpec("mqtt-" + i, null, null, null)));
         HubConfig config = new HubConfig(HubConfig.DEFAULT_HUB_NAME, HubConfig.DEFAULT_HOST_NAMES, devices, null);
         // Feedback in batches of one: the round trip measures the hub, not the 64-record / 15 s batching.
         // 2,000 events retained per partition keep 16 KB telemetry from filling the heap; trimming is part of the cost.
@@ -82,13 +87,17 @@ public final class Bench {
         stormKeyStore = hub.tls().keyStore();
         stormKeyStorePassword = hub.tls().keyStorePassword();
         bare = new BareArtemis(dataDir.resolve("bare"), hub.tls().keyStore(), hub.tls().keyStorePassword(), true,
-                List.of(D2C_QUEUE, C2D_QUEUE, FEEDBACK_QUEUE, EH_QUEUE, Storm.TELEMETRY_QUEUE, Storm.C2D_QUEUE));
+                List.of(D2C_QUEUE, C2D_QUEUE, FEEDBACK_QUEUE, EH_QUEUE, Storm.TELEMETRY_QUEUE, Storm.C2D_QUEUE, TwinRoundTrip.REQUESTS,
+                        TwinRoundTrip.REPLIES, MethodRoundTrip.REQUESTS, MethodRoundTrip.REPLIES), true);
         progress("hub on amqps %d, bare Artemis on amqps %d / amqp %d", hub.amqpsPort(), bare.port(BareArtemis.TLS), bare.port(BareArtemis.TCP));
         try {
             section("d2c", this::d2c);
             section("c2d", () -> new C2dRoundTrip(this).run());
             section("eventhub", this::eventHub);
             section("throttle", () -> new ThrottleBench(this).run());
+            section("twin", () -> new TwinRoundTrip(this).run());
+            section("methods", () -> new MethodRoundTrip(this).run());
+            section("mqtt", () -> new MqttBench(this).run());
             hub.close();
             bare.close();
             section("startup", () -> new Startup(this).run());

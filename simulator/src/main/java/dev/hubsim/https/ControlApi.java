@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The simulator's control and inspection API for tests, CI scripts and people, under {@code /hubsim/}: health,
- * connections, telemetry, traces, cloud-to-device injection and purge, every fault kind, reset. Everything but
+ * connections, telemetry, traces, cloud-to-device injection and purge, every fault kind, reset, twins
+ * ({@link TwinControl}) and direct methods ({@link MethodControl}). Everything but
  * {@code GET /hubsim/health} needs an {@code iothubowner} SAS token in {@code Authorization}.
  */
 final class ControlApi implements ResponseDefinitionTransformerV2 {
@@ -43,10 +44,14 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
     public static final String PREFIX = "/hubsim/";
 
     private final OwnerCheck owner;
+    private final TwinControl twins;
+    private final MethodControl methods;
     private final AtomicReference<ControlTarget> simulator = new AtomicReference<>();
 
-    public ControlApi(OwnerCheck owner) {
+    ControlApi(OwnerCheck owner, TwinControl twins, MethodControl methods) {
         this.owner = owner;
+        this.twins = twins;
+        this.methods = methods;
     }
 
     /** The simulator exists only once everything started; until then the API answers 503. */
@@ -113,8 +118,10 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
             if (method.equals("GET") && p[0].equals("throttling") && p.length == 1) {
                 return HubHttpErrors.json(200, Json.write(throttling(hub.throttling())));
             }
-            if (method.equals("GET") && p[0].equals("methods") && p.length == 1) {
-                return HubHttpErrors.json(200, Json.write(methodCalls(hub.methods())));
+            ResponseDefinition served = p[0].equals("twins") ? twins.serve(method, p, request)
+                    : p[0].equals("methods") ? methods.serve(method, p, request) : null;
+            if (served != null) {
+                return served;
             }
             if (method.equals("POST") && p[0].equals("reset")) {
                 hub.reset();
@@ -260,28 +267,5 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
             throw new IllegalArgumentException("the field '" + field + "' is required for this fault");
         }
         return value;
-    }
-
-    /** The recorded direct-method calls, oldest first: the device's status and payload, or the hub's error. */
-    private static com.fasterxml.jackson.databind.node.ArrayNode methodCalls(dev.hubsim.methods.DirectMethods methods) {
-        com.fasterxml.jackson.databind.node.ArrayNode out = Json.MAPPER.createArrayNode();
-        for (dev.hubsim.methods.DirectMethods.Call c : methods.calls()) {
-            com.fasterxml.jackson.databind.node.ObjectNode n = out.addObject();
-            n.put("deviceId", c.target().deviceId());
-            n.put("moduleId", c.target().moduleId());
-            n.put("methodName", c.methodName());
-            n.put("requestId", c.requestId() == null ? null : c.requestId().toString());
-            if (c.outcome() instanceof dev.hubsim.methods.MethodOutcome.Answered a) {
-                n.put("answered", true);
-                n.put("status", a.status());
-                n.put("payload", new String(a.payload(), StandardCharsets.UTF_8));
-            } else if (c.outcome() instanceof dev.hubsim.methods.MethodOutcome.Failed f) {
-                n.put("answered", false);
-                n.put("status", f.httpStatus());
-                n.put("errorCode", f.code());
-                n.put("message", f.message());
-            }
-        }
-        return out;
     }
 }

@@ -30,9 +30,6 @@ public interface ControlTarget extends HubEvents {
     /** The tier, its rates and quota, and the throttled operations per device and kind. */
     ThrottlingView throttling();
 
-    /** Direct methods: the recorded calls (a service invokes them over {@code POST /twins/{id}/methods}). */
-    dev.hubsim.methods.DirectMethods methods();
-
     /** Faults, C2D queues, feedback, stored telemetry and closed connections' traces forgotten. */
     void reset();
 }

@@ -24,6 +24,19 @@ final class HttpAuth {
         return request.getUrl().split("\\?", 2)[0];
     }
 
+    /** Null when the token grants any of {@code permissions}; else the 401 answer for the first. */
+    static ResponseDefinition checkAny(Request request, TokenValidator tokens, Permission... permissions) {
+        ResponseDefinition first = null;
+        for (Permission p : permissions) {
+            ResponseDefinition refusal = check(request, tokens, p);
+            if (refusal == null) {
+                return null;
+            }
+            first = first == null ? refusal : first;
+        }
+        return first;
+    }
+
     /** Null when the request may go on; else the 401 answer saying why. */
     static ResponseDefinition check(Request request, TokenValidator tokens, Permission needed) {
         String header = request.getHeader("Authorization");

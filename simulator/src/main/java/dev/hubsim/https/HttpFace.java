@@ -33,6 +33,9 @@ final class HttpFace implements AutoCloseable {
                 .willReturn(WireMock.aResponse().withTransformers(ModulesApi.NAME)));
         wiremock.stubFor(WireMock.any(WireMock.urlPathMatching(MethodsApi.PATH_PATTERN)).atPriority(9)
                 .willReturn(WireMock.aResponse().withTransformers(MethodsApi.NAME)));
+        // Above the registry's /devices/{id}: a device named "query" is still read with GET.
+        wiremock.stubFor(WireMock.post(WireMock.urlPathEqualTo(QueryApi.PATH)).atPriority(9)
+                .willReturn(WireMock.aResponse().withTransformers(QueryApi.NAME)));
         wiremock.stubFor(WireMock.get(WireMock.urlPathEqualTo("/statistics/devices")).atPriority(10)
                 .willReturn(WireMock.aResponse().withTransformers(RegistryApi.NAME)));
         wiremock.stubFor(WireMock.any(WireMock.urlPathMatching(TwinApi.PATH_PATTERN)).atPriority(10)

@@ -32,6 +32,7 @@ public final class HttpsFace implements AutoCloseable {
     private final TwinApi twins;
     private final ModulesApi modules;
     private final MethodsApi methods;
+    private final QueryApi query;
     private final OwnerCheck owner;
     private final ConsoleFeed consoleFeed = new ConsoleFeed();
     private CompletableFuture<HttpFace> http;
@@ -46,11 +47,12 @@ public final class HttpsFace implements AutoCloseable {
                      Throttling throttling, DirectMethods methods, Twins twins) {
         this.stubs = stubs;
         this.owner = new OwnerCheck(tokens);
-        this.control = new ControlApi(owner);
         this.registry = new RegistryApi(hub, tokens, connected, queuedCloudToDevice, throttling);
         this.modules = new ModulesApi(hub, tokens, connected, throttling);
         this.methods = new MethodsApi(tokens, methods, throttling);
         this.twins = new TwinApi(hub, tokens, twins, connected, queuedCloudToDevice, throttling);
+        this.query = new QueryApi(hub, tokens, twins, this.twins::toJson);
+        this.control = new ControlApi(owner, new TwinControl(twins, this.twins::toJson), new MethodControl(methods));
         if (stubs != null) {
             httpFace();
         }
@@ -67,7 +69,7 @@ public final class HttpsFace implements AutoCloseable {
     private synchronized CompletableFuture<HttpFace> httpFace() {
         if (http == null) {
             http = CompletableFuture.supplyAsync(() -> {
-                HttpFace face = new HttpFace(stubs, List.of(registry, modules, methods, control, new ConsoleAssets(), twins));
+                HttpFace face = new HttpFace(stubs, List.of(registry, modules, methods, control, new ConsoleAssets(), twins, query));
                 face.start();
                 return face;
             });

@@ -102,6 +102,11 @@ final class MethodsApi implements ResponseDefinitionTransformerV2 {
         } catch (ExecutionException e) {
             return HubHttpErrors.error(500, "ServerError", "The method call failed: " + e.getCause());
         }
+        return answer(outcome);
+    }
+
+    /** 200 with {@code {"status":..,"payload":..}} from the device, or the hub's error with its numeric code. */
+    static ResponseDefinition answer(MethodOutcome outcome) {
         if (outcome instanceof MethodOutcome.Failed failed) {
             return HubHttpErrors.errorWithCode(failed.httpStatus(), failed.errorCode(), failed.code(), failed.message());
         }

@@ -105,12 +105,17 @@ final class TwinApi implements ResponseDefinitionTransformerV2 {
                 default -> HubHttpErrors.error(405, "InvalidOperation", method + " is not allowed on a twin; use GET, PATCH or PUT");
             };
         } catch (TwinException e) {
-            return switch (e.reason()) {
-                case NOT_FOUND -> HubHttpErrors.error(404, key.isModule() ? "ModuleNotFound" : "DeviceNotFound", e.getMessage());
-                case PRECONDITION_FAILED -> HubHttpErrors.error(412, "PreconditionFailed", e.getMessage());
-                case INVALID -> HubHttpErrors.error(400, "ArgumentInvalid", e.getMessage());
-            };
+            return refused(e, key);
         }
+    }
+
+    /** The REST answer to a refused twin operation: 404 DeviceNotFound / ModuleNotFound, 412 or 400 ArgumentInvalid. */
+    static ResponseDefinition refused(TwinException e, TwinKey key) {
+        return switch (e.reason()) {
+            case NOT_FOUND -> HubHttpErrors.error(404, key.isModule() ? "ModuleNotFound" : "DeviceNotFound", e.getMessage());
+            case PRECONDITION_FAILED -> HubHttpErrors.error(412, "PreconditionFailed", e.getMessage());
+            case INVALID -> HubHttpErrors.error(400, "ArgumentInvalid", e.getMessage());
+        };
     }
 
     private ResponseDefinition change(Request request, TwinKey key, boolean replace) {
@@ -144,12 +149,7 @@ final class TwinApi implements ResponseDefinitionTransformerV2 {
     }
 
     private ResponseDefinition authorise(Request request, boolean write) {
-        ResponseDefinition service = HttpAuth.check(request, tokens, Permission.SERVICE_CONNECT);
-        if (service == null) {
-            return null;
-        }
-        ResponseDefinition registry = HttpAuth.check(request, tokens, write ? Permission.REGISTRY_WRITE : Permission.REGISTRY_READ);
-        return registry == null ? null : service;
+        return HttpAuth.checkAny(request, tokens, Permission.SERVICE_CONNECT, write ? Permission.REGISTRY_WRITE : Permission.REGISTRY_READ);
     }
 
     private ResponseDefinition ok(TwinState twin) {
@@ -157,7 +157,7 @@ final class TwinApi implements ResponseDefinitionTransformerV2 {
     }
 
     /** The twin as the service API shows it (reference §3.1): identity and registry fields, tags, properties. */
-    private ObjectNode toJson(TwinState twin) {
+    ObjectNode toJson(TwinState twin) {
         TwinKey key = twin.key();
         Optional<Device> device = hub.registry().device(key.deviceId());
         ObjectNode n = Json.MAPPER.createObjectNode();

@@ -218,9 +218,11 @@ public final class DirectMethods {
         return List.copyOf(calls);
     }
 
-    /** Forgets the recorded calls (between tests); calls in progress go on. */
-    public synchronized void reset() {
+    /** Forgets the recorded calls (between tests) and says how many there were; calls in progress go on. */
+    public synchronized int reset() {
+        int forgotten = calls.size();
         calls.clear();
+        return forgotten;
     }
 
     private synchronized MethodOutcome recorded(MethodTarget target, String methodName, UUID requestId, MethodOutcome outcome) {

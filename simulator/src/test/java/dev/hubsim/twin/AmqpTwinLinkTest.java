@@ -36,9 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The twin links on the wire, with a plain Proton-J client (reference/iothub-twin-methods-mqtt.md §1): what each SDK
  * sends is accepted, answers carry the types the SDKs demand, bad requests get 400 with a JSON body, and a device's
- * claim opens only its own twin.
+ * claim opens only its own twin. Its device-side helpers (public) serve other tests' devices too.
  */
-class AmqpTwinLinkTest {
+public class AmqpTwinLinkTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Symbol CHANNEL = Symbol.valueOf("com.microsoft:channel-correlation-id");
 
@@ -46,8 +46,8 @@ class AmqpTwinLinkTest {
     static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().amqpsPort(0).amqpPort(0).httpsPort(0).build();
 
     /** One twin channel of device1: its sender for requests and its receiver for answers and pushes. */
-    record Channel(AmqpTestClient client, Sender requests, Receiver answers) {
-        Message call(String operation, String resource, Object correlationId, String body) {
+    public record Channel(AmqpTestClient client, Sender requests, Receiver answers) {
+        public Message call(String operation, String resource, Object correlationId, String body) {
             Message m = Proton.message();
             m.setCorrelationId(correlationId);
             Map<Symbol, Object> a = new LinkedHashMap<>();
@@ -64,12 +64,12 @@ class AmqpTwinLinkTest {
         }
     }
 
-    static AmqpTestClient device1(HubSimulator hub) throws Exception {
+    public static AmqpTestClient device1(HubSimulator hub) throws Exception {
         return AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(),
                 SaslMode.plain("device1@sas.simhub", hub.deviceToken("device1", Duration.ofHours(1)))).awaitOpen();
     }
 
-    static Channel open(AmqpTestClient client, String address) {
+    public static Channel open(AmqpTestClient client, String address) {
         Session session = client.session();
         Map<Symbol, Object> props = Map.of(CHANNEL, "twin:" + UUID.randomUUID());
         Sender sender = client.sender(session, "twin-sender", address, props);
@@ -77,17 +77,17 @@ class AmqpTwinLinkTest {
         return new Channel(client, sender, receiver);
     }
 
-    static org.apache.qpid.proton.amqp.messaging.Source sourceOf(String address) {
+    public static org.apache.qpid.proton.amqp.messaging.Source sourceOf(String address) {
         org.apache.qpid.proton.amqp.messaging.Source s = new org.apache.qpid.proton.amqp.messaging.Source();
         s.setAddress(address);
         return s;
     }
 
-    static Object annotation(Message m, String key) {
+    public static Object annotation(Message m, String key) {
         return m.getMessageAnnotations() == null ? null : m.getMessageAnnotations().getValue().get(Symbol.valueOf(key));
     }
 
-    static JsonNode body(Message m) throws Exception {
+    public static JsonNode body(Message m) throws Exception {
         return JSON.readTree(((Data) m.getBody()).getValue().getArray());
     }
 

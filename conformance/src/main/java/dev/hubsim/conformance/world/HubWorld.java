@@ -67,6 +67,7 @@ public final class HubWorld {
     private final TwinChecks twins = new TwinChecks(this);
     private final MqttChecks mqtt = new MqttChecks(this);
     private final MethodChecks methods = new MethodChecks(this);
+    private final QueryChecks queries = new QueryChecks(this);
 
     public HubWorld(HubTarget target, List<String> statementIds) {
         this.target = target;
@@ -109,6 +110,10 @@ public final class HubWorld {
 
     public MethodChecks methods() {
         return methods;
+    }
+
+    public QueryChecks queries() {
+        return queries;
     }
 
     private String evidence() {
