@@ -180,8 +180,8 @@ final class TwinRoundTrip {
         // A twin of a realistic size: a few desired properties (the GET returns them with their metadata).
         bench.hub.twins().patchDesired(DEVICE, "{\"telemetryInterval\":30,\"fan\":{\"speed\":3,\"mode\":\"auto\"},\"firmware\":{\"version\":\"1.2.3\","
                 + "\"url\":\"https://example.com/fw/1.2.3.bin\"},\"thresholds\":{\"temperature\":{\"high\":35.5,\"low\":5},\"humidity\":80}}");
-        Latencies get = new Latencies("twin", "GET round trip (TLS)");
-        Latencies patch = new Latencies("twin", "PATCH reported round trip (TLS)");
+        Latencies get = new Latencies("twin", "GET round trip", "TLS");
+        Latencies patch = new Latencies("twin", "PATCH reported round trip", "TLS");
         try (Side hub = new Side(true)) {
             hub.trip("GET", null, new byte[0], 200); // the document the baseline answers with
             try (Side bare = new Side(false)) {
