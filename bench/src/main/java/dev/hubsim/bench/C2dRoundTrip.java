@@ -47,7 +47,7 @@ final class C2dRoundTrip {
             device.opened.get(10, TimeUnit.SECONDS);
             if (hub) {
                 check(service.call(() -> service.putToken("127.0.0.1", bench.hub.policyToken("service", Duration.ofHours(1))), 10));
-                check(device.call(() -> device.putToken("127.0.0.1/devices/" + DEVICE, bench.hub.deviceToken(DEVICE, Duration.ofHours(1))), 10));
+                device.putDeviceToken(bench.hub, DEVICE);
             }
             CompletableFuture<Link> outboxAttached = new CompletableFuture<>();
             CompletableFuture<Link> feedbackAttached = new CompletableFuture<>();

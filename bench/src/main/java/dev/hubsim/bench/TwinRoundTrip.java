@@ -14,7 +14,6 @@ import org.apache.qpid.proton.engine.Session;
 import org.apache.qpid.proton.message.Message;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -71,10 +70,7 @@ final class TwinRoundTrip {
             client.opened.get(10, TimeUnit.SECONDS);
             String address = "/devices/" + DEVICE + "/twin";
             if (hub) {
-                int status = client.call(() -> client.putToken("127.0.0.1/devices/" + DEVICE, bench.hub.deviceToken(DEVICE, Duration.ofHours(1))), 10);
-                if (status != 200) {
-                    throw new IllegalStateException("put-token: status " + status);
-                }
+                client.putDeviceToken(bench.hub, DEVICE);
             } else {
                 responder = new CoreResponder(REQUESTS, REPLIES, TwinRoundTrip.this::answer);
             }
