@@ -33,3 +33,31 @@ Feature: Direct methods
     When the service invokes method "slow" on device1 with payload "null", response timeout 5 s and connect timeout 0 s
     And the device takes the request
     Then the service's call fails with HTTP 504 and error code 504101
+
+  @HUB-MTH-006 @MUST
+  Scenario: Node: the request's correlation-id is an RFC 4122 uuid, which Node echoes as a uuid
+    Given device1 is connected with SASL ANONYMOUS and has put a valid device1 token
+    And device1 has attached its method receiver and sender
+    When the service invokes method "node" on device1 with payload "{}", response timeout 30 s and connect timeout 0 s
+    And the device takes the request
+    Then the request's correlation-id is an RFC 4122 uuid of version 1 to 5
+    When the device answers with status 200 and payload "{\"sdk\":\"node\"}"
+    Then the service's call returns status 200 and payload "{\"sdk\":\"node\"}"
+
+  @HUB-MTH-007 @MUST
+  Scenario: C: links named by the device id alone; a call without payload still reaches the device as one Data section
+    Given device1 is connected with SASL ANONYMOUS and has put a valid device1 token
+    And device1 has attached its method links as the C SDK does, named by the device id alone
+    When the service invokes method "c" on device1 with payload "null", response timeout 30 s and connect timeout 0 s
+    Then the device receives a request for method "c" with payload "null"
+    And the device answers with status 200 and payload "{}"
+    Then the service's call returns status 200 and payload "{}"
+
+  @HUB-MTH-008 @MUST
+  Scenario: .NET: an answer sent pre-settled and without a body returns the device's status with a null payload
+    Given device1 is connected with SASL ANONYMOUS and has put a valid device1 token
+    And device1 has attached its method receiver and a sender that sends pre-settled
+    When the service invokes method "unregistered" on device1 with payload "null", response timeout 5 s and connect timeout 0 s
+    And the device takes the request
+    And the device answers with status 501 and no body
+    Then the service's call returns status 501 and payload "null"

@@ -54,15 +54,25 @@ final class MutationMatrix {
         expect(Deviation.DELIVERY_COUNT_NOT_RAISED, "HUB-C2D-005");
         expect(Deviation.C2D_SUBJECT_DROPPED, "HUB-C2D-015");
         expect(Deviation.C2D_QUEUE_FULL_OTHER_CONDITION, "HUB-C2D-009", "HUB-LIM-003");
+        expect(Deviation.C2D_LOCK_NEVER_TIMES_OUT, "HUB-C2D-011");
+        expect(Deviation.C2D_DEFAULT_TTL_IGNORED, "HUB-C2D-014");
+        expect(Deviation.C2D_TTL_NOT_CAPPED, "HUB-C2D-014");
         expect(Deviation.FEEDBACK_SUCCESS_AS_COMPLETED, "HUB-C2D-010", "HUB-FB-001", "HUB-FB-002", "HUB-FB-003");
         expect(Deviation.FEEDBACK_PLAIN_JSON_CONTENT_TYPE, "HUB-FB-001", "HUB-FB-002");
         expect(Deviation.IMP_LINK_LIMIT_OTHER_TEXT, "IMP-LIMIT-003");
         expect(Deviation.CREDIT_BEYOND_BUCKET, "IMP-CREDIT-001", "IMP-CREDIT-003");
         expect(Deviation.CREDIT_BUCKET_PER_LINK, "IMP-CREDIT-003");
-        expect(Deviation.TWIN_STATUS_AS_LONG, "HUB-TWIN-004");
+        expect(Deviation.TWIN_STATUS_AS_LONG, "HUB-TWIN-004", "HUB-TWIN-011");
         expect(Deviation.TWIN_CORRELATION_ID_AS_STRING, "HUB-TWIN-003");
         expect(Deviation.TWIN_PUSH_WITHOUT_VERSION, "HUB-TWIN-007");
-        expect(Deviation.METHOD_CORRELATION_ID_AS_STRING, "HUB-MTH-001");
+        // Node and C both send their subscription PUTs pre-settled and wait for the answer.
+        expect(Deviation.TWIN_PRESETTLED_PUT_UNANSWERED, "HUB-TWIN-010", "HUB-TWIN-011");
+        expect(Deviation.TWIN_REPEATED_PUT_REFUSED, "HUB-TWIN-011");
+        expect(Deviation.TWIN_NULL_VERSION_REFUSED, "HUB-TWIN-012");
+        expect(Deviation.METHOD_CORRELATION_ID_AS_STRING, "HUB-MTH-001", "HUB-MTH-006", "HUB-MTH-007");
+        expect(Deviation.METHOD_CORRELATION_ID_NOT_RFC4122, "HUB-MTH-006");
+        expect(Deviation.METHOD_REQUEST_WITHOUT_BODY, "HUB-MTH-007");
+        expect(Deviation.METHOD_PRESETTLED_ANSWER_DROPPED, "HUB-MTH-008");
         expect(Deviation.METHOD_STATUS_ALWAYS_200, "HUB-MTH-002");
         expect(Deviation.METHOD_NOT_ONLINE_AS_TIMEOUT, "HUB-MTH-003");
         expect(Deviation.METHOD_TIMEOUT_AS_NOT_ONLINE, "HUB-MTH-004");

@@ -49,8 +49,15 @@ public final class ProbeConnection extends ProbeEngine {
         }
     }
 
-    /** A message that arrived on a receiver, with its delivery (still unsettled until {@link #settle}). */
-    public record Received(Delivery delivery, Message message, byte[] deliveryTag) {
+    /**
+     * A message that arrived on a receiver, with its delivery (still unsettled until {@link #settle}) and when the
+     * reader took it off the socket ({@link System#nanoTime}): a scenario that looks later still times the hub, not itself.
+     */
+    public record Received(Delivery delivery, Message message, byte[] deliveryTag, long arrivedAtNanos) {
+        /** Arrived now. */
+        public Received(Delivery delivery, Message message, byte[] deliveryTag) {
+            this(delivery, message, deliveryTag, System.nanoTime());
+        }
     }
 
     /**
@@ -182,6 +189,15 @@ public final class ProbeConnection extends ProbeEngine {
 
     /** A sender with attach properties of the caller's (e.g. {@code com.microsoft:api-version}). */
     public synchronized Sender sender(Session session, String name, String address, Map<Symbol, Object> properties) {
+        return sender(session, name, address, properties, SenderSettleMode.UNSETTLED, new Source());
+    }
+
+    /**
+     * A sender with the settle mode and source of the caller's: {@link SenderSettleMode#SETTLED} sends every transfer
+     * pre-settled, as the Node, C and .NET SDKs' twin senders do.
+     */
+    public synchronized Sender sender(Session session, String name, String address, Map<Symbol, Object> properties, SenderSettleMode mode,
+                                      Source source) {
         Sender sender = session.sender(name);
         if (properties != null) {
             sender.setProperties(properties);
@@ -189,8 +205,8 @@ public final class ProbeConnection extends ProbeEngine {
         Target target = new Target();
         target.setAddress(address);
         sender.setTarget(target);
-        sender.setSource(new Source());
-        sender.setSenderSettleMode(SenderSettleMode.UNSETTLED);
+        sender.setSource(source);
+        sender.setSenderSettleMode(mode);
         sender.setReceiverSettleMode(ReceiverSettleMode.FIRST);
         sender.open();
         flush();
@@ -281,7 +297,7 @@ public final class ProbeConnection extends ProbeEngine {
 
     // --- transfers --------------------------------------------------------------------------------------------
 
-    /** Sends one unsettled transfer (queued by Proton-J until the remote grants credit). */
+    /** Sends one transfer (queued by Proton-J until the remote grants credit), pre-settled on a sender whose mode is settled. */
     public synchronized Delivery send(Sender sender, Message message) {
         return send(sender, encode(message), 0);
     }
@@ -293,6 +309,9 @@ public final class ProbeConnection extends ProbeEngine {
         delivery.setMessageFormat(messageFormat);
         sender.send(bytes, 0, bytes.length);
         sender.advance();
+        if (sender.getSenderSettleMode() == SenderSettleMode.SETTLED) {
+            delivery.settle();
+        }
         flush();
         return delivery;
     }

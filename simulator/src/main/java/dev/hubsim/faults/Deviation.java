@@ -67,6 +67,12 @@ public enum Deviation {
     C2D_SUBJECT_DROPPED,
     /** A full device queue refuses with {@code com.microsoft:quota-exceeded} instead of {@code amqp:resource-limit-exceeded} (§8.4). */
     C2D_QUEUE_FULL_OTHER_CONDITION,
+    /** A delivery the device leaves unsettled stays locked for good instead of coming back after the lock timeout (§7.5). */
+    C2D_LOCK_NEVER_TIMES_OUT,
+    /** A message without {@code absolute-expiry-time} lives the longest time to live, 2 days, instead of 1 hour (§7.5). */
+    C2D_DEFAULT_TTL_IGNORED,
+    /** An {@code absolute-expiry-time} more than 2 days ahead is kept as asked instead of cut to 2 days (§7.5). */
+    C2D_TTL_NOT_CAPPED,
     /** Feedback records say {@code Completed} where IoT Hub says {@code Success} (§7.6). */
     FEEDBACK_SUCCESS_AS_COMPLETED,
     /** Feedback messages carry content type {@code application/json} (§7.6). */
@@ -84,6 +90,15 @@ public enum Deviation {
     TWIN_CORRELATION_ID_AS_STRING,
     /** Desired-property pushes leave {@code $version} out of their body (§1.5). */
     TWIN_PUSH_WITHOUT_VERSION,
+    /**
+     * A subscription PUT sent pre-settled (Node, C, .NET) subscribes but gets no answer: the hub takes the settlement
+     * for the answer, which only the Java SDK waits for (§1.1, §1.3).
+     */
+    TWIN_PRESETTLED_PUT_UNANSWERED,
+    /** A subscription PUT on a channel already subscribed is answered 400 (C's unsubscribe is such a PUT, §1.2, §1.3). */
+    TWIN_REPEATED_PUT_REFUSED,
+    /** A reported PATCH whose {@code version} annotation is present with a null value (.NET) is answered 400 (§1.2). */
+    TWIN_NULL_VERSION_REFUSED,
     /** MQTT: a refused CONNECT gets CONNACK 4 (bad user name or password) instead of 5 (reference iothub-twin-methods-mqtt.md §4.3). */
     MQTT_CONNACK_4_ON_REFUSAL,
     /** MQTT: a client id that is not the user name's device is taken from the user name and accepted (§4.2). */
@@ -110,6 +125,12 @@ public enum Deviation {
     MQTT_NO_PUBACK,
     /** Method requests carry their {@code correlation-id} as a string, not an AMQP uuid (reference/iothub-twin-methods-mqtt.md §2.2). */
     METHOD_CORRELATION_ID_AS_STRING,
+    /** Method request ids are a counter in a UUID (version 0), not RFC 4122 ones: Node echoes them as strings (§2.2). */
+    METHOD_CORRELATION_ID_NOT_RFC4122,
+    /** A method request for a call whose payload is null has no body section (C rejects such a request, §2.2). */
+    METHOD_REQUEST_WITHOUT_BODY,
+    /** A method answer sent pre-settled (.NET's sender is settled) is dropped, so the call times out (§2.1, §2.3). */
+    METHOD_PRESETTLED_ANSWER_DROPPED,
     /** A method call returns status 200 whatever status the device answered (§5.3). */
     METHOD_STATUS_ALWAYS_200,
     /** A method call to a device not subscribed answers 504101 instead of 404103 (§5.3). */

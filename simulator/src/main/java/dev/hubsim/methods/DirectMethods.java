@@ -60,6 +60,7 @@ public final class DirectMethods {
     /** Requests delivered and waiting for the device's answer. */
     private final Map<UUID, Pending> inFlight = new HashMap<>();
     private final List<Call> calls = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param connected whether an identity ({@code d1} or {@code d1/m1}) has a live connection, for the 404103 text */
     public DirectMethods(DeviceRegistry registry, ScheduledExecutorService scheduler, Predicate<String> connected) {
@@ -86,7 +87,7 @@ public final class DirectMethods {
         if (refusal != null) {
             return CompletableFuture.completedFuture(recorded(target, methodName, null, refusal));
         }
-        Pending pending = new Pending(new MethodRequest(UUID.randomUUID(), target, methodName, payload), response, new CompletableFuture<>());
+        Pending pending = new Pending(new MethodRequest(requestId(), target, methodName, payload), response, new CompletableFuture<>());
         MethodSubscriber subscriber;
         synchronized (this) {
             subscriber = subscribers.get(target);
@@ -101,6 +102,11 @@ public final class DirectMethods {
         }
         subscriber.deliver(pending.request());
         return pending.result();
+    }
+
+    /** A random (version 4) UUID; a counter in a version-0 UUID for the kit's self-test. */
+    private UUID requestId() {
+        return deviations.contains(Deviation.METHOD_CORRELATION_ID_NOT_RFC4122) ? new UUID(0, sequence.incrementAndGet()) : UUID.randomUUID();
     }
 
     private MethodOutcome.Failed check(MethodTarget target, String methodName, byte[] payload, Duration response, Duration connect) {

@@ -1,5 +1,6 @@
 package dev.hubsim.conformance.steps;
 
+import dev.hubsim.conformance.world.MethodChecks;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
@@ -11,6 +12,26 @@ public class MethodSteps {
     @Given("{actor} has attached its method receiver and sender")
     public void subscribe(String actor) {
         world().methods().subscribe(actor);
+    }
+
+    @Given("{actor} has attached its method links as the C SDK does, named by the device id alone")
+    public void subscribeAsC(String actor) {
+        world().methods().subscribe(actor, MethodChecks.Sdk.C);
+    }
+
+    @Given("{actor} has attached its method receiver and a sender that sends pre-settled")
+    public void subscribeAsDotNet(String actor) {
+        world().methods().subscribe(actor, MethodChecks.Sdk.DOTNET);
+    }
+
+    @Then("the request's correlation-id is an RFC 4122 uuid of version 1 to 5")
+    public void rfc4122() {
+        world().methods().expectRfc4122CorrelationId();
+    }
+
+    @When("the device answers with status {int} and no body")
+    public void answerWithoutBody(int status) {
+        world().methods().answer(status, null);
     }
 
     @When("the service invokes method {string} on {actor} with payload {string}, response timeout {int} s and connect timeout {int} s")

@@ -13,6 +13,11 @@ public class TwinSteps {
         world().twins().attached(actor);
     }
 
+    @Given("{actor} has a twin channel whose sender sends pre-settled")
+    public void presettledChannel(String actor) {
+        world().twins().attached(actor, true);
+    }
+
     @When("the simulator changes {actor}'s desired properties by {string}")
     public void desiredChanged(String actor, String json) {
         world().twins().desiredChangedBySimulator(json);
@@ -33,6 +38,21 @@ public class TwinSteps {
         world().twins().request(operation, resource, type, null);
     }
 
+    @When("a twin {word} of {string} with a correlation-id of AMQP type {string} and body {string} is sent")
+    public void onResourceWithBody(String operation, String resource, String type, String body) {
+        world().twins().request(operation, resource, type, body);
+    }
+
+    @When("a twin GET with the correlation-id {string} + a GUID and no body section is sent")
+    public void getAsDotNet(String prefix) {
+        world().twins().requestAsDotNet("GET", null, prefix, null);
+    }
+
+    @When("a twin PATCH of {string} with the correlation-id {string} + a GUID, a null \"version\" and body {string} is sent")
+    public void patchAsDotNet(String resource, String prefix, String body) {
+        world().twins().requestAsDotNet("PATCH", resource, prefix, body);
+    }
+
     @When("a twin {word} of {string} with body {string} is sent")
     public void withBody(String operation, String resource, String body) {
         world().twins().request(operation, resource, "uuid", body);
@@ -51,6 +71,11 @@ public class TwinSteps {
     @Then("the twin answer's \"status\" is {int} of AMQP type {string}")
     public void statusOfType(int status, String type) {
         world().twins().expectStatus(status, type);
+    }
+
+    @Then("the twin answer's \"status\" is a 2xx AMQP int")
+    public void success() {
+        world().twins().expectSuccessStatus();
     }
 
     @Then("the twin answer's \"status\" is {int}")

@@ -13,6 +13,9 @@ import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.Properties;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.message.Message;
@@ -47,13 +50,37 @@ public final class MethodChecks {
 
     /** The actor attaches its method receiver and sender (the receiver subscribes it) on its own methods address. */
     public void subscribe(String actor) {
+        subscribe(actor, Sdk.JAVA);
+    }
+
+    /** How an SDK attaches its method links (reference §2.1). */
+    public enum Sdk {
+        /** Channel {@code methods:{uuid}}, an unsettled sender. */
+        JAVA,
+        /** Channel {@code {deviceId}} alone, the receiver's target {@code requests}, the sender's source {@code responses}. */
+        C,
+        /** Channel {@code methods:{uuid}}, a sender that sends pre-settled. */
+        DOTNET
+    }
+
+    public void subscribe(String actor, Sdk sdk) {
         this.actor = actor;
         w.actAs(actor);
-        String address = "/devices/" + w.device(actor).deviceId() + "/methods/devicebound";
-        Map<Symbol, Object> channel = Map.of(Symbol.valueOf("com.microsoft:channel-correlation-id"), "methods:" + UUID.randomUUID());
-        requests = w.connection().receiver(w.session(), "probe-methods-requests-" + UUID.randomUUID(), address, 10);
+        String device = w.device(actor).deviceId();
+        String address = "/devices/" + device + "/methods/devicebound";
+        Map<Symbol, Object> channel = Map.of(Symbol.valueOf("com.microsoft:channel-correlation-id"),
+                sdk == Sdk.C ? device : "methods:" + UUID.randomUUID());
+        Source from = new Source();
+        from.setAddress(address);
+        requests = w.connection().receiver(w.session(), "methods_requests_link-" + UUID.randomUUID(), from, 10, r -> {
+            r.setProperties(channel);
+            r.setTarget(terminus(sdk == Sdk.C ? "requests" : null));
+        });
         LinkOutcome in = w.connection().awaitAttach(requests);
-        answers = w.connection().sender(w.session(), "probe-methods-answers-" + UUID.randomUUID(), address, channel);
+        Source source = new Source();
+        source.setAddress(sdk == Sdk.C ? "responses" : null);
+        answers = w.connection().sender(w.session(), "methods_responses_link-" + UUID.randomUUID(), address, channel,
+                sdk == Sdk.DOTNET ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED, source);
         LinkOutcome out = w.connection().awaitAttach(answers);
         w.verdicts.expect(in.attached() && out.attached(), "attach of the methods receiver and sender on " + address, "both attached",
                 HubWorld.describe(in) + " / " + HubWorld.describe(out));
@@ -92,15 +119,28 @@ public final class MethodChecks {
         w.connection(actor).settle(request, Accepted.getInstance());
     }
 
-    /** The device answers the request with this status (AMQP int) and JSON payload, echoing its correlation-id. */
+    /** The request's correlation-id is an RFC 4122 uuid, version 1-5: only such text Node echoes as a uuid (§2.2). */
+    public void expectRfc4122CorrelationId() {
+        Object id = request.message().getCorrelationId();
+        w.verdicts.expect(id instanceof UUID u && u.version() >= 1 && u.version() <= 5 && u.variant() == 2,
+                "the request's correlation-id", "an RFC 4122 uuid of version 1 to 5 (random v4 advised)",
+                Verdicts.typed(id) + (id instanceof UUID u ? ", version " + u.version() + ", variant " + u.variant() : ""));
+    }
+
+    /** The device answers the request with this status (AMQP int) and JSON payload, echoing its correlation-id; null: no body. */
     public void answer(int status, String payload) {
         Message m = Proton.message();
         Properties p = new Properties();
         p.setCorrelationId(request.message().getCorrelationId());
         m.setProperties(p);
         m.setApplicationProperties(new ApplicationProperties(Map.of("IoThub-status", status)));
-        m.setBody(new Data(new Binary(payload.getBytes(StandardCharsets.UTF_8))));
-        w.connection(actor).awaitOutcome(w.connection(actor).send(answers, m));
+        if (payload != null) {
+            m.setBody(new Data(new Binary(payload.getBytes(StandardCharsets.UTF_8))));
+        }
+        var delivery = w.connection(actor).send(answers, m);
+        if (!delivery.remotelySettled() && !delivery.isSettled()) {
+            w.connection(actor).awaitOutcome(delivery);
+        }
     }
 
     /** The service's HTTP answer: 200 with {"status":..,"payload":..}. */
@@ -135,6 +175,12 @@ public final class MethodChecks {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    private static Target terminus(String address) {
+        Target t = new Target();
+        t.setAddress(address);
+        return t;
     }
 
     private static String quote(String s) {

@@ -9,6 +9,7 @@ import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
 import org.apache.qpid.proton.amqp.transport.DeliveryState;
+import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
@@ -36,6 +37,7 @@ public final class TwinChecks {
     private Message answer;
     private String device;
     private Message push;
+    private boolean presettled;
 
     TwinChecks(HubWorld world) {
         this.w = world;
@@ -43,11 +45,18 @@ public final class TwinChecks {
 
     /** Both links of one channel of the current actor's device, as every SDK attaches them. */
     public void attached(String device) {
+        attached(device, false);
+    }
+
+    /** The same; with {@code presettled} the sender sends every request pre-settled, as Node, C and .NET do (§1.1). */
+    public void attached(String device, boolean presettled) {
         String address = "/devices/" + w.expand("{" + device + "}") + "/twin";
         this.device = w.expand("{" + device + "}");
         Map<Symbol, Object> props = Map.of(CHANNEL, "twin:" + UUID.randomUUID());
         ProbeConnection c = w.connection();
-        requests = c.sender(w.session(), "twin-sender-" + UUID.randomUUID(), address, props);
+        this.presettled = presettled;
+        requests = c.sender(w.session(), "twin-sender-" + UUID.randomUUID(), address, props,
+                presettled ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED, new org.apache.qpid.proton.amqp.messaging.Source());
         LinkOutcome out = c.awaitAttach(requests);
         w.verdicts.expect(out.attached(), "the twin sender attaches", "attached", out);
         org.apache.qpid.proton.amqp.messaging.Source source = new org.apache.qpid.proton.amqp.messaging.Source();
@@ -59,7 +68,19 @@ public final class TwinChecks {
 
     /** A request: correlation-id of AMQP type uuid or string, the operation and resource annotations, an optional body. */
     public void request(String operation, String resource, String idType, String body) {
-        correlationId = "uuid".equals(idType) ? UUID.randomUUID() : UUID.randomUUID().toString();
+        send(operation, resource, "uuid".equals(idType) ? UUID.randomUUID() : UUID.randomUUID().toString(), body, false);
+    }
+
+    /**
+     * A request as .NET sends it (§1.2): correlation-id {@code prefix} + a GUID (a string the SDK classifies the answer
+     * by), no body section unless {@code body}, and on a PATCH the {@code version} annotation with a null value.
+     */
+    public void requestAsDotNet(String operation, String resource, String prefix, String body) {
+        send(operation, resource, prefix + UUID.randomUUID(), body, "PATCH".equals(operation));
+    }
+
+    private void send(String operation, String resource, Object id, String body, boolean nullVersion) {
+        correlationId = id;
         Message m = org.apache.qpid.proton.Proton.message();
         m.setCorrelationId(correlationId);
         Map<Symbol, Object> annotations = new LinkedHashMap<>();
@@ -67,13 +88,17 @@ public final class TwinChecks {
         if (resource != null) {
             annotations.put(Symbol.valueOf("resource"), resource);
         }
+        if (nullVersion) {
+            annotations.put(Symbol.valueOf("version"), null);
+        }
         m.setMessageAnnotations(new MessageAnnotations(annotations));
         if (body != null) {
             m.setBody(new Data(new Binary(repeatMarkers(body).getBytes(StandardCharsets.UTF_8))));
         }
         ProbeConnection c = w.connection();
         Delivery delivery = c.send(requests, m);
-        requestOutcome = c.awaitOutcome(delivery);
+        // A pre-settled request has no outcome to wait for: the answer message is all the client gets (Node, C, .NET).
+        requestOutcome = presettled ? null : c.awaitOutcome(delivery);
         answer = next();
     }
 
@@ -127,6 +152,12 @@ public final class TwinChecks {
         Object value = annotation("status");
         boolean holds = value instanceof Number n && n.intValue() == status && (type == null || type.equals(Verdicts.amqpType(value)));
         w.verdicts.expect(holds, "the answer's \"status\" annotation", status + (type == null ? "" : " (" + type + ")"), Verdicts.typed(value));
+    }
+
+    /** The status is a 2xx AMQP int (C requires 2xx on its subscription PUTs, §1.4). */
+    public void expectSuccessStatus() {
+        Object value = annotation("status");
+        w.verdicts.expect(value instanceof Integer n && n >= 200 && n < 300, "the answer's \"status\" annotation", "2xx (int)", Verdicts.typed(value));
     }
 
     /** The answer's {@code version} annotation is an AMQP long equal to the member's {@code $version} in a later GET. */

@@ -36,6 +36,7 @@ final class MethodRequestLink extends LeasingSenderLink<MethodRequest> {
     private final DirectMethods methods;
     private final MethodTarget target;
     private final boolean correlationIdAsString;
+    private final boolean withoutBodyWhenNull;
     private final Queue<MethodRequest> requests = new ConcurrentLinkedQueue<>();
     private DirectMethods.Subscription subscription;
 
@@ -44,6 +45,7 @@ final class MethodRequestLink extends LeasingSenderLink<MethodRequest> {
         this.methods = methods;
         this.target = target;
         this.correlationIdAsString = connection.hub().deviations().contains(dev.hubsim.faults.Deviation.METHOD_CORRELATION_ID_AS_STRING);
+        this.withoutBodyWhenNull = connection.hub().deviations().contains(dev.hubsim.faults.Deviation.METHOD_REQUEST_WITHOUT_BODY);
     }
 
     @Override
@@ -59,7 +61,9 @@ final class MethodRequestLink extends LeasingSenderLink<MethodRequest> {
         m.setProperties(properties);
         m.setApplicationProperties(new ApplicationProperties(Map.of(METHOD_NAME, request.methodName())));
         byte[] payload = request.payload() == null || request.payload().length == 0 ? NULL_PAYLOAD : request.payload();
-        m.setBody(new Data(new Binary(payload)));
+        if (!(withoutBodyWhenNull && java.util.Arrays.equals(payload, NULL_PAYLOAD))) {
+            m.setBody(new Data(new Binary(payload)));
+        }
         byte[] buffer = new byte[payload.length + 256 + request.methodName().length() * 4];
         int length = m.encode(buffer, 0, buffer.length);
         return java.util.Arrays.copyOf(buffer, length);

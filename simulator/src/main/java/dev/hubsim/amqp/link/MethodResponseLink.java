@@ -63,7 +63,10 @@ final class MethodResponseLink extends RequestLinkHandler {
             return;
         }
         Message answer = decodeOrReject(bytes, delivery, "method response", connection);
-        if (answer != null) {
+        if (answer != null && delivery.remotelySettled()
+                && connection.hub().deviations().contains(dev.hubsim.faults.Deviation.METHOD_PRESETTLED_ANSWER_DROPPED)) {
+            delivery.settle();
+        } else if (answer != null) {
             String problem = deliver(answer);
             if (problem != null) {
                 LOG.info("rejected a method answer from '{}' ({}): {}", target, connection.getRemoteAddress(), problem);

@@ -40,6 +40,10 @@ final class TwinChannel {
         }
     }
 
+    boolean subscribed() {
+        return subscription != null;
+    }
+
     /** Subscribes the channel to desired changes (again: no-op). */
     void subscribe() {
         if (subscription == null && !closed) {

@@ -39,6 +39,12 @@ final class TwinMessages {
         return v == null ? null : v.toString();
     }
 
+    /** Whether the annotation is present with a null value (.NET's PATCH carries {@code version} so). */
+    static boolean hasNullAnnotation(Message m, Symbol key) {
+        MessageAnnotations a = m.getMessageAnnotations();
+        return a != null && a.getValue() != null && a.getValue().containsKey(key) && a.getValue().get(key) == null;
+    }
+
     /** The request's body bytes: none, one Data section, or an AmqpValue string or binary. */
     static byte[] body(Message m) {
         if (m.getBody() instanceof Data data && data.getValue() != null) {

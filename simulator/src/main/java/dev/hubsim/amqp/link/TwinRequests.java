@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.limits.LinkKind;
 import dev.hubsim.twin.TwinException;
 import dev.hubsim.twin.TwinState;
@@ -52,11 +53,16 @@ final class TwinRequests extends RequestLinkHandler {
         }
         Message request = decodeOrReject(bytes, delivery, "twin", connection);
         if (request != null) {
-            if (!delivery.remotelySettled()) {
+            boolean presettled = delivery.remotelySettled();
+            if (!presettled) {
                 delivery.disposition(Accepted.getInstance());
             }
             delivery.settle();
-            throttled(request);
+            if (presettled && deviates(Deviation.TWIN_PRESETTLED_PUT_UNANSWERED) && "PUT".equals(TwinMessages.annotation(request, TwinMessages.OPERATION))) {
+                channel.subscribe();
+            } else {
+                throttled(request);
+            }
         }
         connection.links().credit(receiver, LinkKind.CBS).settled();
         connection.flush();
@@ -93,11 +99,17 @@ final class TwinRequests extends RequestLinkHandler {
                 return ok(correlationId, 200, null, twin.deviceView().toString().getBytes(StandardCharsets.UTF_8));
             }
             if ("PATCH".equals(operation) && TwinMessages.REPORTED.equals(resource)) {
+                if (deviates(Deviation.TWIN_NULL_VERSION_REFUSED) && TwinMessages.hasNullAnnotation(request, TwinMessages.VERSION)) {
+                    return refused(correlationId, 400, ARGUMENT_INVALID, "The version annotation must be an integer");
+                }
                 TwinState twin = connection.hub().twins().patchReported(channel.key(), parse(TwinMessages.body(request)));
                 return ok(correlationId, 204, twin.reportedVersion(), null);
             }
             if (("PUT".equals(operation) || "DELETE".equals(operation)) && TwinMessages.NOTIFICATIONS.equals(resource)) {
                 connection.hub().twins().get(channel.key());
+                if ("PUT".equals(operation) && channel.subscribed() && deviates(Deviation.TWIN_REPEATED_PUT_REFUSED)) {
+                    return refused(correlationId, 400, ARGUMENT_INVALID, "The channel is already subscribed to desired properties");
+                }
                 if ("PUT".equals(operation)) {
                     channel.subscribe();
                 } else {
@@ -111,6 +123,10 @@ final class TwinRequests extends RequestLinkHandler {
             return e.reason() == TwinException.Reason.NOT_FOUND ? refused(correlationId, 404, NOT_FOUND, e.getMessage())
                     : refused(correlationId, 400, ARGUMENT_INVALID, e.getMessage());
         }
+    }
+
+    private boolean deviates(Deviation deviation) {
+        return connection.hub().deviations().contains(deviation);
     }
 
     private static JsonNode parse(byte[] body) {
