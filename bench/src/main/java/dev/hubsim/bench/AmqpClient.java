@@ -17,18 +17,12 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
-import org.apache.qpid.proton.amqp.messaging.Accepted;
-import org.apache.qpid.proton.amqp.messaging.Source;
-import org.apache.qpid.proton.amqp.messaging.Target;
-import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
-import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.engine.Collector;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Event;
 import org.apache.qpid.proton.engine.Link;
-import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sasl;
 import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.engine.Session;
@@ -40,12 +34,11 @@ import javax.net.ssl.SSLEngine;
 import java.nio.ByteBuffer;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * A Proton-J AMQP 1.0 client on a Netty channel (TLS or plain): many connections share a few event-loop threads, so a
  * storm of 10,000 devices needs no thread per connection. Every engine call runs on the channel's event loop; use
- * {@link #run} from other threads. Links carry a {@link LinkHandler} as their context.
+ * {@link #run} from other threads. Links carry a {@link LinkHandler} as their context; {@link Links} makes them.
  */
 final class AmqpClient extends ChannelInboundHandlerAdapter {
     /** What a link does with the engine's events; called on the event loop. */
@@ -260,55 +253,6 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
         return session;
     }
 
-    /** Event loop only: an unsettled sender to {@code address}. */
-    static Sender sender(Session session, String name, String address, LinkHandler handler) {
-        return sender(session, name, address, null, handler);
-    }
-
-    /** Event loop only: the same with link properties (the hub's twin and methods links need a channel id). */
-    static Sender sender(Session session, String name, String address, java.util.Map<org.apache.qpid.proton.amqp.Symbol, Object> properties,
-                         LinkHandler handler) {
-        Sender sender = session.sender(name);
-        sender.setProperties(properties);
-        Target target = new Target();
-        target.setAddress(address);
-        sender.setTarget(target);
-        sender.setSource(new Source());
-        sender.setSenderSettleMode(SenderSettleMode.UNSETTLED);
-        sender.setReceiverSettleMode(ReceiverSettleMode.FIRST);
-        sender.setContext(handler);
-        sender.open();
-        return sender;
-    }
-
-    /** Event loop only: a receiver on {@code source} with this much credit. */
-    static Receiver receiver(Session session, String name, Source source, int credit, LinkHandler handler) {
-        return receiver(session, name, source, null, credit, handler);
-    }
-
-    /** Event loop only: the same with link properties. */
-    static Receiver receiver(Session session, String name, Source source, java.util.Map<org.apache.qpid.proton.amqp.Symbol, Object> properties,
-                             int credit, LinkHandler handler) {
-        Receiver receiver = session.receiver(name);
-        receiver.setProperties(properties);
-        receiver.setSource(source);
-        receiver.setTarget(new Target());
-        receiver.setSenderSettleMode(SenderSettleMode.UNSETTLED);
-        receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
-        receiver.setContext(handler);
-        receiver.open();
-        if (credit > 0) {
-            receiver.flow(credit);
-        }
-        return receiver;
-    }
-
-    static Source source(String address) {
-        Source source = new Source();
-        source.setAddress(address);
-        return source;
-    }
-
     /** Event loop only: starts an unsettled transfer of already encoded bytes. */
     Delivery send(Sender sender, byte[] encoded) {
         long tag = ++tags;
@@ -318,26 +262,6 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
         sender.send(encoded, 0, encoded.length);
         sender.advance();
         return delivery;
-    }
-
-    /** Event loop only: reads a complete delivery's message; null while it is partial. */
-    static Message read(Delivery delivery) {
-        if (!delivery.isReadable() || delivery.isPartial()) {
-            return null;
-        }
-        Receiver receiver = (Receiver) delivery.getLink();
-        byte[] bytes = new byte[delivery.pending()];
-        int n = receiver.recv(bytes, 0, bytes.length);
-        receiver.advance();
-        Message message = Proton.message();
-        message.decode(bytes, 0, n);
-        return message;
-    }
-
-    /** Event loop only: accepts and settles a received delivery. */
-    static void accept(Delivery delivery) {
-        delivery.disposition(Accepted.getInstance());
-        delivery.settle();
     }
 
     void close() {
@@ -367,12 +291,12 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
         // The put-token request as the probe builds it (the Java SDKs' shape).
         byte[] encoded = encode(CbsProbe.putTokenRequest(UUID.randomUUID(),
                 CbsProbe.putTokenProperties(CbsProbe.SERVICEBUS_SAS, audience), token));
-        receiver(session, "cbs-receiver", source("$cbs"), 1, new LinkHandler() {
+        Links.receiver(session, "cbs-receiver", Links.source("$cbs"), 1, new LinkHandler() {
             @Override
             public void onDelivery(Delivery delivery) {
-                Message reply = read(delivery);
+                Message reply = Links.read(delivery);
                 if (reply != null) {
-                    accept(delivery);
+                    Links.accept(delivery);
                     Object code = reply.getApplicationProperties().getValue().get("status-code");
                     status.complete(code instanceof Number ? ((Number) code).intValue() : -1);
                 }
@@ -384,7 +308,7 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
             }
         });
         boolean[] sent = new boolean[1];
-        sender(session, "cbs-sender", "$cbs", new LinkHandler() {
+        Links.sender(session, "cbs-sender", "$cbs", new LinkHandler() {
             @Override
             public void onFlow(Link link) {
                 if (!sent[0] && link.getCredit() > 0) {
@@ -433,28 +357,5 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
         return result.get(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
     }
 
-    /** A handler that completes {@code attached} when the server attaches the link with its own terminus. */
-    static LinkHandler attachWatcher(CompletableFuture<Link> attached, Consumer<Delivery> deliveries) {
-        return new LinkHandler() {
-            @Override
-            public void onOpen(Link link) {
-                boolean terminus = link instanceof Sender ? link.getRemoteTarget() != null : link.getRemoteSource() != null;
-                if (terminus) {
-                    attached.complete(link);
-                }
-            }
 
-            @Override
-            public void onDelivery(Delivery delivery) {
-                if (deliveries != null) {
-                    deliveries.accept(delivery);
-                }
-            }
-
-            @Override
-            public void onClose(Link link) {
-                attached.completeExceptionally(new IllegalStateException("link '" + link.getName() + "' refused: " + link.getRemoteCondition()));
-            }
-        };
-    }
 }

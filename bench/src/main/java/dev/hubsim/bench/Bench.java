@@ -301,7 +301,7 @@ public final class Bench {
             CountingReceiver receiver = new CountingReceiver(events, 1000);
             String source = address;
             long start = System.nanoTime();
-            c.run(() -> AmqpClient.receiver(c.session(), "bench-reader", AmqpClient.source(source), 1000, receiver));
+            c.run(() -> Links.receiver(c.session(), "bench-reader", Links.source(source), 1000, receiver));
             long end = receiver.done.get(120, TimeUnit.SECONDS);
             return events / ((end - start) / 1e9);
         } finally {

@@ -31,7 +31,7 @@ final class BulkSender implements AmqpClient.LinkHandler {
 
     /** Event loop only. */
     void attach(String address) {
-        sender = AmqpClient.sender(client.session(), "bench-sender", address, this);
+        sender = Links.sender(client.session(), "bench-sender", address, this);
     }
 
     /** Starts sending; from any thread. */

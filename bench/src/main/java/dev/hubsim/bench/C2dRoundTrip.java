@@ -54,26 +54,26 @@ final class C2dRoundTrip {
             CompletableFuture<Link> inboxAttached = new CompletableFuture<>();
             CompletableFuture<Link> receiptsAttached = new CompletableFuture<>();
             service.run(() -> {
-                outbox = AmqpClient.sender(service.session(), "outbox", hub ? "/messages/devicebound" : Bench.C2D_QUEUE,
-                        AmqpClient.attachWatcher(outboxAttached, Delivery::settle));
-                AmqpClient.receiver(service.session(), "feedback", AmqpClient.source(hub ? "/messages/serviceBound/feedback" : Bench.FEEDBACK_QUEUE), 10,
-                        AmqpClient.attachWatcher(feedbackAttached, d -> {
-                            if (AmqpClient.read(d) != null) {
+                outbox = Links.sender(service.session(), "outbox", hub ? "/messages/devicebound" : Bench.C2D_QUEUE,
+                        Links.attachWatcher(outboxAttached, Delivery::settle));
+                Links.receiver(service.session(), "feedback", Links.source(hub ? "/messages/serviceBound/feedback" : Bench.FEEDBACK_QUEUE), 10,
+                        Links.attachWatcher(feedbackAttached, d -> {
+                            if (Links.read(d) != null) {
                                 arrivals.add(System.nanoTime());
-                                AmqpClient.accept(d);
+                                Links.accept(d);
                                 ((org.apache.qpid.proton.engine.Receiver) d.getLink()).flow(1);
                             }
                         }));
             });
             device.run(() -> {
                 if (!hub) {
-                    receipts = AmqpClient.sender(device.session(), "receipts", Bench.FEEDBACK_QUEUE, AmqpClient.attachWatcher(receiptsAttached, Delivery::settle));
+                    receipts = Links.sender(device.session(), "receipts", Bench.FEEDBACK_QUEUE, Links.attachWatcher(receiptsAttached, Delivery::settle));
                 }
-                AmqpClient.receiver(device.session(), "inbox", AmqpClient.source(hub ? "/devices/" + DEVICE + "/messages/devicebound" : Bench.C2D_QUEUE), 10,
-                        AmqpClient.attachWatcher(inboxAttached, d -> {
-                            Message m = AmqpClient.read(d);
+                Links.receiver(device.session(), "inbox", Links.source(hub ? "/devices/" + DEVICE + "/messages/devicebound" : Bench.C2D_QUEUE), 10,
+                        Links.attachWatcher(inboxAttached, d -> {
+                            Message m = Links.read(d);
                             if (m != null) {
-                                AmqpClient.accept(d); // the hub sends positive feedback on this
+                                Links.accept(d); // the hub sends positive feedback on this
                                 ((org.apache.qpid.proton.engine.Receiver) d.getLink()).flow(1);
                                 if (!hub) {
                                     Message receipt = Proton.message();

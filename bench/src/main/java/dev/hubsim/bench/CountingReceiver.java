@@ -39,7 +39,7 @@ final class CountingReceiver implements AmqpClient.LinkHandler {
         byte[] scratch = new byte[delivery.pending()];
         receiver.recv(scratch, 0, scratch.length);
         receiver.advance();
-        AmqpClient.accept(delivery);
+        Links.accept(delivery);
         if (++received == total) {
             done.complete(System.nanoTime());
         }

@@ -52,9 +52,9 @@ final class MethodDevice implements AutoCloseable {
         CompletableFuture<Link> receiverAttached = new CompletableFuture<>();
         client.run(() -> {
             Session session = client.session();
-            answers = AmqpClient.sender(session, "sender_link_methods-" + id, replies, properties, AmqpClient.attachWatcher(senderAttached, Delivery::settle));
-            AmqpClient.receiver(session, "receiver_link_methods-" + id, AmqpClient.source(requests), properties, 100,
-                    AmqpClient.attachWatcher(receiverAttached, this::onRequest));
+            answers = Links.sender(session, "sender_link_methods-" + id, replies, properties, Links.attachWatcher(senderAttached, Delivery::settle));
+            Links.receiver(session, "receiver_link_methods-" + id, Links.source(requests), properties, 100,
+                    Links.attachWatcher(receiverAttached, this::onRequest));
         });
         senderAttached.get(10, TimeUnit.SECONDS);
         receiverAttached.get(10, TimeUnit.SECONDS);
@@ -73,11 +73,11 @@ final class MethodDevice implements AutoCloseable {
 
     /** Event loop: accepts the request and answers it. */
     private void onRequest(Delivery delivery) {
-        Message request = AmqpClient.read(delivery);
+        Message request = Links.read(delivery);
         if (request == null) {
             return;
         }
-        AmqpClient.accept(delivery);
+        Links.accept(delivery);
         ((Receiver) delivery.getLink()).flow(1);
         Message answer = Proton.message();
         Properties properties = new Properties();

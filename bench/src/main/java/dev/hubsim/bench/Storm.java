@@ -187,10 +187,10 @@ final class Storm {
                     c2d.thenRun(() -> phases[2].addAndGet(System.nanoTime() - t2));
                     c.run(() -> {
                         var session = c.session();
-                        AmqpClient.sender(session, "telemetry", hub ? "/devices/" + device + "/messages/events" : TELEMETRY_QUEUE,
-                                AmqpClient.attachWatcher(telemetry, null));
-                        AmqpClient.receiver(session, "c2d", AmqpClient.source(hub ? "/devices/" + device + "/messages/devicebound" : C2D_QUEUE), 1,
-                                AmqpClient.attachWatcher(c2d, null));
+                        Links.sender(session, "telemetry", hub ? "/devices/" + device + "/messages/events" : TELEMETRY_QUEUE,
+                                Links.attachWatcher(telemetry, null));
+                        Links.receiver(session, "c2d", Links.source(hub ? "/devices/" + device + "/messages/devicebound" : C2D_QUEUE), 1,
+                                Links.attachWatcher(c2d, null));
                     });
                     return CompletableFuture.allOf(telemetry, c2d);
                 });

@@ -84,18 +84,18 @@ final class TwinRoundTrip {
             CompletableFuture<Link> receiverAttached = new CompletableFuture<>();
             client.run(() -> {
                 Session session = client.session();
-                AmqpClient.receiver(session, "receiver_link_devicetwin-" + id, AmqpClient.source(hub ? address : REPLIES), properties, 100,
-                        AmqpClient.attachWatcher(receiverAttached, d -> {
-                            Message m = AmqpClient.read(d);
+                Links.receiver(session, "receiver_link_devicetwin-" + id, Links.source(hub ? address : REPLIES), properties, 100,
+                        Links.attachWatcher(receiverAttached, d -> {
+                            Message m = Links.read(d);
                             if (m != null) {
                                 long now = System.nanoTime();
-                                AmqpClient.accept(d);
+                                Links.accept(d);
                                 ((Receiver) d.getLink()).flow(1);
                                 replies.add(new Reply(now, m));
                             }
                         }));
-                requests = AmqpClient.sender(session, "sender_link_devicetwin-" + id, hub ? address : REQUESTS, properties,
-                        AmqpClient.attachWatcher(senderAttached, Delivery::settle));
+                requests = Links.sender(session, "sender_link_devicetwin-" + id, hub ? address : REQUESTS, properties,
+                        Links.attachWatcher(senderAttached, Delivery::settle));
             });
             senderAttached.get(10, TimeUnit.SECONDS);
             receiverAttached.get(10, TimeUnit.SECONDS);

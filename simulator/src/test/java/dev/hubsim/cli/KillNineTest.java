@@ -303,7 +303,7 @@ class KillNineTest {
         assertTrue(load.held.values().stream().anyMatch(c -> c == 1), "a once-abandoned message was held: its count 1 must survive");
     }
 
-    private static SimulatorProcess start(Path config, Path data, Path info) throws Exception {
+    static SimulatorProcess start(Path config, Path data, Path info) throws Exception {
         SimulatorProcess cli = new SimulatorProcess("--config", config.toString(), "--data-dir", data.toString(), "--persistent",
                 "--amqps-port", "0", "--mqtts-port", "0", "--amqp-port", "0", "--https-port", "0", "--info-file", info.toString());
         cli.awaitLine("hubsim ready", START_TIMEOUT);
