@@ -14,6 +14,7 @@ import dev.hubsim.connections.Connections;
 import dev.hubsim.eventhub.EventHubEndpoint;
 import dev.hubsim.eventhub.EventHubSettings;
 import dev.hubsim.eventhub.EventStore;
+import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.faults.HubFaults;
 import dev.hubsim.https.HttpsFace;
@@ -88,8 +89,8 @@ final class Assembly {
         // The hub core.
         TokenValidator tokens = TokenValidator.iotHub(hub, b.clockSkew, b.clock);
         TokenValidator eventHubTokens = TokenValidator.eventHubs(hub, ehSettings.hostName(), ehSettings.name(), b.clockSkew, b.clock);
-        C2dSettings c2dSettings = b.c2dSettings != null ? b.c2dSettings
-                : hubConfig.cloudToDevice() != null ? hubConfig.cloudToDevice().applyTo(C2dSettings.hubDefaults()) : C2dSettings.hubDefaults();
+        C2dSettings c2dSettings = departing(b.c2dSettings != null ? b.c2dSettings
+                : hubConfig.cloudToDevice() != null ? hubConfig.cloudToDevice().applyTo(C2dSettings.hubDefaults()) : C2dSettings.hubDefaults());
         Throttling throttling = new Throttling(b.throttling != null ? b.throttling : hubConfig.throttleSettings(), b.clock);
         Limits limits = new Limits(b.limitProfile != null ? b.limitProfile : hubConfig.limitProfile());
         CloudToDevice c2d = new CloudToDevice(hub, c2dSettings, b.clock,
@@ -173,6 +174,23 @@ final class Assembly {
                 boundHttps, b.clock, b.bindHost, Duration.ofNanos(System.nanoTime() - t0)));
         https.bind(new ControlView(simulator, context));
         return simulator;
+    }
+
+    /** The cloud-to-device times of a hub departing on purpose (test-only, see {@link TestHooks}): as set when none is asked. */
+    private C2dSettings departing(C2dSettings s) {
+        // Longer than any test runs: a lock or a time to live that never ends, for what a test can observe.
+        Duration forever = Duration.ofDays(36_500);
+        if (b.deviations.contains(Deviation.C2D_LOCK_NEVER_TIMES_OUT)) {
+            s = s.withLockTimeout(forever);
+        }
+        if (b.deviations.contains(Deviation.C2D_DEFAULT_TTL_IGNORED)) {
+            s = s.withDefaultTtl(s.maxTtl());
+        }
+        if (b.deviations.contains(Deviation.C2D_TTL_NOT_CAPPED)) {
+            s = new C2dSettings(s.lockTimeout(), s.maxDeliveryCount(), s.defaultTtl(), forever, s.feedbackBatchSize(), s.feedbackInterval(),
+                    s.feedbackRetained());
+        }
+        return s;
     }
 
     private void checkFree(int port, String what, String option) {

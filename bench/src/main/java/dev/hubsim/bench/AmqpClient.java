@@ -332,6 +332,15 @@ final class AmqpClient extends ChannelInboundHandlerAdapter {
         return status;
     }
 
+    /** From any thread: the device's token put on {@code $cbs} (the audience {@code 127.0.0.1/devices/{id}}); throws unless 200. */
+    void putDeviceToken(dev.hubsim.HubSimulator hub, String deviceId) throws Exception {
+        String token = hub.deviceToken(deviceId, java.time.Duration.ofHours(4));
+        int status = call(() -> putToken("127.0.0.1/devices/" + deviceId, token), 10);
+        if (status != 200) {
+            throw new IllegalStateException("put-token for " + deviceId + ": status " + status);
+        }
+    }
+
     static Binary binary(String text) {
         return new Binary(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

@@ -199,10 +199,7 @@ public final class Bench {
                 clients.add(c);
                 c.opened.get(10, TimeUnit.SECONDS);
                 if (toHub) {
-                    int status = c.call(() -> c.putToken("127.0.0.1/devices/" + device, hub.deviceToken(device, Duration.ofHours(1))), 10);
-                    if (status != 200) {
-                        throw new IllegalStateException("put-token for " + device + ": status " + status);
-                    }
+                    c.putDeviceToken(hub, device);
                 }
                 BulkSender s = new BulkSender(c, encoded, perSender);
                 bulk.add(s);
@@ -243,7 +240,7 @@ public final class Bench {
         try (HubSimulator eh = HubSimulator.builder().hub(config).dataDir(dataDir.resolve("eh")).amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).start()) {
             AmqpClient d = AmqpClient.connect(group, eh.amqpsPort(), tls(eh), "ANONYMOUS", null, null, 0);
             d.opened.get(10, TimeUnit.SECONDS);
-            d.call(() -> d.putToken("127.0.0.1/devices/" + device, eh.deviceToken(device, Duration.ofHours(1))), 10);
+            d.putDeviceToken(eh, device);
             BulkSender fill = new BulkSender(d, encoded, events);
             d.run(() -> fill.attach("/devices/" + device + "/messages/events"));
             fill.attached.get(10, TimeUnit.SECONDS);

@@ -47,7 +47,7 @@ final class C2dRoundTrip {
             device.opened.get(10, TimeUnit.SECONDS);
             if (hub) {
                 check(service.call(() -> service.putToken("127.0.0.1", bench.hub.policyToken("service", Duration.ofHours(1))), 10));
-                check(device.call(() -> device.putToken("127.0.0.1/devices/" + DEVICE, bench.hub.deviceToken(DEVICE, Duration.ofHours(1))), 10));
+                device.putDeviceToken(bench.hub, DEVICE);
             }
             CompletableFuture<Link> outboxAttached = new CompletableFuture<>();
             CompletableFuture<Link> feedbackAttached = new CompletableFuture<>();
@@ -130,12 +130,7 @@ final class C2dRoundTrip {
                 hub.trip(-i - 1);
                 bare.trip(-i - 1);
             }
-            List<Long> hubAll = new ArrayList<>();
-            List<Long> bareAll = new ArrayList<>();
-            List<Double> hubP50 = new ArrayList<>();
-            List<Double> hubP99 = new ArrayList<>();
-            List<Double> bareP50 = new ArrayList<>();
-            List<Double> bareP99 = new ArrayList<>();
+            Latencies latencies = new Latencies("c2d", "round trip", "TLS");
             int n = 0;
             for (int r = 0; r < rounds; r++) {
                 Side first = r % 2 == 0 ? hub : bare;
@@ -148,30 +143,9 @@ final class C2dRoundTrip {
                 for (int i = 0; i < perRound; i++) {
                     b.add(second.trip(n++));
                 }
-                List<Long> h = first == hub ? a : b;
-                List<Long> ba = first == hub ? b : a;
-                hubAll.addAll(h);
-                bareAll.addAll(ba);
-                double[] hs = Bench.sorted(h);
-                double[] bs = Bench.sorted(ba);
-                hubP50.add(Bench.percentile(hs, 0.5) / 1000);
-                hubP99.add(Bench.percentile(hs, 0.99) / 1000);
-                bareP50.add(Bench.percentile(bs, 0.5) / 1000);
-                bareP99.add(Bench.percentile(bs, 0.99) / 1000);
-                Bench.progress("c2d round %d/%d: hub p50 %.2f ms p99 %.2f ms, Artemis p50 %.2f ms p99 %.2f ms (load %.2f)", r + 1, rounds,
-                        hubP50.get(r), hubP99.get(r), bareP50.get(r), bareP99.get(r), Report.load());
+                latencies.round(first == hub ? a : b, first == hub ? b : a, r + 1, rounds);
             }
-            double[] hs = Bench.sorted(hubAll);
-            double[] bs = Bench.sorted(bareAll);
-            String pooled = String.format(java.util.Locale.ROOT, "pooled over %d trips each: hub p50 %.2f / p99 %.2f / max %.2f ms, Artemis p50 %.2f / p99 %.2f / max %.2f ms",
-                    hs.length, Bench.percentile(hs, 0.5) / 1000, Bench.percentile(hs, 0.99) / 1000, hs[hs.length - 1] / 1000,
-                    Bench.percentile(bs, 0.5) / 1000, Bench.percentile(bs, 0.99) / 1000, bs[bs.length - 1] / 1000);
-            Bench.progress("c2d %s", pooled);
-            bench.report.add(new Report.Figure("c2d", "round trip p50 (TLS)", "ms", Report.Stat.of(hubP50), Report.Stat.of(bareP50), null, null,
-                    perRound + " trips per round, one at a time; " + pooled));
-            Report.Stat p99 = Report.Stat.of(hubP99);
-            bench.report.add(new Report.Figure("c2d", "round trip p99 (TLS)", "ms", p99, Report.Stat.of(bareP99), "p99 <= 10 ms",
-                    Bench.percentile(hs, 0.99) / 1000 <= 10, "goal judged on the pooled p99"));
+            latencies.report(bench.report, 10, perRound + " trips per round, one at a time");
         }
     }
 }

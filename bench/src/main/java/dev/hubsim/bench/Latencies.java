@@ -11,14 +11,21 @@ import java.util.Locale;
 final class Latencies {
     private final String section;
     private final String name;
+    private final String transport;
     private final List<Long> hubAll = new ArrayList<>();
     private final List<Long> bareAll = new ArrayList<>();
     private final List<double[]> hubRounds = new ArrayList<>();
     private final List<double[]> bareRounds = new ArrayList<>();
 
-    Latencies(String section, String name) {
+    /** Figures are named {@code name p50 (transport)}. */
+    Latencies(String section, String name, String transport) {
         this.section = section;
         this.name = name;
+        this.transport = transport;
+    }
+
+    private String figure(String statistic) {
+        return name + " " + statistic + " (" + transport + ")";
     }
 
     /** One round's times in microseconds; logs the round. */
@@ -50,9 +57,9 @@ final class Latencies {
         String pooled = String.format(Locale.ROOT, "pooled over %d each: hub p50 %.2f / p99 %.2f / max %.2f ms, baseline p50 %.2f / p99 %.2f / max %.2f ms",
                 hubAll.size(), h[0], h[1], h[2], b[0], b[1], b[2]);
         Bench.progress("%s %s %s", section, name, pooled);
-        report.add(new Report.Figure(section, name + " p50", "ms", stat(hubRounds, 0), stat(bareRounds, 0), null, null, how + "; " + pooled));
-        report.add(new Report.Figure(section, name + " p99", "ms", stat(hubRounds, 1), stat(bareRounds, 1),
+        report.add(new Report.Figure(section, figure("p50"), "ms", stat(hubRounds, 0), stat(bareRounds, 0), null, null, how + "; " + pooled));
+        report.add(new Report.Figure(section, figure("p99"), "ms", stat(hubRounds, 1), stat(bareRounds, 1),
                 String.format(Locale.ROOT, "p99 <= %.0f ms", goalMs), h[1] <= goalMs, "goal judged on the pooled p99"));
-        report.add(new Report.Figure(section, name + " max", "ms", stat(hubRounds, 2), stat(bareRounds, 2), null, null, null));
+        report.add(new Report.Figure(section, figure("max"), "ms", stat(hubRounds, 2), stat(bareRounds, 2), null, null, null));
     }
 }

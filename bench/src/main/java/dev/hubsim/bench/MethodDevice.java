@@ -14,7 +14,6 @@ import org.apache.qpid.proton.engine.Session;
 import org.apache.qpid.proton.message.Message;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -40,10 +39,7 @@ final class MethodDevice implements AutoCloseable {
         client = AmqpClient.connect(bench.group, port, bench.tls, "ANONYMOUS", null, null, 0);
         client.opened.get(10, TimeUnit.SECONDS);
         if (deviceId != null) {
-            int status = client.call(() -> client.putToken("127.0.0.1/devices/" + deviceId, bench.hub.deviceToken(deviceId, Duration.ofHours(4))), 10);
-            if (status != 200) {
-                throw new IllegalStateException("put-token: status " + status);
-            }
+            client.putDeviceToken(bench.hub, deviceId);
         }
         String id = UUID.randomUUID().toString();
         Map<Symbol, Object> properties = Map.of(Symbol.valueOf("com.microsoft:channel-correlation-id"), "methods:" + id,

@@ -163,7 +163,7 @@ final class MethodRoundTrip {
         int perRound = bench.quick ? 200 : 2000;
         String authorization = bench.hub.policyToken("service", Duration.ofHours(4));
         HttpClient http = HttpClient.newBuilder().sslContext(bench.tls).version(HttpClient.Version.HTTP_1_1).build();
-        Latencies latencies = new Latencies("methods", "method round trip (HTTPS, AMQP TLS)");
+        Latencies latencies = new Latencies("methods", "method round trip", "HTTPS, AMQP TLS");
         try (MethodDevice hubDevice = MethodDevice.onHub(bench, DEVICE); MethodDevice bareDevice = MethodDevice.onQueues(bench, REQUESTS, REPLIES);
              Relay relay = new Relay()) {
             String path = "/twins/" + DEVICE + "/methods?api-version=2021-04-12";

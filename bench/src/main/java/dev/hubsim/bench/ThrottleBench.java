@@ -117,10 +117,7 @@ final class ThrottleBench {
                 AmqpClient c = AmqpClient.connect(bench.group, s1.amqpsPort(), bench.tls, "ANONYMOUS", null, null, 0);
                 try {
                     c.opened.get(10, TimeUnit.SECONDS);
-                    int status = c.call(() -> c.putToken("127.0.0.1/devices/bench-0", s1.deviceToken("bench-0", Duration.ofHours(1))), 10);
-                    if (status != 200) {
-                        throw new IllegalStateException("put-token: status " + status);
-                    }
+                    c.putDeviceToken(s1, "bench-0");
                     int total = 3000;
                     BulkSender s = new BulkSender(c, Bench.telemetry(1024), total);
                     c.run(() -> s.attach("/devices/bench-0/messages/events"));

@@ -14,7 +14,6 @@ import org.apache.qpid.proton.engine.Session;
 import org.apache.qpid.proton.message.Message;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -71,10 +70,7 @@ final class TwinRoundTrip {
             client.opened.get(10, TimeUnit.SECONDS);
             String address = "/devices/" + DEVICE + "/twin";
             if (hub) {
-                int status = client.call(() -> client.putToken("127.0.0.1/devices/" + DEVICE, bench.hub.deviceToken(DEVICE, Duration.ofHours(1))), 10);
-                if (status != 200) {
-                    throw new IllegalStateException("put-token: status " + status);
-                }
+                client.putDeviceToken(bench.hub, DEVICE);
             } else {
                 responder = new CoreResponder(REQUESTS, REPLIES, TwinRoundTrip.this::answer);
             }
@@ -180,8 +176,8 @@ final class TwinRoundTrip {
         // A twin of a realistic size: a few desired properties (the GET returns them with their metadata).
         bench.hub.twins().patchDesired(DEVICE, "{\"telemetryInterval\":30,\"fan\":{\"speed\":3,\"mode\":\"auto\"},\"firmware\":{\"version\":\"1.2.3\","
                 + "\"url\":\"https://example.com/fw/1.2.3.bin\"},\"thresholds\":{\"temperature\":{\"high\":35.5,\"low\":5},\"humidity\":80}}");
-        Latencies get = new Latencies("twin", "GET round trip (TLS)");
-        Latencies patch = new Latencies("twin", "PATCH reported round trip (TLS)");
+        Latencies get = new Latencies("twin", "GET round trip", "TLS");
+        Latencies patch = new Latencies("twin", "PATCH reported round trip", "TLS");
         try (Side hub = new Side(true)) {
             hub.trip("GET", null, new byte[0], 200); // the document the baseline answers with
             try (Side bare = new Side(false)) {

@@ -54,6 +54,9 @@ final class MutationMatrix {
         expect(Deviation.DELIVERY_COUNT_NOT_RAISED, "HUB-C2D-005");
         expect(Deviation.C2D_SUBJECT_DROPPED, "HUB-C2D-015");
         expect(Deviation.C2D_QUEUE_FULL_OTHER_CONDITION, "HUB-C2D-009", "HUB-LIM-003");
+        expect(Deviation.C2D_LOCK_NEVER_TIMES_OUT, "HUB-C2D-011");
+        expect(Deviation.C2D_DEFAULT_TTL_IGNORED, "HUB-C2D-014");
+        expect(Deviation.C2D_TTL_NOT_CAPPED, "HUB-C2D-014");
         expect(Deviation.FEEDBACK_SUCCESS_AS_COMPLETED, "HUB-C2D-010", "HUB-FB-001", "HUB-FB-002", "HUB-FB-003");
         expect(Deviation.FEEDBACK_PLAIN_JSON_CONTENT_TYPE, "HUB-FB-001", "HUB-FB-002");
         expect(Deviation.IMP_LINK_LIMIT_OTHER_TEXT, "IMP-LIMIT-003");

@@ -49,8 +49,15 @@ public final class ProbeConnection extends ProbeEngine {
         }
     }
 
-    /** A message that arrived on a receiver, with its delivery (still unsettled until {@link #settle}). */
-    public record Received(Delivery delivery, Message message, byte[] deliveryTag) {
+    /**
+     * A message that arrived on a receiver, with its delivery (still unsettled until {@link #settle}) and when the
+     * reader took it off the socket ({@link System#nanoTime}): a scenario that looks later still times the hub, not itself.
+     */
+    public record Received(Delivery delivery, Message message, byte[] deliveryTag, long arrivedAtNanos) {
+        /** Arrived now. */
+        public Received(Delivery delivery, Message message, byte[] deliveryTag) {
+            this(delivery, message, deliveryTag, System.nanoTime());
+        }
     }
 
     /**

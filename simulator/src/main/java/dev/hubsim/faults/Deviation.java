@@ -67,6 +67,12 @@ public enum Deviation {
     C2D_SUBJECT_DROPPED,
     /** A full device queue refuses with {@code com.microsoft:quota-exceeded} instead of {@code amqp:resource-limit-exceeded} (§8.4). */
     C2D_QUEUE_FULL_OTHER_CONDITION,
+    /** A delivery the device leaves unsettled stays locked for good instead of coming back after the lock timeout (§7.5). */
+    C2D_LOCK_NEVER_TIMES_OUT,
+    /** A message without {@code absolute-expiry-time} lives the longest time to live, 2 days, instead of 1 hour (§7.5). */
+    C2D_DEFAULT_TTL_IGNORED,
+    /** An {@code absolute-expiry-time} more than 2 days ahead is kept as asked instead of cut to 2 days (§7.5). */
+    C2D_TTL_NOT_CAPPED,
     /** Feedback records say {@code Completed} where IoT Hub says {@code Success} (§7.6). */
     FEEDBACK_SUCCESS_AS_COMPLETED,
     /** Feedback messages carry content type {@code application/json} (§7.6). */

@@ -23,7 +23,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +37,7 @@ public final class CloudToDeviceChecks {
     Message sentC2d;
     private Message laterC2d;
     Received received;
-    private Instant firstReceivedAt;
+    private long firstArrivedAtNanos;
 
     CloudToDeviceChecks(HubWorld world) {
         this.w = world;
@@ -304,13 +303,16 @@ public final class CloudToDeviceChecks {
 
     public void receiveAndHold(String actor) {
         receiveThat(actor);
-        firstReceivedAt = Instant.now();
+        firstArrivedAtNanos = received.arrivedAtNanos();
     }
 
-    /** The held message comes again, no sooner than {@code lock} after it first arrived (less the transit time). */
+    /**
+     * The held message comes again, no sooner than {@code lock} after it first arrived (less the transit time), both
+     * timed when the probe's reader took them off the socket, however late the scenario looks at them.
+     */
     public void expectRedeliveredAfter(String actor, Duration lock) {
         received = receiveUntil(actor, sentC2d.getMessageId(), lock.plus(ProbeConnection.TIMEOUT));
-        Duration after = Duration.between(firstReceivedAt, Instant.now());
+        Duration after = Duration.ofNanos(received.arrivedAtNanos() - firstArrivedAtNanos);
         w.verdicts.expect(after.compareTo(lock.minusMillis(250)) >= 0, "time until the unsettled delivery came again",
                 "at least the lock timeout, " + lock.toMillis() + " ms", after.toMillis() + " ms");
     }
