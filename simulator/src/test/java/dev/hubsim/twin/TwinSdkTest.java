@@ -3,6 +3,7 @@ package dev.hubsim.twin;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
@@ -39,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Twins with the real Azure IoT Java SDKs, configured only with what the simulator prints: the device SDK 2.5.0 over
  * AMQPS and AMQP over WebSockets subscribes to desired properties (its implicit PUT), reports, reads its twin and
  * receives the change the service SDK 2.1.9's TwinClient makes; TwinClient reads, patches and replaces twins under
- * If-Match. The SDKs hard-code ports 5671 and 443.
+ * If-Match; a ModuleClient does the same on its module's own twin. The SDKs hard-code ports 5671 and 443.
  */
 class TwinSdkTest {
     @RegisterExtension
@@ -137,6 +138,41 @@ class TwinSdkTest {
         } catch (Throwable e) {
             HUB.simulator().traces().connections().forEach(c -> c.records().forEach(r -> System.out.println("TRACE " + r.toText())));
             throw e;
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void aModuleClientHasItsOwnTwin() throws Exception {
+        SimulatorInfo info = HUB.simulator().info();
+        SimulatorInfo.ModuleEntry module = info.modules().get(0);
+        BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> desired = new LinkedBlockingQueue<>();
+        ModuleClient client = new ModuleClient(module.connectionString(), IotHubClientProtocol.AMQPS,
+                ClientOptions.builder().sslContext(ExportedTrust.sslContext(info)).build());
+        client.open(true);
+        try {
+            client.subscribeToDesiredProperties((twin, context) -> desired.add(twin), null);
+            TwinCollection reported = new TwinCollection();
+            reported.put("role", "filter");
+            ReportedPropertiesUpdateResponse response = sdkRace(() -> client.updateReportedProperties(reported, RESPONSE_TIMEOUT_MS));
+            com.microsoft.azure.sdk.iot.device.twin.Twin twin = sdkRace(() -> client.getTwin(RESPONSE_TIMEOUT_MS));
+            assertEquals("filter", twin.getReportedProperties().get("role"));
+            assertEquals(response.getVersion(), twin.getReportedProperties().getVersion());
+            assertNull(HUB.simulator().twins().get(module.deviceId()).reported().get("role"),
+                    "the module reported into its own twin, not its device's");
+
+            TwinClient twins = new TwinClient(service(info));
+            Twin change = new Twin(module.deviceId(), module.moduleId());
+            change.getDesiredProperties().put("threshold", 7);
+            Twin updated = twins.patch(change);
+            assertEquals(module.moduleId(), updated.getModuleId());
+            assertEquals("filter", updated.getReportedProperties().get("role"), "the service reads the module's twin");
+            com.microsoft.azure.sdk.iot.device.twin.Twin pushed = desired.poll(30, TimeUnit.SECONDS);
+            assertNotNull(pushed, "the module's desired change reached the module client");
+            assertEquals(7, ((Number) pushed.getDesiredProperties().get("threshold")).intValue());
+            assertNull(HUB.simulator().twins().get(module.deviceId()).desired().get("threshold"),
+                    "and not its device's twin");
         } finally {
             client.close();
         }
