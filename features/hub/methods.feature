@@ -61,3 +61,14 @@ Feature: Direct methods
     And the device takes the request
     And the device answers with status 501 and no body
     Then the service's call returns status 501 and payload "null"
+
+  @HUB-MTH-009 @SHOULD
+  Scenario: An answer for no waiting call is dropped, and the links serve on
+    Given device1 is connected with SASL ANONYMOUS and has put a valid device1 token
+    And device1 has attached its method receiver and sender
+    When the device answers a request the hub never sent, with status 200
+    Then that answer is settled "Accepted"
+    When the service invokes method "after" on device1 with payload "{}", response timeout 30 s and connect timeout 0 s
+    And the device takes the request
+    And the device answers with status 200 and payload "{}"
+    Then the service's call returns status 200 and payload "{}"

@@ -85,3 +85,13 @@ Feature: Device twins over AMQP
       | malformed JSON     | {"a":                                  |
       | invalid key        | {"a.b":1}                              |
       | string over 4 KB   | {"s":"{4097 x}"}                       |
+      | depth 11           | {"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{}}}}}}}}}}} |
+      | reported over 32 KB | {"k1":"{4000 x}","k2":"{4000 x}","k3":"{4000 x}","k4":"{4000 x}","k5":"{4000 x}","k6":"{4000 x}","k7":"{4000 x}","k8":"{4000 x}","k9":"{4000 x}"} |
+
+  @HUB-TWIN-009 @SHOULD
+  Scenario: An unknown operation is answered 400 with a JSON body, and the channel serves on
+    When a twin POST of "/properties/desired" with a correlation-id of AMQP type "uuid" is sent
+    Then the twin answer's "status" is 400
+    And the twin answer's body has "/errorCode" = "400004"
+    When a twin GET with a correlation-id of AMQP type "uuid" is sent
+    Then the twin answer's "status" is 200

@@ -3,9 +3,11 @@ package dev.hubsim.twin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubsim.HubSimulator;
+import dev.hubsim.errors.HubErrors;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.testing.AmqpTestClient.SaslMode;
+import dev.hubsim.testing.CbsClient;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -149,7 +151,19 @@ public class AmqpTwinLinkTest {
             assertTrue(body(tooDeep).path("message").asText().contains("Nested depth of twin property exceeds 10"));
 
             String big = "{\"s\":\"" + "x".repeat(4097) + "\"}";
-            assertEquals(400, annotation(twin.call("PATCH", "/properties/reported", "b-1", big), "status"));
+            Message longValue = twin.call("PATCH", "/properties/reported", "b-1", big);
+            assertEquals(400, annotation(longValue, "status"));
+            assertTrue(body(longValue).path("message").asText().contains("should be maximum 4096 bytes"), body(longValue).toString());
+
+            // Nine values of 4,000 bytes under 2-byte keys: 36,018 bytes, over the reported section's 32 KB.
+            StringBuilder over = new StringBuilder("{");
+            for (int i = 1; i <= 9; i++) {
+                over.append(i > 1 ? "," : "").append("\"k").append(i).append("\":\"").append("x".repeat(4000)).append('"');
+            }
+            Message tooLarge = twin.call("PATCH", "/properties/reported", "l-1", over.append('}').toString());
+            assertEquals(400, annotation(tooLarge, "status"));
+            assertEquals(400004, body(tooLarge).path("errorCode").asInt());
+            assertTrue(body(tooLarge).path("message").asText().matches("Twin reported properties size \\d+ exceeds maximum 32768"), body(tooLarge).toString());
 
             Message fine = twin.call("PATCH", "/properties/reported", "ok-1", "{\"ok\":true}");
             assertEquals(204, annotation(fine, "status"), "the channel serves on after bad requests");
@@ -166,6 +180,30 @@ public class AmqpTwinLinkTest {
             assertNotNull(error);
             assertEquals("amqp:invalid-field", error.getCondition().toString());
             assertTrue(error.getDescription().contains("com.microsoft:channel-correlation-id"), error.getDescription());
+            Receiver answers = client.receiver(client.session(), "no-channel-answers", sourceOf("/devices/device1/twin"), null, null, 1);
+            assertEquals("amqp:invalid-field", client.awaitClosed(answers).getCondition().toString(), "the receiving link too");
+
+            Channel twin = open(client, "/devices/device1/twin");
+            assertEquals(200, annotation(twin.call("GET", null, "after-refusals", " "), "status"), "the connection serves on");
+        }
+    }
+
+    @Test
+    void anUnknownModulesTwinAndMethodLinksAreNotFoundAndTheConnectionServesOn() throws Exception {
+        HubSimulator hub = HUB.simulator();
+        try (AmqpTestClient client = AmqpTestClient.tls(hub.amqpsPort(), hub.tls().clientContext(), SaslMode.anonymous()).awaitOpen()) {
+            // The hub-scoped device policy may act for any device or module: the path is then judged on its own.
+            CbsClient.Reply granted = new CbsClient(client).putToken(UUID.randomUUID(), hub.hub().primaryHostName(),
+                    hub.policyToken("device", Duration.ofHours(1)));
+            assertEquals(200, granted.statusCode());
+            for (String address : java.util.List.of("/devices/device1/modules/ghost/twin", "/devices/device1/modules/ghost/methods/devicebound")) {
+                Sender ghost = client.sender(client.session(), "ghost-" + UUID.randomUUID(), address, Map.of(CHANNEL, "twin:ghost"));
+                ErrorCondition error = client.awaitClosed(ghost);
+                assertEquals("amqp:not-found", error.getCondition().toString(), address);
+                assertEquals(HubErrors.unknownModule("device1", "ghost"), error.getDescription(), address);
+            }
+            Channel twin = open(client, "/devices/device1/modules/module1/twin");
+            assertEquals(200, annotation(twin.call("GET", null, "after-ghost", " "), "status"), "the connection serves on");
         }
     }
 

@@ -95,6 +95,38 @@ class TwinApiTest {
     }
 
     @Test
+    void patchesOverTheTwinLimitsAreRefusedArgumentInvalidAndChangeNothing() throws Exception {
+        long before = JSON.readTree(call("GET", "/twins/device3", null, as("service")).body()).get("version").asLong();
+        String deep = "{\"properties\":{\"desired\":" + "{\"a\":".repeat(11) + "{}" + "}".repeat(11) + "}}";
+        assertRefused(call("PATCH", "/twins/device3", deep, as("service")), "Nested depth of twin property exceeds 10");
+        assertRefused(call("PATCH", "/twins/device3", "{\"properties\":{\"desired\":" + values(9, 4000) + "}}", as("service")),
+                "Twin desired properties size 36018 exceeds maximum 32768");
+        assertRefused(call("PUT", "/twins/device3", "{\"tags\":" + values(3, 2800) + "}", as("service")), "Twin tags size 8406 exceeds maximum 8192");
+        assertRefused(call("PATCH", "/twins/device3", "{\"tags\":", as("service")), "");
+
+        HttpResponse<String> fine = call("PATCH", "/twins/device3", "{\"properties\":{\"desired\":{\"ok\":true}}}", as("service"));
+        assertEquals(200, fine.statusCode(), fine.body());
+        assertEquals(before + 1, JSON.readTree(fine.body()).get("version").asLong(), "the refused patches changed nothing");
+    }
+
+    /** {@code {"k1":"xxx…","k2":…}}: n values of this many bytes under 2-byte keys. */
+    private static String values(int n, int bytes) {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 1; i <= n; i++) {
+            b.append(i > 1 ? "," : "").append("\"k").append(i).append("\":\"").append("x".repeat(bytes)).append('"');
+        }
+        return b.append('}').toString();
+    }
+
+    private static void assertRefused(HttpResponse<String> r, String text) throws Exception {
+        assertEquals(400, r.statusCode(), r.body());
+        assertEquals("ArgumentInvalid", r.headers().firstValue("iothub-errorcode").orElse(null), r.body());
+        String message = JSON.readTree(r.body()).get("Message").asText();
+        assertTrue(message.startsWith("ErrorCode:ArgumentInvalid;") && message.contains(text) && message.length() > "ErrorCode:ArgumentInvalid;".length(),
+                r.body());
+    }
+
+    @Test
     void readsNeedServiceConnectOrRegistryReadAndWritesServiceConnectOrRegistryWrite() throws Exception {
         assertEquals(200, call("GET", "/twins/device2", null, as("registryRead")).statusCode());
         assertEquals(401, call("PATCH", "/twins/device2", "{\"tags\":{\"a\":1}}", as("registryRead")).statusCode());

@@ -29,6 +29,16 @@ public class MethodSteps {
         world().methods().expectRfc4122CorrelationId();
     }
 
+    @When("the device answers a request the hub never sent, with status {int}")
+    public void answerUnknown(int status) {
+        world().methods().answerUnknown(status);
+    }
+
+    @Then("that answer is settled {string}")
+    public void unknownAnswerOutcome(String outcome) {
+        world().methods().expectUnknownAnswerOutcome(outcome);
+    }
+
     @When("the device answers with status {int} and no body")
     public void answerWithoutBody(int status) {
         world().methods().answer(status, null);

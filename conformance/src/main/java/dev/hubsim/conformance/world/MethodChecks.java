@@ -43,6 +43,7 @@ public final class MethodChecks {
     private String actor;
     private CompletableFuture<HttpResponse<String>> call;
     private Received request;
+    private org.apache.qpid.proton.amqp.transport.DeliveryState unknownAnswerOutcome;
 
     MethodChecks(HubWorld world) {
         this.w = world;
@@ -125,6 +126,21 @@ public final class MethodChecks {
         w.verdicts.expect(id instanceof UUID u && u.version() >= 1 && u.version() <= 5 && u.variant() == 2,
                 "the request's correlation-id", "an RFC 4122 uuid of version 1 to 5 (random v4 advised)",
                 Verdicts.typed(id) + (id instanceof UUID u ? ", version " + u.version() + ", variant " + u.variant() : ""));
+    }
+
+    /** The device answers a request the hub never sent (a random uuid correlation-id); the answer's outcome is checked. */
+    public void answerUnknown(int status) {
+        Message m = Proton.message();
+        Properties p = new Properties();
+        p.setCorrelationId(UUID.randomUUID());
+        m.setProperties(p);
+        m.setApplicationProperties(new ApplicationProperties(Map.of("IoThub-status", status)));
+        m.setBody(new Data(new Binary("{}".getBytes(StandardCharsets.UTF_8))));
+        unknownAnswerOutcome = w.connection(actor).awaitOutcome(w.connection(actor).send(answers, m));
+    }
+
+    public void expectUnknownAnswerOutcome(String outcome) {
+        w.verdicts.expectEqual("outcome of the answer to no request", outcome, HubWorld.outcomeName(unknownAnswerOutcome));
     }
 
     /** The device answers the request with this status (AMQP int) and JSON payload, echoing its correlation-id; null: no body. */

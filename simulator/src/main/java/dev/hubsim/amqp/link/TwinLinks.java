@@ -9,6 +9,8 @@ import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
 
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /devices/{id}[/modules/{mid}]/twin} (reference/iothub-twin-methods-mqtt.md §1.1): the client's sender carries
@@ -17,6 +19,7 @@ import java.util.Map;
  */
 final class TwinLinks implements AttachHandler<HubPath.Twin> {
     static final Symbol CHANNEL_CORRELATION_ID = Symbol.valueOf("com.microsoft:channel-correlation-id");
+    private static final Logger LOG = LoggerFactory.getLogger(TwinLinks.class);
 
     /** A basic tier has no twins: the twin links are refused (403010). */
     @Override
@@ -39,8 +42,11 @@ final class TwinLinks implements AttachHandler<HubPath.Twin> {
         Map<Symbol, Object> properties = attach.link().getRemoteProperties();
         Object channelId = properties == null ? null : properties.get(CHANNEL_CORRELATION_ID);
         if (channelId == null) {
-            attach.refuse(AmqpErrors.INVALID_FIELD, "A twin link needs the link property " + CHANNEL_CORRELATION_ID
-                    + " (the same value on the sending and the receiving link of one twin channel).", null);
+            String description = "A twin link needs the link property " + CHANNEL_CORRELATION_ID
+                    + " (the same value on the sending and the receiving link of one twin channel).";
+            LOG.info("refused twin link '{}' on '{}' from {}: {} {}", attach.link().getName(), attach.address(),
+                    attach.host().getRemoteAddress(), AmqpErrors.INVALID_FIELD, description);
+            attach.refuse(AmqpErrors.INVALID_FIELD, description, null);
             return;
         }
         TwinKey key = new TwinKey(path.deviceId(), path.moduleId());
