@@ -2,9 +2,11 @@ package dev.hubsim.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hubsim.HubSimulator;
 import dev.hubsim.SimulatorInfo;
 import dev.hubsim.testing.AmqpTestClient;
 import dev.hubsim.twin.AmqpTwinLinkTest;
+import dev.hubsim.twin.TwinState;
 import org.apache.qpid.proton.message.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,27 +126,24 @@ class TwinKillNineTest {
             device.close();
         }
 
+        // Restarted in this JVM on the same data directory: the same recovery as the CLI's, without a second JVM and
+        // REST face to start.
         long restarted = System.nanoTime();
-        try (SimulatorProcess cli = KillNineTest.start(config, data, dir.resolve("info-2.json"))) {
+        try (HubSimulator hub = HubSimulator.builder().configFile(config).dataDir(data).persistent(true)
+                .amqpsPort(0).amqpPort(0).httpsPort(0).mqttsPort(0).start()) {
             long restartMillis = (System.nanoTime() - restarted) / 1_000_000;
-            SimulatorInfo info = SimulatorInfo.readFrom(dir.resolve("info-2.json"));
-            HttpResponse<String> got = KillNineTest.registry(info, "GET", "/twins/device1", null);
-            assertEquals(200, got.statusCode(), got.body());
-            JsonNode doc = JSON.readTree(got.body());
-            JsonNode properties = doc.path("properties");
-            int appliedReported = applied(properties.path("reported"), "r", reported);
-            int appliedDesired = applied(properties.path("desired"), "d", desired);
-            assertEquals(1 + appliedReported, properties.path("reported").path("$version").asLong(), "one reported version per applied patch");
-            assertEquals(1 + appliedDesired, properties.path("desired").path("$version").asLong(), "one desired version per applied patch");
-            assertEquals(1 + appliedReported + appliedDesired, doc.path("version").asLong(), "one twin version per applied patch");
-            assertTrue(properties.path("reported").path("$version").asLong() >= reported.version.get(), "the last answered reported version");
-            assertTrue(doc.path("version").asLong() >= desired.version.get(), "the last answered twin version");
+            TwinState twin = hub.twins().get("device1");
+            int appliedReported = applied(twin.reported(), "r", reported);
+            int appliedDesired = applied(twin.desired(), "d", desired);
+            assertEquals(1 + appliedReported, twin.reportedVersion(), "one reported version per applied patch");
+            assertEquals(1 + appliedDesired, twin.desiredVersion(), "one desired version per applied patch");
+            assertEquals(1 + appliedReported + appliedDesired, twin.version(), "one twin version per applied patch");
+            assertTrue(twin.reportedVersion() >= reported.version.get(), "the last answered reported version");
+            assertTrue(twin.version() >= desired.version.get(), "the last answered twin version");
 
-            HttpResponse<String> module = KillNineTest.registry(info, "GET", "/devices/device1/modules/killed", null);
-            assertEquals(200, module.statusCode(), module.body());
-            assertEquals(moduleKey.get(), JSON.readTree(module.body()).path("authentication").path("symmetricKey").path("primaryKey").asText());
-            JsonNode moduleTwin = JSON.readTree(KillNineTest.registry(info, "GET", "/twins/device1/modules/killed", null).body());
-            assertEquals(1, moduleTwin.path("properties").path("desired").path("m").asInt(), moduleTwin.toString());
+            assertTrue(hub.moduleConnectionString("device1", "killed").endsWith("SharedAccessKey=" + moduleKey.get()),
+                    "the module created before the kill, with its key: " + hub.moduleConnectionString("device1", "killed"));
+            assertEquals(1, hub.twins().get("device1", "killed").desired().path("m").asInt(), "the module's twin");
             System.out.printf("twin kill -9 (seed %d): REST face up in %d ms, killed %d ms into the streams after %d reported patches answered (%d sent, %d applied) and %d desired "
                     + "(%d sent, %d applied); restart to ready %d ms; %d ms in all%n", SEED, restFaceMillis, streamMillis, reported.lastAnswered.get() + 1, reported.sent.get(),
                     appliedReported, desired.lastAnswered.get() + 1, desired.sent.get(), appliedDesired, restartMillis, (System.nanoTime() - started) / 1_000_000);

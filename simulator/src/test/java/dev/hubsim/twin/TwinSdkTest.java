@@ -3,6 +3,7 @@ package dev.hubsim.twin;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
@@ -39,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Twins with the real Azure IoT Java SDKs, configured only with what the simulator prints: the device SDK 2.5.0 over
  * AMQPS and AMQP over WebSockets subscribes to desired properties (its implicit PUT), reports, reads its twin and
  * receives the change the service SDK 2.1.9's TwinClient makes; TwinClient reads, patches and replaces twins under
- * If-Match. The SDKs hard-code ports 5671 and 443.
+ * If-Match; a ModuleClient does the same on its module's own twin. The SDKs hard-code ports 5671 and 443.
  */
 class TwinSdkTest {
     @RegisterExtension
@@ -63,6 +64,8 @@ class TwinSdkTest {
     /** Well above the hub's answer time (milliseconds on loopback), well below the SDK's default 60 s. */
     private static final int RESPONSE_TIMEOUT_MS = 15_000;
 
+    private static final int SDK_RACE_ATTEMPTS = 3;
+
     interface SdkCall<T> {
         T call() throws Exception;
     }
@@ -71,23 +74,26 @@ class TwinSdkTest {
      * Device SDK 2.5.0 can lose the answer to a twin GET or PATCH on a loaded machine (Azure/azure-iot-sdk-java#1803,
      * fix in PR #1847, unreleased): it queues the response before looking up its correlation callback, and its receive
      * thread may remove the callback first, so the call times out although the hub answered. The answer is on the wire
-     * (AmqpTwinLinkTest checks it frame by frame); only for that SDK timeout the call is made once more.
+     * (AmqpTwinLinkTest checks it frame by frame); only for that SDK timeout, and only when the hub's trace shows every
+     * twin request answered, the call is made again. On a machine at load 20 the SDK lost two answers in a row once.
      */
     static <T> T sdkRace(SdkCall<T> call) throws Exception {
-        try {
-            return call.call();
-        } catch (com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException e) {
-            if (e.getStatusCode() != com.microsoft.azure.sdk.iot.device.IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT) {
-                throw e;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.call();
+            } catch (com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException e) {
+                if (e.getStatusCode() != com.microsoft.azure.sdk.iot.device.IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT || attempt == SDK_RACE_ATTEMPTS) {
+                    throw e;
+                }
+                // Only the SDK's race may be forgiven: the hub must have answered every twin request it read.
+                long requests = HUB.simulator().traces().query().path("/twin").type(dev.hubsim.trace.TraceRecord.FrameType.TRANSFER)
+                        .direction(dev.hubsim.trace.TraceRecord.Direction.IN).list().size();
+                long answers = HUB.simulator().traces().query().path("/twin").type(dev.hubsim.trace.TraceRecord.FrameType.TRANSFER)
+                        .direction(dev.hubsim.trace.TraceRecord.Direction.OUT).list().size();
+                assertTrue(answers >= requests, "the hub left a twin request unanswered (" + requests + " read, " + answers + " sent): " + e);
+                System.out.println("device SDK lost a twin answer the hub sent (Azure/azure-iot-sdk-java#1803), attempt " + attempt
+                        + " of " + SDK_RACE_ATTEMPTS + ": " + e.getMessage());
             }
-            // Only the SDK's race may be forgiven: the hub must have answered every twin request it read.
-            long requests = HUB.simulator().traces().query().path("/twin").type(dev.hubsim.trace.TraceRecord.FrameType.TRANSFER)
-                    .direction(dev.hubsim.trace.TraceRecord.Direction.IN).list().size();
-            long answers = HUB.simulator().traces().query().path("/twin").type(dev.hubsim.trace.TraceRecord.FrameType.TRANSFER)
-                    .direction(dev.hubsim.trace.TraceRecord.Direction.OUT).list().size();
-            assertTrue(answers >= requests, "the hub left a twin request unanswered (" + requests + " read, " + answers + " sent): " + e);
-            System.out.println("device SDK lost a twin answer the hub sent (Azure/azure-iot-sdk-java#1803); calling once more: " + e.getMessage());
-            return call.call();
         }
     }
 
@@ -137,6 +143,41 @@ class TwinSdkTest {
         } catch (Throwable e) {
             HUB.simulator().traces().connections().forEach(c -> c.records().forEach(r -> System.out.println("TRACE " + r.toText())));
             throw e;
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void aModuleClientHasItsOwnTwin() throws Exception {
+        SimulatorInfo info = HUB.simulator().info();
+        SimulatorInfo.ModuleEntry module = info.modules().get(0);
+        BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> desired = new LinkedBlockingQueue<>();
+        ModuleClient client = new ModuleClient(module.connectionString(), IotHubClientProtocol.AMQPS,
+                ClientOptions.builder().sslContext(ExportedTrust.sslContext(info)).build());
+        client.open(true);
+        try {
+            client.subscribeToDesiredProperties((twin, context) -> desired.add(twin), null);
+            TwinCollection reported = new TwinCollection();
+            reported.put("role", "filter");
+            ReportedPropertiesUpdateResponse response = sdkRace(() -> client.updateReportedProperties(reported, RESPONSE_TIMEOUT_MS));
+            com.microsoft.azure.sdk.iot.device.twin.Twin twin = sdkRace(() -> client.getTwin(RESPONSE_TIMEOUT_MS));
+            assertEquals("filter", twin.getReportedProperties().get("role"));
+            assertEquals(response.getVersion(), twin.getReportedProperties().getVersion());
+            assertNull(HUB.simulator().twins().get(module.deviceId()).reported().get("role"),
+                    "the module reported into its own twin, not its device's");
+
+            TwinClient twins = new TwinClient(service(info));
+            Twin change = new Twin(module.deviceId(), module.moduleId());
+            change.getDesiredProperties().put("threshold", 7);
+            Twin updated = twins.patch(change);
+            assertEquals(module.moduleId(), updated.getModuleId());
+            assertEquals("filter", updated.getReportedProperties().get("role"), "the service reads the module's twin");
+            com.microsoft.azure.sdk.iot.device.twin.Twin pushed = desired.poll(30, TimeUnit.SECONDS);
+            assertNotNull(pushed, "the module's desired change reached the module client");
+            assertEquals(7, ((Number) pushed.getDesiredProperties().get("threshold")).intValue());
+            assertNull(HUB.simulator().twins().get(module.deviceId()).desired().get("threshold"),
+                    "and not its device's twin");
         } finally {
             client.close();
         }
