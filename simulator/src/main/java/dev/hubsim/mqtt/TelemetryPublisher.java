@@ -1,6 +1,7 @@
 package dev.hubsim.mqtt;
 
 import dev.hubsim.codec.PropertyBagMessages;
+import dev.hubsim.codec.StampSection;
 import dev.hubsim.faults.Deviation;
 import dev.hubsim.faults.FaultPlan;
 import dev.hubsim.telemetry.TelemetryIngest;
@@ -34,6 +35,8 @@ final class TelemetryPublisher {
     private final byte[] willPayload;
     private final boolean willRetain;
     private boolean disconnected;
+    /** The connection's stamp writer: who sent the telemetry is encoded once. */
+    private final StampSection stampSection = new StampSection();
     /** Messages waiting out the throttle; while any wait, later ones queue behind them, so they are stored in order. */
     private int throttled;
 
@@ -150,7 +153,7 @@ final class TelemetryPublisher {
         }
         ClientIdentity who = session.identity;
         TelemetryIngest.Result result = session.face.telemetry().ingest(session.claims, who.deviceId(), who.moduleId(), DeviceSession.resource(who),
-                address, stamp -> PropertyBagMessages.telemetry(properties, retain, payload, stamp));
+                address, PropertyBagMessages.telemetry(properties, retain, payload, stampSection));
         if (result instanceof TelemetryIngest.Result.Refused refused) {
             session.violation(refused.description());
             return;
@@ -178,6 +181,6 @@ final class TelemetryPublisher {
         properties.put("iothub-MessageType", "Will");
         ClientIdentity who = session.identity;
         session.face.telemetry().ingest(session.claims, who.deviceId(), who.moduleId(), DeviceSession.resource(who), "/" + willTopic,
-                stamp -> PropertyBagMessages.telemetry(properties, willRetain, willPayload, stamp));
+                PropertyBagMessages.telemetry(properties, willRetain, willPayload, stampSection));
     }
 }

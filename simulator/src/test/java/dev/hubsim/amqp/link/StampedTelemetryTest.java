@@ -1,6 +1,7 @@
 package dev.hubsim.amqp.link;
 
 import dev.hubsim.codec.Messages;
+import dev.hubsim.codec.StampSection;
 import dev.hubsim.telemetry.TelemetryIngest;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
@@ -85,7 +86,7 @@ class StampedTelemetryTest {
 
         Message read = Messages.decode(new StampedTelemetry().encode(buffer(padded, 7), module));
 
-        assertEquals(StampedTelemetry.stamped(null, module), read.getMessageAnnotations().getValue(),
+        assertEquals(StampSection.stamped(null, module), read.getMessageAnnotations().getValue(),
                 "the same entries, values and types as a map encoded whole");
         assertEquals(List.of("iothub-connection-device-id", "iothub-connection-module-id", "iothub-connection-auth-method",
                 "iothub-connection-auth-generation-id", "iothub-message-source", "x-opt-sequence-number", "x-opt-offset", "iothub-enqueuedtime",
@@ -103,7 +104,7 @@ class StampedTelemetryTest {
         for (long n = 0; n < 3; n++) {
             TelemetryIngest.Stamp stamp = new TelemetryIngest.Stamp("dev-1", null, "{}", n < 2 ? "gen-1" : "gen-2", n, 100 * n, 1000 + n);
             Message read = Messages.decode(link.encode(buffer(wire, 0), stamp));
-            assertEquals(StampedTelemetry.stamped(null, stamp), read.getMessageAnnotations().getValue(), "message " + n);
+            assertEquals(StampSection.stamped(null, stamp), read.getMessageAnnotations().getValue(), "message " + n);
             assertArrayEquals(Messages.body(sent), Messages.body(read));
             assertEquals(sent.getApplicationProperties().getValue(), read.getApplicationProperties().getValue());
         }
