@@ -9,7 +9,7 @@ Feature: The other SDKs' twin sequences over AMQP
     Given device1 is connected with SASL ANONYMOUS and has put a valid device1 token
 
   @HUB-TWIN-010 @MUST
-  Scenario: Node: the subscription PUT, sent pre-settled, completes on its answer, which echoes the string correlation-id
+  Scenario: Node: the subscription PUT, sent pre-settled, completes on its answer, which echoes the string correlation-id; then GET and DELETE
     Given device1 has a twin channel whose sender sends pre-settled
     When a twin PUT of "/notifications/twin/properties/desired" with a correlation-id of AMQP type "string" and body " " is sent
     Then the twin answer echoes the correlation-id as AMQP type "string"
@@ -17,6 +17,9 @@ Feature: The other SDKs' twin sequences over AMQP
     When a twin GET with a correlation-id of AMQP type "string" is sent
     Then the twin answer echoes the correlation-id as AMQP type "string"
     And the twin answer's body holds desired and reported properties, each with its $version
+    When a twin DELETE of "/notifications/twin/properties/desired" with a correlation-id of AMQP type "string" and body " " is sent
+    Then the twin answer echoes the correlation-id as AMQP type "string"
+    And the twin answer's "status" is 200
 
   @HUB-TWIN-011 @MUST
   Scenario: C: a GET answered with the properties, then the subscription PUT, then its unsubscribe, which C sends as a second PUT

@@ -168,14 +168,14 @@ final class MutationMatrix {
     }
 
     /** The matrix as printed by the test: each departure, the statements that caught it, and the score. */
-    static String render(Map<Variant, Set<String>> caught, Duration took, int parallel, int simulatorRuns) {
+    static String render(Map<Variant, Set<String>> caught, Duration took, int parts, int simulatorRuns) {
         long escaped = caught.values().stream().filter(Set::isEmpty).count();
         long exact = caught.entrySet().stream().filter(e -> e.getValue().equals(new TreeSet<>(EXPECTED.get(e.getKey())))).count();
         StringBuilder out = new StringBuilder("hubsim mutation matrix: ").append(caught.size()).append(" departures, ")
                 .append(caught.size() - escaped).append(" caught (mutation score ")
                 .append(caught.isEmpty() ? 100 : 100 * (caught.size() - escaped) / caught.size()).append("%), ")
                 .append(exact).append(" by exactly their statements; ").append(simulatorRuns).append(" runs of every hub feature in ")
-                .append(took.toSeconds()).append(" s, ").append(parallel).append(" at once\n\n");
+                .append(took.toSeconds()).append(" s, at once, each in ").append(parts).append(" parts on simulators of their own\n\n");
         out.append("| departure | statements that caught it |\n|---|---|\n");
         caught.forEach((v, ids) -> out.append("| ").append(v).append(" | ").append(ids.isEmpty() ? "none: ESCAPED" : String.join(", ", ids)).append(" |\n"));
         return out.toString();

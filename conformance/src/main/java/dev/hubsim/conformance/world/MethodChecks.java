@@ -130,13 +130,7 @@ public final class MethodChecks {
 
     /** The device answers a request the hub never sent (a random uuid correlation-id); the answer's outcome is checked. */
     public void answerUnknown(int status) {
-        Message m = Proton.message();
-        Properties p = new Properties();
-        p.setCorrelationId(UUID.randomUUID());
-        m.setProperties(p);
-        m.setApplicationProperties(new ApplicationProperties(Map.of("IoThub-status", status)));
-        m.setBody(new Data(new Binary("{}".getBytes(StandardCharsets.UTF_8))));
-        unknownAnswerOutcome = w.connection(actor).awaitOutcome(w.connection(actor).send(answers, m));
+        unknownAnswerOutcome = w.connection(actor).awaitOutcome(w.connection(actor).send(answers, answerMessage(UUID.randomUUID(), status, "{}")));
     }
 
     public void expectUnknownAnswerOutcome(String outcome) {
@@ -145,18 +139,22 @@ public final class MethodChecks {
 
     /** The device answers the request with this status (AMQP int) and JSON payload, echoing its correlation-id; null: no body. */
     public void answer(int status, String payload) {
+        var delivery = w.connection(actor).send(answers, answerMessage(request.message().getCorrelationId(), status, payload));
+        if (!delivery.isSettled()) {
+            w.connection(actor).awaitOutcome(delivery);
+        }
+    }
+
+    private static Message answerMessage(Object correlationId, int status, String payload) {
         Message m = Proton.message();
         Properties p = new Properties();
-        p.setCorrelationId(request.message().getCorrelationId());
+        p.setCorrelationId(correlationId);
         m.setProperties(p);
         m.setApplicationProperties(new ApplicationProperties(Map.of("IoThub-status", status)));
         if (payload != null) {
             m.setBody(new Data(new Binary(payload.getBytes(StandardCharsets.UTF_8))));
         }
-        var delivery = w.connection(actor).send(answers, m);
-        if (!delivery.remotelySettled() && !delivery.isSettled()) {
-            w.connection(actor).awaitOutcome(delivery);
-        }
+        return m;
     }
 
     /** The service's HTTP answer: 200 with {"status":..,"payload":..}. */
