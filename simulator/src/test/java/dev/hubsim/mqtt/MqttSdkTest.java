@@ -1,8 +1,10 @@
 package dev.hubsim.mqtt;
 
+import com.azure.core.util.IterableStream;
 import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import com.azure.messaging.eventhubs.EventHubConsumerClient;
+import com.azure.messaging.eventhubs.PartitionProperties;
 import com.azure.messaging.eventhubs.models.EventPosition;
 import com.azure.messaging.eventhubs.models.PartitionEvent;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
@@ -120,7 +122,10 @@ class MqttSdkTest {
         assertNotNull(event.getSystemProperties().get("iothub-enqueuedtime"));
     }
 
-    /** The one event with this body, from whichever partition holds it. */
+    /**
+     * The one event with this body, from whichever partition holds it: every event each partition holds is read (as
+     * many as its properties count), so the read ends when the last one is in, the timeout only a bound.
+     */
     private static EventData readBack(String body) {
         SimulatorInfo info = HUB.simulator().info();
         EventHubConsumerClient consumer = new EventHubClientBuilder().connectionString(info.eventHubConnectionString())
@@ -128,7 +133,15 @@ class MqttSdkTest {
         try {
             List<EventData> found = new ArrayList<>();
             for (String partition : info.eventHubPartitionIds()) {
-                for (PartitionEvent e : consumer.receiveFromPartition(partition, 100, EventPosition.earliest(), Duration.ofSeconds(2))) {
+                PartitionProperties held = consumer.getPartitionProperties(partition);
+                if (held.isEmpty()) {
+                    continue;
+                }
+                int count = Math.toIntExact(held.getLastEnqueuedSequenceNumber() - held.getBeginningSequenceNumber() + 1);
+                IterableStream<PartitionEvent> events = consumer.receiveFromPartition(partition, count, EventPosition.earliest(), TIMEOUT);
+                List<PartitionEvent> read = events.stream().toList();
+                assertEquals(count, read.size(), "events read from partition " + partition + " of the " + count + " it holds");
+                for (PartitionEvent e : read) {
                     if (e.getData().getBodyAsString().equals(body)) {
                         found.add(e.getData());
                     }
