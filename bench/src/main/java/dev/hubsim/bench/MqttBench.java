@@ -53,8 +53,8 @@ public final class MqttBench {
     }
 
     void run() throws Exception {
-        int rounds = bench.quick ? 2 : 5;
-        int messages = bench.quick ? 4000 : 20_000;
+        int rounds = Integer.getInteger("bench.mqtt.rounds", bench.quick ? 2 : 5);
+        int messages = Integer.getInteger("bench.mqtt.messages", bench.quick ? 4000 : 20_000);
         SSLContext trust = bench.tls;
         String user = bench.hub.hub().primaryHostName() + "/" + DEVICE + "/?api-version=2021-04-12";
         String password = bench.hub.deviceToken(DEVICE, Duration.ofHours(4));

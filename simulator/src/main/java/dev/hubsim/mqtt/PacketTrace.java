@@ -1,6 +1,7 @@
 package dev.hubsim.mqtt;
 
 import dev.hubsim.trace.ConnectionLog;
+import dev.hubsim.trace.FrameFields;
 import dev.hubsim.trace.TraceRecord;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -11,23 +12,58 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** MQTT packets into the protocol trace: the type, the topic of a PUBLISH as path, and the fields tests assert on. */
+/**
+ * MQTT packets into the protocol trace: the type, the topic of a PUBLISH as path, and the fields tests assert on. The
+ * per-message packets (PUBLISH, PUBACK) keep their fields as plain values, expanded when the trace is read.
+ */
 final class PacketTrace {
+    private static final Map<MqttMessageType, TraceRecord.FrameType> TYPES = new EnumMap<>(MqttMessageType.class);
+
+    static {
+        for (MqttMessageType type : MqttMessageType.values()) {
+            TYPES.put(type, TraceRecord.FrameType.valueOf("MQTT_" + type.name()));
+        }
+    }
+
     private PacketTrace() {
     }
 
+    private record PublishFields(int qos, int packetId, int bytes) implements FrameFields {
+        @Override
+        public Map<String, Object> expand() {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("qos", qos);
+            fields.put("packet-id", packetId);
+            fields.put("bytes", bytes);
+            return fields;
+        }
+    }
+
+    private record PacketIdFields(int packetId) implements FrameFields {
+        @Override
+        public Map<String, Object> expand() {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("packet-id", packetId);
+            return fields;
+        }
+    }
+
     static void record(ConnectionLog trace, TraceRecord.Direction direction, MqttMessageType type, MqttMessage message) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        String path = null;
         if (message instanceof MqttPublishMessage p) {
-            path = p.variableHeader().topicName();
-            fields.put("qos", p.fixedHeader().qosLevel().value());
-            fields.put("packet-id", p.variableHeader().packetId());
-            fields.put("bytes", p.payload().readableBytes());
-        } else if (message instanceof MqttConnAckMessage c) {
+            trace.record(direction, TYPES.get(type), -1, p.variableHeader().topicName(),
+                    new PublishFields(p.fixedHeader().qosLevel().value(), p.variableHeader().packetId(), p.payload().readableBytes()));
+            return;
+        }
+        if (message.variableHeader() instanceof MqttMessageIdVariableHeader id && !(message instanceof MqttSubscribeMessage)) {
+            trace.record(direction, TYPES.get(type), -1, null, new PacketIdFields(id.messageId()));
+            return;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (message instanceof MqttConnAckMessage c) {
             fields.put("return-code", c.variableHeader().connectReturnCode().byteValue() & 0xff);
         } else if (message instanceof MqttConnectMessage c) {
             fields.put("client-id", c.payload().clientIdentifier());
@@ -35,9 +71,7 @@ final class PacketTrace {
             fields.put("clean-session", c.variableHeader().isCleanSession());
         } else if (message instanceof MqttSubscribeMessage s) {
             fields.put("topics", s.payload().topicSubscriptions().stream().map(MqttTopicSubscription::topicName).toList());
-        } else if (message.variableHeader() instanceof MqttMessageIdVariableHeader id) {
-            fields.put("packet-id", id.messageId());
         }
-        trace.record(direction, TraceRecord.FrameType.valueOf("MQTT_" + type.name()), -1, path, fields);
+        trace.record(direction, TYPES.get(type), -1, null, fields);
     }
 }

@@ -16,6 +16,7 @@ final class Topics {
     enum Filter { DEVICE_BOUND, MODULE_INPUTS, TWIN_RESPONSES, TWIN_DESIRED, METHOD_REQUESTS }
 
     private final String prefix;
+    private final String events;
     private final String deviceBoundFilter;
     private final String deviceBoundPrefix;
     private final String inputsFilter;
@@ -25,6 +26,7 @@ final class Topics {
     /** @param moduleId null for a device's own connection */
     Topics(String deviceId, String moduleId) {
         this.prefix = moduleId == null ? "devices/" + deviceId + "/" : "devices/" + deviceId + "/modules/" + moduleId + "/";
+        this.events = prefix + "messages/events";
         this.deviceBoundPrefix = "devices/" + deviceId + "/messages/devicebound/";
         this.deviceBoundFilter = deviceBoundPrefix + "#";
         this.inputsFilter = moduleId == null ? null : prefix + "inputs/#";
@@ -49,13 +51,18 @@ final class Topics {
 
     /** The property bag of a telemetry topic ({@code ""} when none), or null when the topic is not this device's telemetry. */
     String telemetryBag(String topic) {
-        String events = prefix + "messages/events/";
-        if (topic.startsWith(events)) {
-            String bag = topic.substring(events.length());
-            // Java appends a '/' after a module's bag (MqttMessaging.java:122-125).
-            return bag.endsWith("/") ? bag.substring(0, bag.length() - 1) : bag;
+        if (!topic.startsWith(events)) {
+            return null;
         }
-        return topic.equals(prefix + "messages/events") ? "" : null;
+        if (topic.length() == events.length()) {
+            return "";
+        }
+        if (topic.charAt(events.length()) != '/') {
+            return null;
+        }
+        // Java appends a '/' after a module's bag (MqttMessaging.java:122-125).
+        int end = topic.endsWith("/") ? topic.length() - 1 : topic.length();
+        return end <= events.length() ? "" : topic.substring(events.length() + 1, end);
     }
 
     /** The topic a C2D message goes out on, with its encoded property bag. */

@@ -32,6 +32,8 @@ public final class ConnectionLog implements ConnectionTrace {
     private final Clock clock;
     private final Deque<Recorded> records = new ArrayDeque<>();
     private final Set<String> identities = new LinkedHashSet<>();
+    /** An immutable copy of {@link #identities}, made once per change: faults ask for it on every message. */
+    private Set<String> identitiesCopy = Set.of();
     private long dropped;
     private final List<Traces.Listener> listeners;
     private volatile boolean open = true;
@@ -133,12 +135,14 @@ public final class ConnectionLog implements ConnectionTrace {
     }
 
     public synchronized void addIdentity(String identity) {
-        identities.add(identity);
+        if (identities.add(identity)) {
+            identitiesCopy = Set.copyOf(identities);
+        }
     }
 
     @Override
     public synchronized Set<String> identities() {
-        return Set.copyOf(identities);
+        return identitiesCopy;
     }
 
     @Override
