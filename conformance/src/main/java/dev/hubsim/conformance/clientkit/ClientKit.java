@@ -28,14 +28,14 @@ public final class ClientKit {
     /** Every client feature, as packed in the kit (the build copies features/ into hubsim-features/). */
     public static final String FEATURES = "classpath:hubsim-features/client";
 
-    /** What the glue of the running kit works with; one run at a time. */
+    /** What the glue of the running kit works with: one run at a time on each thread (Cucumber runs its glue on the caller's). */
     record Run(AdapterChannel adapter, HubSide hub, Set<String> capabilities, int protocolVersion) {
     }
 
     /** The statements only checked through the deviceSdk capability (features/client/device-sdk.feature). */
     public static final List<String> DEVICE_SDK_STATEMENTS = List.of("IMP-WIRE-001", "IMP-WIRE-002", "IMP-FLOW-002");
 
-    private static volatile Run current;
+    private static final ThreadLocal<Run> CURRENT = new ThreadLocal<>();
     private static ImpHub shared;
 
     /** The run's verdict: all MUST statements checked passed (exit 0), one failed (1), none was checked (2). */
@@ -82,7 +82,7 @@ public final class ClientKit {
     }
 
     static Run current() {
-        Run run = current;
+        Run run = CURRENT.get();
         if (run == null) {
             throw new IllegalStateException("no client kit run in progress: start it through ClientKit.run");
         }
@@ -110,15 +110,16 @@ public final class ClientKit {
     /**
      * Runs {@code features} (feature files or directories, {@code classpath:} or file paths), the scenarios {@code tags}
      * selects (a Cucumber tag expression; null: all), against the adapter and the hub, writes the reports to {@code dir};
-     * {@code progress} prints a line per feature on stdout.
+     * {@code progress} prints a line per feature on stdout. Runs on different threads may go at once, each against a
+     * hub of its own (the imp limits count per client, and the kit's clients are the same devices).
      */
-    public static synchronized Result run(AdapterChannel adapter, HubSide hub, Path dir, List<String> features, String tags,
-                                          boolean progress) throws Exception {
+    public static Result run(AdapterChannel adapter, HubSide hub, Path dir, List<String> features, String tags,
+                             boolean progress) throws Exception {
         Files.createDirectories(dir);
         long started = System.nanoTime();
         java.time.Instant start = java.time.Instant.now();
         System.setProperty("cucumber.publish.quiet", "true");
-        current = new Run(adapter, hub, adapter.capabilities(), adapter.protocolVersion());
+        CURRENT.set(new Run(adapter, hub, adapter.capabilities(), adapter.protocolVersion()));
         try {
             List<String> args = new ArrayList<>(List.of(
                     "--glue", ClientSteps.class.getPackageName(),
@@ -137,7 +138,7 @@ public final class ClientKit {
             // Cucumber's own exit status counts SHOULD failures too; the verdict comes from the statements instead.
             Main.run(args.toArray(String[]::new), ClientKit.class.getClassLoader());
         } finally {
-            current = null;
+            CURRENT.remove();
         }
         Result result = read(adapter.hello().path("name").asText(), dir);
         Map<String, String> facts = new LinkedHashMap<>();

@@ -183,6 +183,13 @@ public final class EventHubChecks {
         partition = grownPartition();
         Receiver receiver = readerFromNoted();
         events.add(next(receiver));
+        // The first event's enqueued time is at most the hub's clock when it delivered it to us; 2 ms of real time later
+        // every clock, the hub's included, is past that millisecond, so the later messages are enqueued after it
+        // (on a fast machine all three fell in one millisecond and the enqueued-time filter had nothing to return).
+        long clockPassed = System.nanoTime() + 2_000_000;
+        while (System.nanoTime() < clockPassed) {
+            java.util.concurrent.locks.LockSupport.parkNanos(clockPassed - System.nanoTime());
+        }
         for (int i = 1; i < count; i++) {
             w.links().sendTelemetryExpecting(100, "Accepted");
         }

@@ -30,8 +30,8 @@ import java.util.function.Supplier;
  * the kit what any endpoint would give (host, port, trust store, connection strings), plus the @simulator control.
  */
 public final class EmbeddedSimulator {
-    /** Feedback batches close after this instead of the hub's 15 s, so feedback scenarios finish fast. */
-    private static final Duration FEEDBACK_INTERVAL = Duration.ofMillis(200);
+    /** Feedback batches close after this instead of the hub's 15 s, so feedback scenarios finish fast (each waits for one). */
+    private static final Duration FEEDBACK_INTERVAL = Duration.ofMillis(50);
     /** One data directory for every embedded simulator of this JVM: the local CA and the device keys are made once. */
     private static final Path DATA_DIR = createDataDir();
 
