@@ -41,7 +41,15 @@ public record Claim(ResourceUri audience, ResourceUri scope, String identity, Ki
 
     /** The JSON the hub stamps as {@code iothub-connection-auth-method} (reference/iothub-amqp.md §6.1). */
     public String authMethodJson() {
-        String scopeName = kind == Kind.POLICY && scope.isHubRoot() ? "hub" : scope.moduleId() != null ? "module" : "device";
+        return kind == Kind.POLICY && scope.isHubRoot() ? HUB_AUTH : scope.moduleId() != null ? MODULE_AUTH : DEVICE_AUTH;
+    }
+
+    // The three stamps there are, made once: telemetry asks for one per message.
+    private static final String HUB_AUTH = authMethodJson("hub");
+    private static final String MODULE_AUTH = authMethodJson("module");
+    private static final String DEVICE_AUTH = authMethodJson("device");
+
+    private static String authMethodJson(String scopeName) {
         return "{\"scope\":\"" + scopeName + "\",\"type\":\"sas\",\"issuer\":\"iothub\",\"acceptingIpFilterRule\":null}";
     }
 }

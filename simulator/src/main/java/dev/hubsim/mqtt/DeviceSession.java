@@ -55,6 +55,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
     ConnectionLog trace;
     ConnectionClaims claims;
     ClientIdentity identity;
+    /** The identity's path, which its claim must cover: checked on every telemetry message. */
+    ResourceUri resource;
     Topics topics;
     private SessionControl control;
     private TelemetryPublisher publisher;
@@ -175,6 +177,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements Connec
             return;
         }
         identity = who;
+        resource = resource(who);
         topics = new Topics(who.deviceId(), who.moduleId());
         trace.addIdentity(who.clientId());
         publisher = new TelemetryPublisher(this, connect);

@@ -152,7 +152,7 @@ final class TelemetryPublisher {
             return; // the client will send it again: nothing was acknowledged
         }
         ClientIdentity who = session.identity;
-        TelemetryIngest.Result result = session.face.telemetry().ingest(session.claims, who.deviceId(), who.moduleId(), DeviceSession.resource(who),
+        TelemetryIngest.Result result = session.face.telemetry().ingest(session.claims, who.deviceId(), who.moduleId(), session.resource,
                 address, PropertyBagMessages.telemetry(properties, retain, payload, stampSection));
         if (result instanceof TelemetryIngest.Result.Refused refused) {
             session.violation(refused.description());
@@ -180,7 +180,7 @@ final class TelemetryPublisher {
         }
         properties.put("iothub-MessageType", "Will");
         ClientIdentity who = session.identity;
-        session.face.telemetry().ingest(session.claims, who.deviceId(), who.moduleId(), DeviceSession.resource(who), "/" + willTopic,
+        session.face.telemetry().ingest(session.claims, who.deviceId(), who.moduleId(), session.resource, "/" + willTopic,
                 PropertyBagMessages.telemetry(properties, willRetain, willPayload, stampSection));
     }
 }
