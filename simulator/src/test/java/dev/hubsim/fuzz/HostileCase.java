@@ -5,10 +5,13 @@ import dev.hubsim.testing.RawAmqp;
 import dev.hubsim.testing.RawWebSocket;
 import org.apache.qpid.proton.amqp.security.SaslOutcome;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,12 +37,19 @@ record HostileCase(String name, Port port, List<byte[]> writes, boolean endInput
         return new HostileCase(name, port, List.of(writes), false);
     }
 
+    /** One client context per hub: its trust store is read once, not for every case (the cases are about what follows). */
+    private static final Map<HubSimulator, SSLContext> TRUST = new ConcurrentHashMap<>();
+
+    private static SSLContext trust(HubSimulator hub) {
+        return TRUST.computeIfAbsent(hub, h -> h.tls().clientContext());
+    }
+
     /** Connects to the hub's port and writes the case. */
     Wire start(HubSimulator hub) throws IOException {
         Wire wire = switch (port) {
             case PLAIN -> new Wire(this, RawAmqp.plain(hub.amqpPort()), null);
-            case TLS -> new Wire(this, RawAmqp.tls(hub.amqpsPort(), hub.tls().clientContext()), null);
-            case WEBSOCKET -> new Wire(this, null, RawWebSocket.connect(hub.httpsPort(), hub.tls().clientContext(), HangWatch.CLOSED_WITHIN));
+            case TLS -> new Wire(this, RawAmqp.tls(hub.amqpsPort(), trust(hub)), null);
+            case WEBSOCKET -> new Wire(this, null, RawWebSocket.connect(hub.httpsPort(), trust(hub), HangWatch.CLOSED_WITHIN));
         };
         try {
             for (int k = 0; k < writes.size(); k++) {
