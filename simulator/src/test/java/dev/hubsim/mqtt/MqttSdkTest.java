@@ -28,6 +28,7 @@ import dev.hubsim.SimulatorInfo;
 import dev.hubsim.c2d.C2dSettings;
 import dev.hubsim.junit.HubSimulatorExtension;
 import dev.hubsim.testing.ExportedTrust;
+import dev.hubsim.testing.LostTwinAnswers;
 import dev.hubsim.testing.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +47,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -154,6 +156,17 @@ class MqttSdkTest {
         }
     }
 
+    /** Well above the hub's answer time (milliseconds on loopback), well below the SDK's default 60 s. */
+    private static final int TWIN_TIMEOUT_MS = 15_000;
+
+    /** Twin requests the device published ({@code $iothub/twin/GET|PATCH/...}) or the hub's answers ({@code $iothub/twin/res/...}). */
+    private static long twinPublishes(String deviceId, boolean requests) {
+        return HUB.simulator().traces().query().identity(deviceId).type(dev.hubsim.trace.TraceRecord.FrameType.MQTT_PUBLISH)
+                .direction(requests ? dev.hubsim.trace.TraceRecord.Direction.IN : dev.hubsim.trace.TraceRecord.Direction.OUT).list().stream()
+                .filter(r -> r.path() != null && r.path().startsWith("$iothub/twin/") && (requests != r.path().startsWith("$iothub/twin/res/")))
+                .count();
+    }
+
     @Test
     void theDeviceSdkReadsItsTwinAndPatchesItsReportedPropertiesOverMqtt() throws Exception {
         SimulatorInfo.DeviceEntry device = HUB.simulator().info().devices().get(1);
@@ -163,16 +176,20 @@ class MqttSdkTest {
             client.subscribeToDesiredProperties((twin, context) -> { }, null);
             TwinCollection reported = new TwinCollection();
             reported.put("firmware", "2.0.1");
-            ReportedPropertiesUpdateResponse response = client.updateReportedProperties(reported);
+            BooleanSupplier everyTwinRequestAnswered = () -> twinPublishes(device.deviceId(), false) >= twinPublishes(device.deviceId(), true);
+            ReportedPropertiesUpdateResponse response = LostTwinAnswers.call(() -> client.updateReportedProperties(reported, TWIN_TIMEOUT_MS),
+                    everyTwinRequestAnswered);
             assertNotNull(response.getVersion(), "the new reported $version");
             Twin twin;
             try {
-                twin = client.getTwin();
+                twin = LostTwinAnswers.call(() -> client.getTwin(TWIN_TIMEOUT_MS), everyTwinRequestAnswered);
             } catch (Exception e) {
                 throw new AssertionError("getTwin failed; the hub's MQTT trace of " + device.deviceId() + ":\n"
                         + HUB.simulator().traces().query().identity(device.deviceId()).list().stream()
                         .map(dev.hubsim.trace.TraceRecord::toText).collect(java.util.stream.Collectors.joining("\n")), e);
             }
+            assertTrue(twinPublishes(device.deviceId(), true) >= 2 && everyTwinRequestAnswered.getAsBoolean(),
+                    "the trace shows the twin requests and their answers (what a retry for the SDK's lost answer relies on)");
             assertEquals("2.0.1", twin.getReportedProperties().get("firmware"));
             assertEquals(response.getVersion(), twin.getReportedProperties().getVersion());
         } finally {
