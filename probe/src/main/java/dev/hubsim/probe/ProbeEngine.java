@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.HashMap;
@@ -36,6 +35,7 @@ abstract class ProbeEngine implements AutoCloseable {
     final Map<Receiver, Deque<ProbeConnection.Received>> arrivals = new HashMap<>();
     boolean socketEnded;
     private boolean closed;
+    private boolean outputFailed;
     private String ioFailure;
 
     ProbeEngine(Socket socket, String hostname, SaslChoice saslChoice, String containerId, ProbeConnection.Options options) throws IOException {
@@ -133,20 +133,25 @@ abstract class ProbeEngine implements AutoCloseable {
     }
 
     void flush() {
+        if (outputFailed) {
+            return; // the socket refused a write: nothing more can go out, and the reader will see the socket end
+        }
         try {
             while (true) {
                 int pending = transport.pending();
                 if (pending <= 0) {
                     break;
                 }
-                ByteBuffer head = transport.head();
+                // Read through a duplicate: a failed write must not leave the head's position moved without a pop, or
+                // the next flush reads fewer bytes than pending (the BufferUnderflowException seen after a reset).
                 byte[] bytes = new byte[pending];
-                head.get(bytes);
+                transport.head().duplicate().get(bytes);
                 out.write(bytes);
                 transport.pop(pending);
             }
             out.flush();
         } catch (IOException | TransportException e) {
+            outputFailed = true;
             ioFailure = String.valueOf(e.getMessage());
         }
     }
