@@ -19,8 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLSocketFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -50,17 +48,16 @@ class ThrottlingSdkTest {
             .configure(b -> b.throttling(ThrottleSettings.of(Tier.S1, 1).withBurst(0.1).withBacklog(0.1, Duration.ofSeconds(10))))
             .build();
 
-    private static SSLSocketFactory previous;
+    private static AutoCloseable trust;
 
     @BeforeAll
     static void trustTheHubForHttpsUrlConnection() throws Exception {
-        previous = HttpsURLConnection.getDefaultSSLSocketFactory();
-        HttpsURLConnection.setDefaultSSLSocketFactory(ExportedTrust.sslContext(HUB.simulator().info()).getSocketFactory());
+        trust = ExportedTrust.asHttpsUrlConnectionDefault(HUB.simulator().info());
     }
 
     @AfterAll
-    static void restore() {
-        HttpsURLConnection.setDefaultSSLSocketFactory(previous);
+    static void restore() throws Exception {
+        trust.close();
     }
 
     @Test

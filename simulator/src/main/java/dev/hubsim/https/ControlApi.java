@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -39,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link TwinControl}) and direct methods ({@link MethodControl}). Everything but
  * {@code GET /hubsim/health} needs an {@code iothubowner} SAS token in {@code Authorization}.
  */
-final class ControlApi implements ResponseDefinitionTransformerV2 {
+final class ControlApi extends NamedTransformer {
     public static final String NAME = "hubsim-control";
     public static final String PREFIX = "/hubsim/";
 
@@ -49,6 +48,7 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
     private final AtomicReference<ControlTarget> simulator = new AtomicReference<>();
 
     ControlApi(OwnerCheck owner, TwinControl twins, MethodControl methods) {
+        super(NAME);
         this.owner = owner;
         this.twins = twins;
         this.methods = methods;
@@ -57,16 +57,6 @@ final class ControlApi implements ResponseDefinitionTransformerV2 {
     /** The simulator exists only once everything started; until then the API answers 503. */
     public void bind(ControlTarget running) {
         simulator.set(running);
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
-    public boolean applyGlobally() {
-        return false;
     }
 
     @Override

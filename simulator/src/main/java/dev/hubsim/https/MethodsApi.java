@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -31,7 +30,7 @@ import java.util.concurrent.ExecutionException;
  * numeric code in the body (404103 DeviceNotOnline, 504101 GatewayTimeout, ...). The request's thread waits for the
  * outcome, as the hub holds the HTTP call open.
  */
-final class MethodsApi implements ResponseDefinitionTransformerV2 {
+final class MethodsApi extends NamedTransformer {
     public static final String NAME = "hubsim-methods";
     /** The paths this API serves, for the stub. */
     static final String PATH_PATTERN = "/twins/[^/]+(/modules/[^/]+)?/methods/?";
@@ -41,19 +40,10 @@ final class MethodsApi implements ResponseDefinitionTransformerV2 {
     private final Throttling throttling;
 
     MethodsApi(TokenValidator tokens, DirectMethods methods, Throttling throttling) {
+        super(NAME);
         this.tokens = tokens;
         this.methods = methods;
         this.throttling = throttling;
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
-    public boolean applyGlobally() {
-        return false;
     }
 
     @Override

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -27,7 +26,7 @@ import java.util.function.Predicate;
  * the documented errors (404 DeviceNotFound / ModuleNotFound, 409 ModuleAlreadyExistsOnDevice, 412 PreconditionFailed,
  * 413 TooManyModulesOnDevice).
  */
-final class ModulesApi implements ResponseDefinitionTransformerV2 {
+final class ModulesApi extends NamedTransformer {
     public static final String NAME = "hubsim-modules";
 
     private final Hub hub;
@@ -37,20 +36,11 @@ final class ModulesApi implements ResponseDefinitionTransformerV2 {
     private final Throttling throttling;
 
     ModulesApi(Hub hub, TokenValidator tokens, Predicate<String> connected, Throttling throttling) {
+        super(NAME);
         this.throttling = throttling;
         this.hub = hub;
         this.tokens = tokens;
         this.connected = connected;
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
-    public boolean applyGlobally() {
-        return false;
     }
 
     @Override

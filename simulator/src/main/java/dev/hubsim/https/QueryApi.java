@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -33,7 +32,7 @@ import java.util.function.Function;
  * outside the subset, a bad page size or continuation token gets 400 {@code BadRequest} (the reference gives no code).
  * Needs ServiceConnect or RegistryRead, as reading a twin does.
  */
-final class QueryApi implements ResponseDefinitionTransformerV2 {
+final class QueryApi extends NamedTransformer {
     public static final String NAME = "hubsim-query";
     static final String PATH = "/devices/query";
     static final String PAGE_SIZE = "x-ms-max-item-count";
@@ -47,20 +46,11 @@ final class QueryApi implements ResponseDefinitionTransformerV2 {
 
     /** @param render a twin as the service API shows it ({@link TwinApi}'s document) */
     QueryApi(Hub hub, TokenValidator tokens, Twins twins, Function<TwinState, ObjectNode> render) {
+        super(NAME);
         this.hub = hub;
         this.tokens = tokens;
         this.twins = twins;
         this.render = render;
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
-    public boolean applyGlobally() {
-        return false;
     }
 
     @Override

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -32,7 +31,7 @@ import java.util.function.ToIntFunction;
  * (real-clients.md §3.8): {@code PUT}, {@code GET}, {@code DELETE /devices/{id}}, {@code GET /devices},
  * {@code GET /statistics/devices}, each checked against the SAS token's RegistryRead / RegistryWrite permission.
  */
-final class RegistryApi implements ResponseDefinitionTransformerV2 {
+final class RegistryApi extends NamedTransformer {
     public static final String NAME = "hubsim-registry";
     /** API versions the SDKs send; others are served with a warning. */
     static final Set<String> KNOWN_API_VERSIONS = Set.of("2021-04-12", "2020-09-30", "2020-06-30", "2020-03-13", "2019-10-01", "2018-06-30");
@@ -48,21 +47,12 @@ final class RegistryApi implements ResponseDefinitionTransformerV2 {
     private final Throttling throttling;
 
     public RegistryApi(Hub hub, TokenValidator tokens, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice, Throttling throttling) {
+        super(NAME);
         this.throttling = throttling;
         this.hub = hub;
         this.tokens = tokens;
         this.connected = connected;
         this.queuedCloudToDevice = queuedCloudToDevice;
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
-    public boolean applyGlobally() {
-        return false;
     }
 
     @Override

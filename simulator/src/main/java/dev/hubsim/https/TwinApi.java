@@ -6,7 +6,6 @@ import dev.hubsim.throttling.Throttling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -33,7 +32,7 @@ import java.util.function.ToIntFunction;
  * desired change reaches subscribed devices at once. Reads need ServiceConnect or RegistryRead, writes ServiceConnect
  * or RegistryWrite. Reported properties in a request body are ignored: only the device writes them.
  */
-final class TwinApi implements ResponseDefinitionTransformerV2 {
+final class TwinApi extends NamedTransformer {
     public static final String NAME = "hubsim-twins";
     /** What the stub matches: the twin paths, not {@code /twins/{id}/methods}. */
     static final String PATH_PATTERN = "/twins/[^/]+(/modules/[^/]+)?/?";
@@ -50,22 +49,13 @@ final class TwinApi implements ResponseDefinitionTransformerV2 {
 
     TwinApi(Hub hub, TokenValidator tokens, Twins twins, Predicate<String> connected, ToIntFunction<String> queuedCloudToDevice,
             Throttling throttling) {
+        super(NAME);
         this.throttling = throttling;
         this.hub = hub;
         this.tokens = tokens;
         this.twins = twins;
         this.connected = connected;
         this.queuedCloudToDevice = queuedCloudToDevice;
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
-    public boolean applyGlobally() {
-        return false;
     }
 
     @Override

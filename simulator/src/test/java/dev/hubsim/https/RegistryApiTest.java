@@ -18,8 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLSocketFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,18 +39,16 @@ class RegistryApiTest {
     static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().amqpsPort(HubSimulator.SDK_AMQPS_PORT)
             .httpsPort(HubSimulator.SDK_HTTPS_PORT).build();
 
-    private static SSLSocketFactory previous;
+    private static AutoCloseable trust;
 
     @BeforeAll
     static void trustTheHubForHttpsUrlConnection() throws Exception {
-        // RegistryClient has no SSLContext option: its HttpsURLConnection trusts the JVM default (real-clients.md §3.3).
-        previous = HttpsURLConnection.getDefaultSSLSocketFactory();
-        HttpsURLConnection.setDefaultSSLSocketFactory(ExportedTrust.sslContext(HUB.simulator().info()).getSocketFactory());
+        trust = ExportedTrust.asHttpsUrlConnectionDefault(HUB.simulator().info());
     }
 
     @AfterAll
-    static void restore() {
-        HttpsURLConnection.setDefaultSSLSocketFactory(previous);
+    static void restore() throws Exception {
+        trust.close();
     }
 
     private static String owner(SimulatorInfo info) {

@@ -17,8 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLSocketFactory;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,18 +30,16 @@ class MqttMethodsSdkTest {
     @RegisterExtension
     static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().httpsPort(HubSimulator.SDK_HTTPS_PORT)
             .mqttsPort(HubSimulator.SDK_MQTTS_PORT).build();
-    private static SSLSocketFactory previous;
+    private static AutoCloseable trust;
 
     @BeforeAll
     static void trustTheHubForHttpsUrlConnection() throws Exception {
-        // The service SDK's HttpsURLConnection trusts the JVM default (real-clients.md §3.3).
-        previous = HttpsURLConnection.getDefaultSSLSocketFactory();
-        HttpsURLConnection.setDefaultSSLSocketFactory(ExportedTrust.sslContext(HUB.simulator().info()).getSocketFactory());
+        trust = ExportedTrust.asHttpsUrlConnectionDefault(HUB.simulator().info());
     }
 
     @AfterAll
-    static void restore() {
-        HttpsURLConnection.setDefaultSSLSocketFactory(previous);
+    static void restore() throws Exception {
+        trust.close();
     }
 
     private static DirectMethodsClient service(SimulatorInfo info) {

@@ -2,7 +2,9 @@ package dev.hubsim.testing;
 
 import dev.hubsim.SimulatorInfo;
 
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,5 +26,15 @@ public final class ExportedTrust {
         SSLContext context = SSLContext.getInstance("TLSv1.2");
         context.init(null, tmf.getTrustManagers(), null);
         return context;
+    }
+
+    /**
+     * Makes the hub's trust the JVM's default for {@link HttpsURLConnection}, which the service SDK's clients use with no
+     * SSLContext option (real-clients.md §3.3); closing puts the previous default back.
+     */
+    public static AutoCloseable asHttpsUrlConnectionDefault(SimulatorInfo info) throws Exception {
+        SSLSocketFactory previous = HttpsURLConnection.getDefaultSSLSocketFactory();
+        HttpsURLConnection.setDefaultSSLSocketFactory(sslContext(info).getSocketFactory());
+        return () -> HttpsURLConnection.setDefaultSSLSocketFactory(previous);
     }
 }

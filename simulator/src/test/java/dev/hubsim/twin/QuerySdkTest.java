@@ -18,8 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLSocketFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,13 +42,11 @@ class QuerySdkTest {
                     new HubConfig.DeviceSpec("pump-1", null, null, DeviceStatus.DISABLED)), null))
             .amqpsPort(0).httpsPort(HubSimulator.SDK_HTTPS_PORT).build();
 
-    private static SSLSocketFactory previous;
+    private static AutoCloseable trust;
 
     @BeforeAll
     static void tagTheTwinsAndTrustTheHub() throws Exception {
-        // TwinClient has no SSLContext option: its HttpsURLConnection trusts the JVM default (real-clients.md §3.3).
-        previous = HttpsURLConnection.getDefaultSSLSocketFactory();
-        HttpsURLConnection.setDefaultSSLSocketFactory(ExportedTrust.sslContext(HUB.simulator().info()).getSocketFactory());
+        trust = ExportedTrust.asHttpsUrlConnectionDefault(HUB.simulator().info());
         HUB.simulator().twins().patchTags("boiler-1", "{\"site\":\"lab\",\"floor\":1}");
         HUB.simulator().twins().patchTags("boiler-2", "{\"site\":\"plant\"}");
         HUB.simulator().twins().patchDesired("boiler-2", "{\"mode\":\"eco\"}");
@@ -60,8 +56,8 @@ class QuerySdkTest {
     }
 
     @AfterAll
-    static void restore() {
-        HttpsURLConnection.setDefaultSSLSocketFactory(previous);
+    static void restore() throws Exception {
+        trust.close();
     }
 
     private static String service(SimulatorInfo info) {

@@ -23,8 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLSocketFactory;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,18 +46,16 @@ class TwinSdkTest {
     static final HubSimulatorExtension HUB = HubSimulatorExtension.builder().amqpsPort(HubSimulator.SDK_AMQPS_PORT)
             .httpsPort(HubSimulator.SDK_HTTPS_PORT).build();
 
-    private static SSLSocketFactory previous;
+    private static AutoCloseable trust;
 
     @BeforeAll
     static void trustTheHubForHttpsUrlConnection() throws Exception {
-        // TwinClient has no SSLContext option: its HttpsURLConnection trusts the JVM default (real-clients.md §3.3).
-        previous = HttpsURLConnection.getDefaultSSLSocketFactory();
-        HttpsURLConnection.setDefaultSSLSocketFactory(ExportedTrust.sslContext(HUB.simulator().info()).getSocketFactory());
+        trust = ExportedTrust.asHttpsUrlConnectionDefault(HUB.simulator().info());
     }
 
     @AfterAll
-    static void restore() {
-        HttpsURLConnection.setDefaultSSLSocketFactory(previous);
+    static void restore() throws Exception {
+        trust.close();
     }
 
     /** Well above the hub's answer time (milliseconds on loopback), well below the SDK's default 60 s. */
